@@ -1,0 +1,51 @@
+//! # orgsim
+//!
+//! An offline, in-memory emulator of AWS Organizations and the security services that
+//! hang off it (GuardDuty, Security Hub, Config) plus STS. The real AWS SDKs point
+//! `endpoint_url` at it.
+//!
+//! ## A request's path (DESIGN §3)
+//!
+//! ```text
+//! HTTP ─▶ server.rs ──▶ auth/ ─────────▶ protocol/ ─────────▶ services/<svc>/ ─▶ protocol/
+//!         admin routes   credential       bytes → (service,     typed handler      output or
+//!         or AWS entry   scope, caller    operation, JSON)      over the World     error → bytes
+//! ```
+//!
+//! 1. [`protocol::sniff`] tells the protocol from the headers; the body is read with a
+//!    10 MiB limit.
+//! 2. [`auth::credential_scope`] reads `Credential=AKID/date/region/service/…`; the
+//!    signing name picks between REST APIs that share a path.
+//! 3. [`protocol::decode`] finds the service and operation (`X-Amz-Target`, `Action=`,
+//!    or method + path from the generated route tables) and the input as JSON keyed
+//!    by wire member names.
+//! 4. Under the world lock, [`auth::resolve_caller`] maps the access key to a caller
+//!    (STS-minted key → assumed role; 12 digits → that account; else the default
+//!    account), and [`services::dispatch`] runs the typed handler inside
+//!    [`server::run_atomically`]: an error or a panic puts the world back as it was.
+//! 5. The output or [`api::ApiError`] is encoded in the service's protocol; every
+//!    response carries `x-amzn-RequestId`; one log line per request.
+//!
+//! ## Layout
+//!
+//! - [`api`]: what the layers hand each other ([`api::ServiceId`], [`api::ApiError`]).
+//! - [`protocol`]: awsJson1.1, restJson1, awsQuery. Knows bytes, not meanings.
+//! - [`auth`]: SigV4 credential scope → [`auth::Caller`].
+//! - [`services`]: one folder per API; handlers are `fn(&mut World, &Caller, Input)`.
+//!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
+//!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
+//! - [`world`]: the state, its clock and its seeded ID generator.
+//! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod emulator;
+pub mod protocol;
+pub mod server;
+pub mod services;
+pub mod world;
+
+pub use emulator::Emulator;
+pub use world::{Quotas, Settings};

@@ -1,0 +1,158 @@
+//! The `orgsim` command line.
+
+#![forbid(unsafe_code)]
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+use orgsim::server::{router, AppState};
+use orgsim::{Quotas, Settings};
+
+/// Offline emulator of AWS Organizations, GuardDuty, Security Hub, Config and STS.
+#[derive(Parser)]
+#[command(name = "orgsim", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// With no subcommand, orgsim serves.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the AWS APIs on one port (the default command).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to bind (the Docker image uses 0.0.0.0).
+    #[arg(long, default_value = "127.0.0.1", env = "ORGSIM_HOST")]
+    host: String,
+    /// Port to bind; 0 picks a free one.
+    #[arg(long, default_value_t = 4566, env = "ORGSIM_PORT")]
+    port: u16,
+    /// Account of callers whose access key is neither 12 digits nor issued by orgsim's STS.
+    #[arg(long, default_value = "000000000000", value_parser = parse_account_id)]
+    default_account: String,
+    /// Log level: error, warn, info (one line per request), debug, trace.
+    #[arg(long, default_value = "info", env = "ORGSIM_LOG_LEVEL")]
+    log_level: String,
+    /// Seed for generated IDs: the same calls then give the same IDs.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Refuse AssumeRole into roles orgsim does not hold.
+    #[arg(long)]
+    strict_roles: bool,
+    /// Milliseconds a CreateAccount stays IN_PROGRESS (it always lasts until the next request).
+    #[arg(long, default_value_t = 0)]
+    create_account_delay_ms: u32,
+    /// Override a quota: NAME=VALUE (accounts-per-organization, ous-per-organization,
+    /// ou-max-depth, concurrent-account-creations). Repeatable.
+    #[arg(long = "quota", value_name = "NAME=VALUE")]
+    quotas: Vec<String>,
+}
+
+fn parse_account_id(value: &str) -> Result<String, String> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err(format!("'{value}' is not a 12-digit account id"))
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    if let Err(message) = serve(args) {
+        eprintln!("orgsim: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let filter = EnvFilter::try_new(&args.log_level)
+        .map_err(|e| format!("--log-level '{}': {e}", args.log_level))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+    let mut quotas = Quotas::default();
+    for assignment in &args.quotas {
+        quotas.set(assignment)?;
+    }
+    let settings = Settings {
+        default_account: args.default_account.clone(),
+        strict_roles: args.strict_roles,
+        seed: args.seed,
+        create_account_delay_ms: i64::from(args.create_account_delay_ms),
+        quotas,
+    };
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let address: SocketAddr = format!("{}:{}", args.host, args.port)
+            .parse()
+            .map_err(|e| format!("--host/--port '{}:{}': {e}", args.host, args.port))?;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| format!("cannot bind {address}: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        print_banner(bound, &args.default_account);
+        let app = router(AppState::new(settings));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
+        tracing::info!("orgsim stopped");
+        Ok(())
+    })
+}
+
+fn print_banner(bound: SocketAddr, default_account: &str) {
+    let host = if bound.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        bound.ip().to_string()
+    };
+    let url = format!("http://{host}:{}", bound.port());
+    println!(
+        "orgsim {} listening on {url}\n\n\
+         Point an AWS SDK or the AWS CLI at it:\n  \
+           export AWS_ENDPOINT_URL={url}\n  \
+           export AWS_ACCESS_KEY_ID=111111111111      # a 12-digit key acts as that account's root\n  \
+           export AWS_SECRET_ACCESS_KEY=orgsim        # any secret; signatures are not checked\n  \
+           export AWS_REGION=us-east-1\n\n\
+         Any other access key acts as the default account {default_account}.\n\
+         Admin: {url}/_orgsim/health, POST {url}/_orgsim/reset. Ctrl-C stops.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

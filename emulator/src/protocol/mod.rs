@@ -1,0 +1,159 @@
+//! Wire protocols: bytes ⇄ (service, operation, JSON input in wire member names).
+//!
+//! Nothing here knows what an operation means; it knows AWS's three encodings
+//! (awsJson1.1, restJson1, awsQuery) and the per-API tables in [`ServiceId`].
+
+pub mod aws_json;
+pub mod aws_query;
+pub mod rest_json;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode};
+use serde_json::Value;
+
+use crate::api::{ApiError, ServiceId};
+
+/// The three AWS wire protocols orgsim speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson,
+    RestJson,
+    AwsQuery,
+}
+
+/// An HTTP request as the protocol layer reads it.
+pub struct WireRequest<'a> {
+    pub method: &'a str,
+    /// The raw (still percent-encoded) path.
+    pub path: &'a str,
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+impl WireRequest<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A request decoded from the wire.
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    pub service: ServiceId,
+    pub operation: String,
+    /// Input members keyed by their wire names (body keys, URI labels, query keys).
+    pub input: Value,
+    /// restJson1 success status of the operation (200 elsewhere).
+    pub success_status: u16,
+}
+
+/// A request that could not be decoded, with what is known to render the error.
+#[derive(Debug)]
+pub struct DecodeFailure {
+    pub protocol: Protocol,
+    pub service: Option<ServiceId>,
+    pub error: ApiError,
+}
+
+/// Which protocol a request speaks, from its headers alone (used before the body is read).
+pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
+    let content_type = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if headers.contains_key("x-amz-target") {
+        Protocol::AwsJson
+    } else if content_type.starts_with("application/x-www-form-urlencoded")
+        || form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "Action")
+    {
+        Protocol::AwsQuery
+    } else {
+        Protocol::RestJson
+    }
+}
+
+/// Decodes a request. `signing_service` is the credential scope's service, if signed.
+pub fn decode(
+    request: &WireRequest<'_>,
+    signing_service: Option<ServiceId>,
+) -> Result<Decoded, DecodeFailure> {
+    match sniff(request.headers, request.query) {
+        Protocol::AwsJson => aws_json::decode(request),
+        Protocol::AwsQuery => aws_query::decode(request, signing_service),
+        Protocol::RestJson => rest_json::decode(request, signing_service),
+    }
+}
+
+/// Renders a successful output in the service's protocol.
+pub fn encode_output(
+    service: ServiceId,
+    operation: &str,
+    status: u16,
+    output: &Value,
+    request_id: &str,
+) -> Response<Body> {
+    match service.protocol() {
+        Protocol::AwsJson => aws_json::encode_output(output, request_id),
+        Protocol::RestJson => rest_json::encode_output(status, output, request_id),
+        Protocol::AwsQuery => aws_query::encode_output(service, operation, output, request_id),
+    }
+}
+
+/// Renders an error in a protocol.
+pub fn encode_error(
+    protocol: Protocol,
+    service: Option<ServiceId>,
+    error: &ApiError,
+    request_id: &str,
+) -> Response<Body> {
+    match protocol {
+        Protocol::AwsJson => json_error(error, request_id, "application/x-amz-json-1.1"),
+        Protocol::RestJson => json_error(error, request_id, "application/json"),
+        Protocol::AwsQuery => aws_query::encode_error(service, error, request_id),
+    }
+}
+
+/// Both JSON protocols: `X-Amzn-ErrorType` header and `__type` in the body, so every
+/// SDK finds the modelled error (CATALOG §2.2).
+fn json_error(error: &ApiError, request_id: &str, content_type: &str) -> Response<Body> {
+    let mut body = serde_json::Map::new();
+    body.insert("__type".into(), Value::String(error.code.clone()));
+    body.insert(
+        error.message_key.to_string(),
+        Value::String(error.message.clone()),
+    );
+    for (k, v) in &error.extra {
+        body.insert(k.clone(), v.clone());
+    }
+    let mut response = respond(
+        error.status,
+        content_type,
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
+        request_id,
+    );
+    if let Ok(value) = HeaderValue::from_str(&error.code) {
+        response.headers_mut().insert("x-amzn-errortype", value);
+    }
+    response
+}
+
+/// A response with the headers every AWS answer carries.
+pub fn respond(status: u16, content_type: &str, body: Vec<u8>, request_id: &str) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert("content-type", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    response
+}
+
+/// The framework error for input that cannot be parsed.
+pub fn serialization_error(message: impl Into<String>) -> ApiError {
+    ApiError::new("SerializationException", 400, message)
+}

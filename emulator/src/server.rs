@@ -1,0 +1,236 @@
+//! The HTTP front: `/_orgsim/*` admin routes, and one entry for every AWS request that
+//! runs the request path of DESIGN §3 — identify, authenticate, decode, handle under
+//! the world lock, encode, log.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::{json, Value};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use crate::api::{ApiError, ServiceId};
+use crate::auth::{self, CodeStyle};
+use crate::protocol::{self, Protocol, WireRequest};
+use crate::services;
+use crate::world::{Settings, World};
+
+/// Largest request body accepted (AWS's own limit for these APIs).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Operations AWS serves without a signature.
+const UNSIGNED_OPERATIONS: &[(ServiceId, &str)] = &[
+    (ServiceId::Sts, "AssumeRoleWithSAML"),
+    (ServiceId::Sts, "AssumeRoleWithWebIdentity"),
+];
+
+/// What every request handler shares: the world behind its one lock.
+pub struct AppState {
+    world: Mutex<World>,
+    /// The settings the server started with; `reset` returns to them.
+    settings: Settings,
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> Arc<AppState> {
+        Arc::new(AppState {
+            world: Mutex::new(World::new(settings.clone())),
+            settings,
+        })
+    }
+
+    /// The world, locked. Handlers never panic while holding it (panics are caught
+    /// inside), so a poisoned lock still holds a consistent world.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The whole application as a router, so tests can drive it without a socket.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_orgsim/health", get(health))
+        .route("/_orgsim/reset", post(reset))
+        .fallback(aws_entry)
+        .with_state(state)
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let world = state.world();
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "services": ServiceId::ALL.iter().map(|s| s.signing_name()).collect::<Vec<_>>(),
+        "organizations": world.organizations.organizations.len(),
+    }))
+}
+
+/// Empties the world (keeping the server's settings): every organization, account,
+/// role and issued credential is gone.
+async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
+    *state.world() = World::new(state.settings.clone());
+    tracing::info!("world reset");
+    Json(json!({"reset": true}))
+}
+
+/// What the request log line needs to know about a request.
+struct Outcome {
+    service: Option<ServiceId>,
+    operation: String,
+    account: String,
+    region: String,
+}
+
+async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut outcome = Outcome {
+        service: None,
+        operation: "-".into(),
+        account: "-".into(),
+        region: "-".into(),
+    };
+    let response = handle(&state, request, &request_id, &mut outcome).await;
+    tracing::info!(
+        target: "orgsim::request",
+        service = outcome.service.map(|s| s.signing_name()).unwrap_or("-"),
+        operation = %outcome.operation,
+        account = %outcome.account,
+        region = %outcome.region,
+        status = response.status().as_u16(),
+        duration_ms = format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
+        "request"
+    );
+    response
+}
+
+async fn handle(
+    state: &AppState,
+    request: Request,
+    request_id: &str,
+    outcome: &mut Outcome,
+) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let query = parts.uri.query().unwrap_or("");
+    let guessed = protocol::sniff(&parts.headers, query);
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            let error = ApiError::new(
+                "RequestEntityTooLargeException",
+                413,
+                format!("Request body is larger than the {MAX_BODY_BYTES}-byte limit."),
+            );
+            return protocol::encode_error(guessed, None, &error, request_id);
+        }
+        Err(e) => {
+            let error = ApiError::new(
+                "SerializationException",
+                400,
+                format!("Could not read the request body: {e}"),
+            );
+            return protocol::encode_error(guessed, None, &error, request_id);
+        }
+    };
+
+    let scope = auth::credential_scope(&parts.headers, query);
+    let signing_service = scope
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .and_then(|s| ServiceId::from_signing_name(&s.service));
+    let wire = WireRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query,
+        headers: &parts.headers,
+        body: &body,
+    };
+    let decoded = match protocol::decode(&wire, signing_service) {
+        Ok(decoded) => decoded,
+        Err(failure) => {
+            outcome.service = failure.service;
+            return protocol::encode_error(
+                failure.protocol,
+                failure.service,
+                &failure.error,
+                request_id,
+            );
+        }
+    };
+    let service = decoded.service;
+    outcome.service = Some(service);
+    outcome.operation = decoded.operation.clone();
+    let proto = service.protocol();
+    let style = if proto == Protocol::AwsQuery {
+        CodeStyle::Query
+    } else {
+        CodeStyle::Json
+    };
+    let fail = |error: ApiError| protocol::encode_error(proto, Some(service), &error, request_id);
+
+    let scope = match scope {
+        Err(error) => return fail(error),
+        Ok(Some(scope)) => scope,
+        Ok(None) if UNSIGNED_OPERATIONS.contains(&(service, decoded.operation.as_str())) => {
+            return fail(ApiError::not_implemented(service, &decoded.operation));
+        }
+        Ok(None) => return fail(auth::missing_authentication(style)),
+    };
+
+    let result = {
+        let mut world = state.world();
+        world.begin_request();
+        let caller = match auth::resolve_caller(&world, &scope, style) {
+            Ok(caller) => caller,
+            Err(error) => return fail(error),
+        };
+        outcome.account = caller.account_id.clone();
+        outcome.region = caller.region.clone();
+        run_atomically(&mut world, |world| {
+            services::dispatch(world, &caller, service, &decoded.operation, decoded.input)
+        })
+    };
+    match result {
+        Ok(output) => protocol::encode_output(
+            service,
+            &decoded.operation,
+            decoded.success_status,
+            &output,
+            request_id,
+        ),
+        Err(error) => fail(error.with_message_key(service.error_message_key())),
+    }
+}
+
+/// Runs a handler so that it changes the world entirely or not at all: on an error or
+/// a panic the world goes back to how it was (a cheap clone: the maps are persistent).
+pub fn run_atomically(
+    world: &mut World,
+    handler: impl FnOnce(&mut World) -> Result<Value, ApiError>,
+) -> Result<Value, ApiError> {
+    let before = world.clone();
+    match catch_unwind(AssertUnwindSafe(|| handler(world))) {
+        Ok(Ok(output)) => Ok(output),
+        Ok(Err(error)) => {
+            *world = before;
+            Err(error)
+        }
+        Err(panic) => {
+            *world = before;
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "handler panicked".to_string());
+            tracing::error!(%detail, "handler panicked; world left unchanged");
+            Err(ApiError::internal_failure(&detail))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! IAM, the part orgsim needs: the roles `AssumeRole` can assume. The IAM API itself is
+//! routed (every operation answers 501 `NotImplemented` until built).
+
+pub mod operations;
+
+use imbl::OrdMap;
+use serde::{Deserialize, Serialize};
+
+/// IAM roles by (account, role name).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct IamState {
+    pub roles: OrdMap<RoleKey, Role>,
+}
+
+/// Roles are per account; names are unique within one (case-insensitively in AWS).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RoleKey {
+    pub account_id: String,
+    pub role_name: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Role {
+    pub role_name: String,
+    pub path: String,
+    /// `AROA…`, stable for the role's life.
+    pub role_id: String,
+    /// Accounts whose principals the trust policy lets assume the role.
+    pub trusted_accounts: Vec<String>,
+    pub max_session_duration: u32,
+    pub created_ms: i64,
+}
+
+impl IamState {
+    pub fn role(&self, account_id: &str, role_name: &str) -> Option<&Role> {
+        self.roles.get(&RoleKey {
+            account_id: account_id.to_string(),
+            role_name: role_name.to_string(),
+        })
+    }
+
+    pub fn put_role(&mut self, account_id: &str, role: Role) {
+        self.roles.insert(
+            RoleKey {
+                account_id: account_id.to_string(),
+                role_name: role.role_name.clone(),
+            },
+            role,
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! One folder per AWS API. A service turns the decoded JSON input into typed input,
+//! runs a plain handler `fn(&mut World, &Caller, Input) -> Result<Output, Error>`, and
+//! hands back JSON output or an [`ApiError`]. No handler sees HTTP.
+
+pub mod config;
+pub mod guardduty;
+pub mod iam;
+pub mod organizations;
+pub mod pagination;
+pub mod securityhub;
+pub mod sts;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::api::{ApiError, ApiResult, ServiceId};
+use crate::auth::Caller;
+use crate::world::World;
+
+/// Runs one operation of one service against the world.
+pub fn dispatch(
+    world: &mut World,
+    caller: &Caller,
+    service: ServiceId,
+    operation: &str,
+    input: Value,
+) -> ApiResult {
+    match service {
+        ServiceId::Organizations => organizations::dispatch(world, caller, operation, input),
+        ServiceId::Sts => sts::dispatch(world, caller, operation, input),
+        ServiceId::GuardDuty | ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
+            Err(ApiError::not_implemented(service, operation))
+        }
+    }
+}
+
+/// A typed handler over the world.
+pub type Handler<I, O, E> = fn(&mut World, &Caller, I) -> Result<O, E>;
+
+/// Decodes the input, runs the handler, encodes the output: the one place where a
+/// service's typed world meets JSON. `bad_input` maps a decoding failure to the
+/// service's own validation error.
+pub fn call<I, O, E>(
+    world: &mut World,
+    caller: &Caller,
+    input: Value,
+    handler: Handler<I, O, E>,
+    bad_input: fn(serde_json::Error) -> E,
+) -> ApiResult
+where
+    I: DeserializeOwned,
+    O: Serialize,
+    E: Into<ApiError>,
+{
+    let input: I = serde_json::from_value(input).map_err(|e| bad_input(e).into())?;
+    let output = handler(world, caller, input).map_err(Into::into)?;
+    serde_json::to_value(output).map_err(|e| ApiError::internal_failure(&e.to_string()))
+}
+
+/// What a serde decoding failure was about, so services can name AWS's error.
+pub enum InputProblem {
+    /// A required member is absent (the member's wire name).
+    Missing(String),
+    /// A value is not one of the enum's values.
+    UnknownVariant(String),
+    /// Anything else: wrong JSON type, bad number.
+    Malformed(String),
+}
+
+pub fn classify_input_error(error: &serde_json::Error) -> InputProblem {
+    let text = error.to_string();
+    if let Some(rest) = text.strip_prefix("missing field `") {
+        return InputProblem::Missing(rest.split('`').next().unwrap_or_default().to_string());
+    }
+    if text.starts_with("unknown variant") {
+        return InputProblem::UnknownVariant(text);
+    }
+    InputProblem::Malformed(text)
+}

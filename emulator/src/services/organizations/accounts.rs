@@ -1,0 +1,697 @@
+//! Accounts: CreateAccount (asynchronous), its status, DescribeAccount, ListAccounts,
+//! ListAccountsForParent, MoveAccount.
+
+use imbl::OrdSet;
+use serde::{Deserialize, Serialize};
+
+use super::dto::{self, Tag};
+use super::errors::OrgError;
+use super::model::{
+    AccountRecord, AccountState, CreateAccountRequest, CreateAccountState, JoinedMethod, Member,
+    FULL_AWS_ACCESS, SERVICE_CONTROL_POLICY,
+};
+use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
+use crate::auth::Caller;
+use crate::services::iam::Role;
+use crate::services::pagination::{encode_token, take_page};
+use crate::world::World;
+
+pub const DEFAULT_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IamUserAccessToBilling {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAccountInput {
+    pub email: String,
+    pub account_name: String,
+    pub role_name: Option<String>,
+    /// Accepted and validated; orgsim has no billing console to apply it to.
+    pub iam_user_access_to_billing: Option<IamUserAccessToBilling>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAccountStatusOutput {
+    pub create_account_status: dto::CreateAccountStatus,
+}
+
+/// Starts creating an account: the answer is `IN_PROGRESS`; the account exists from a
+/// later request on (see [`complete_due_account_creations`]), as in AWS.
+pub fn create_account(
+    world: &mut World,
+    caller: &Caller,
+    input: CreateAccountInput,
+) -> Result<CreateAccountStatusOutput, OrgError> {
+    validate::email(&input.email)?;
+    validate::create_account_name(&input.account_name)?;
+    let role_name = input
+        .role_name
+        .unwrap_or_else(|| DEFAULT_ACCESS_ROLE.to_string());
+    validate::role_name(&role_name)?;
+    let tags: Vec<(String, String)> = input
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.key, t.value))
+        .collect();
+    validate::tags(&tags)?;
+    let org = managed_org(world, caller)?;
+    let in_progress = org
+        .create_requests
+        .iter()
+        .filter(|id| world.organizations.pending_creations.contains(*id))
+        .count();
+    if in_progress >= world.settings.quotas.concurrent_account_creations {
+        return Err(OrgError::constraint(
+            "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED",
+            "You have too many account creation requests in progress. Wait for one to complete and try again.",
+        ));
+    }
+    let org_id = org.id.clone();
+    let request = CreateAccountRequest {
+        id: format!("car-{}", world.ids.lower_alnum(32)),
+        organization_id: org_id.clone(),
+        account_name: input.account_name,
+        email: input.email,
+        role_name,
+        tags,
+        state: CreateAccountState::InProgress,
+        requested_ms: world.clock.now_ms(),
+        requested_in: world.request_count,
+        completed_ms: None,
+        account_id: None,
+        failure_reason: None,
+    };
+    let status = dto::create_account_status(&request);
+    org_mut(world, &org_id)
+        .create_requests
+        .insert(request.id.clone());
+    let state = &mut world.organizations;
+    state.pending_creations.insert(request.id.clone());
+    state.create_requests.insert(request.id.clone(), request);
+    Ok(CreateAccountStatusOutput {
+        create_account_status: status,
+    })
+}
+
+/// Finishes the `CreateAccount` requests made in earlier requests whose delay has
+/// passed, oldest first: each either creates the account in the root or fails with
+/// AWS's reason.
+pub fn complete_due_account_creations(world: &mut World) {
+    if world.organizations.pending_creations.is_empty() {
+        return;
+    }
+    let now = world.clock.now_ms();
+    let delay = world.settings.create_account_delay_ms;
+    let mut due: Vec<(u64, String)> = world
+        .organizations
+        .pending_creations
+        .iter()
+        .filter_map(|id| world.organizations.create_requests.get(id))
+        .filter(|r| r.requested_in < world.request_count && r.requested_ms + delay <= now)
+        .map(|r| (r.requested_in, r.id.clone()))
+        .collect();
+    due.sort();
+    for (_, request_id) in due {
+        complete_account_creation(world, &request_id, now);
+    }
+}
+
+fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
+    let state = &world.organizations;
+    let Some(request) = state.create_requests.get(request_id).cloned() else {
+        return;
+    };
+    let org = state.organizations.get(&request.organization_id);
+    let failure = match org {
+        None => Some("INTERNAL_FAILURE"),
+        Some(_) if state.email_in_use(&request.email) => Some("EMAIL_ALREADY_EXISTS"),
+        Some(org) if org.members.len() >= world.settings.quotas.accounts_per_organization => {
+            Some("ACCOUNT_LIMIT_EXCEEDED")
+        }
+        Some(_) => None,
+    };
+    let mut finished = request.clone();
+    finished.completed_ms = Some(now);
+    if let Some(reason) = failure {
+        finished.state = CreateAccountState::Failed;
+        finished.failure_reason = Some(reason.to_string());
+    } else {
+        let account_id = new_account_id(world);
+        let org = org_mut(world, &request.organization_id);
+        let root_id = org.root.id.clone();
+        org.members.insert(
+            account_id.clone(),
+            Member {
+                account_id: account_id.clone(),
+                parent_id: root_id.clone(),
+                joined_method: JoinedMethod::Created,
+                joined_ms: now,
+                state: AccountState::Active,
+            },
+        );
+        org.children
+            .entry(root_id)
+            .or_default()
+            .accounts
+            .insert(account_id.clone());
+        if org
+            .root
+            .policy_types
+            .iter()
+            .any(|t| t == SERVICE_CONTROL_POLICY)
+        {
+            org.attachments.insert(
+                account_id.clone(),
+                OrdSet::unit(FULL_AWS_ACCESS.to_string()),
+            );
+        }
+        let management = org.management_account_id.clone();
+        let org_id = org.id.clone();
+        world.organizations.accounts.insert(
+            account_id.clone(),
+            AccountRecord {
+                id: account_id.clone(),
+                name: request.account_name.clone(),
+                email: request.email.clone(),
+                created_ms: now,
+            },
+        );
+        world
+            .organizations
+            .membership
+            .insert(account_id.clone(), org_id);
+        // The access role trusts the management account, with administrator rights.
+        let role_id = format!("AROA{}", world.ids.upper_alnum(17));
+        world.iam.put_role(
+            &account_id,
+            Role {
+                role_name: request.role_name.clone(),
+                path: "/".to_string(),
+                role_id,
+                trusted_accounts: vec![management],
+                max_session_duration: 3600,
+                created_ms: now,
+            },
+        );
+        finished.state = CreateAccountState::Succeeded;
+        finished.account_id = Some(account_id);
+    }
+    let state = &mut world.organizations;
+    state.pending_creations.remove(request_id);
+    state
+        .create_requests
+        .insert(request_id.to_string(), finished);
+}
+
+/// A fresh 12-digit account id that no known account or caller key uses.
+fn new_account_id(world: &mut World) -> String {
+    loop {
+        let id = world.ids.digits(12);
+        let taken = world.organizations.accounts.contains_key(&id)
+            || world.organizations.membership.contains_key(&id)
+            || id == world.settings.default_account;
+        if !taken && !id.starts_with('0') {
+            return id;
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeCreateAccountStatusInput {
+    pub create_account_request_id: String,
+}
+
+pub fn describe_create_account_status(
+    world: &mut World,
+    caller: &Caller,
+    input: DescribeCreateAccountStatusInput,
+) -> Result<CreateAccountStatusOutput, OrgError> {
+    validate::create_account_request_id(&input.create_account_request_id)?;
+    let org = readable_org(world, caller)?;
+    if !org
+        .create_requests
+        .contains(&input.create_account_request_id)
+    {
+        return Err(OrgError::CreateAccountStatusNotFound);
+    }
+    let request = world
+        .organizations
+        .create_requests
+        .get(&input.create_account_request_id)
+        .ok_or(OrgError::CreateAccountStatusNotFound)?;
+    Ok(CreateAccountStatusOutput {
+        create_account_status: dto::create_account_status(request),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListCreateAccountStatusInput {
+    pub states: Option<Vec<CreateAccountState>>,
+    #[serde(flatten)]
+    pub page: Page,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListCreateAccountStatusOutput {
+    pub create_account_statuses: Vec<dto::CreateAccountStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn list_create_account_status(
+    world: &mut World,
+    caller: &Caller,
+    input: ListCreateAccountStatusInput,
+) -> Result<ListCreateAccountStatusOutput, OrgError> {
+    let org = readable_org(world, caller)?;
+    let states = input.states.unwrap_or_default();
+    let listing = format!("ListCreateAccountStatus {} {states:?}", org.id);
+    let (max, after) = input.page.resolve(&listing)?;
+    let requests = &world.organizations.create_requests;
+    let matching = org
+        .create_requests
+        .range(after_bound(&after))
+        .filter_map(|id| requests.get(id))
+        .filter(|r| states.is_empty() || states.contains(&r.state));
+    let (page, next) = take_page(matching, max, |r| r.id.clone());
+    Ok(ListCreateAccountStatusOutput {
+        create_account_statuses: page.into_iter().map(dto::create_account_status).collect(),
+        next_token: next.map(|key| encode_token(&listing, &key)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAccountInput {
+    pub account_id: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeAccountOutput {
+    pub account: dto::Account,
+}
+
+pub fn describe_account(
+    world: &mut World,
+    caller: &Caller,
+    input: DescribeAccountInput,
+) -> Result<DescribeAccountOutput, OrgError> {
+    validate::account_id("AccountId", &input.account_id)?;
+    let org = readable_org(world, caller)?;
+    let account = dto::account(&world.organizations, org, &input.account_id)
+        .ok_or(OrgError::AccountNotFound)?;
+    Ok(DescribeAccountOutput { account })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAccountsOutput {
+    pub accounts: Vec<dto::Account>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+pub fn list_accounts(
+    world: &mut World,
+    caller: &Caller,
+    input: Page,
+) -> Result<ListAccountsOutput, OrgError> {
+    let org = readable_org(world, caller)?;
+    let listing = format!("ListAccounts {}", org.id);
+    let (max, after) = input.resolve(&listing)?;
+    let ids = org.members.range(after_bound(&after)).map(|(id, _)| id);
+    let (page, next) = take_page(ids, max, |id| (*id).clone());
+    Ok(ListAccountsOutput {
+        accounts: page
+            .into_iter()
+            .filter_map(|id| dto::account(&world.organizations, org, id))
+            .collect(),
+        next_token: next.map(|key| encode_token(&listing, &key)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListAccountsForParentInput {
+    pub parent_id: String,
+    #[serde(flatten)]
+    pub page: Page,
+}
+
+pub fn list_accounts_for_parent(
+    world: &mut World,
+    caller: &Caller,
+    input: ListAccountsForParentInput,
+) -> Result<ListAccountsOutput, OrgError> {
+    validate::parent_id("ParentId", &input.parent_id)?;
+    let org = readable_org(world, caller)?;
+    if !org.is_parent(&input.parent_id) {
+        return Err(OrgError::ParentNotFound);
+    }
+    let listing = format!("ListAccountsForParent {} {}", org.id, input.parent_id);
+    let (max, after) = input.page.resolve(&listing)?;
+    let empty = OrdSet::new();
+    let children = org
+        .children
+        .get(&input.parent_id)
+        .map(|c| &c.accounts)
+        .unwrap_or(&empty);
+    let (page, next) = take_page(children.range(after_bound(&after)), max, |id| (*id).clone());
+    Ok(ListAccountsOutput {
+        accounts: page
+            .into_iter()
+            .filter_map(|id| dto::account(&world.organizations, org, id))
+            .collect(),
+        next_token: next.map(|key| encode_token(&listing, &key)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MoveAccountInput {
+    pub account_id: String,
+    pub source_parent_id: String,
+    pub destination_parent_id: String,
+}
+
+/// Moves an account between containers of one organization, all at once.
+pub fn move_account(
+    world: &mut World,
+    caller: &Caller,
+    input: MoveAccountInput,
+) -> Result<Empty, OrgError> {
+    validate::account_id("AccountId", &input.account_id)?;
+    validate::parent_id("SourceParentId", &input.source_parent_id)?;
+    validate::parent_id("DestinationParentId", &input.destination_parent_id)?;
+    let org = managed_org(world, caller)?;
+    let member = org
+        .members
+        .get(&input.account_id)
+        .ok_or(OrgError::AccountNotFound)?;
+    if !org.is_parent(&input.source_parent_id) {
+        return Err(OrgError::SourceParentNotFound);
+    }
+    if !org.is_parent(&input.destination_parent_id) {
+        return Err(OrgError::DestinationParentNotFound);
+    }
+    if member.parent_id == input.destination_parent_id {
+        return Err(OrgError::DuplicateAccount);
+    }
+    if member.parent_id != input.source_parent_id {
+        return Err(OrgError::SourceParentNotFound);
+    }
+    let org = org_mut(world, &org.id.clone());
+    if let Some(children) = org.children.get_mut(&input.source_parent_id) {
+        children.accounts.remove(&input.account_id);
+    }
+    org.children
+        .entry(input.destination_parent_id.clone())
+        .or_default()
+        .accounts
+        .insert(input.account_id.clone());
+    if let Some(member) = org.members.get_mut(&input.account_id) {
+        member.parent_id = input.destination_parent_id;
+    }
+    Ok(Empty {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use serde_json::{json, Value};
+
+    fn org_with_mgmt() -> (crate::world::World, crate::auth::Caller) {
+        let mut w = world();
+        let mgmt = root_caller("111111111111");
+        run(&mut w, &mgmt, "CreateOrganization", json!({})).unwrap();
+        (w, mgmt)
+    }
+
+    fn create(w: &mut crate::world::World, mgmt: &crate::auth::Caller, email: &str) -> Value {
+        let out = run(
+            w,
+            mgmt,
+            "CreateAccount",
+            json!({"Email": email, "AccountName": "Dev"}),
+        )
+        .unwrap();
+        let id = out["CreateAccountStatus"]["Id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(out["CreateAccountStatus"]["State"], "IN_PROGRESS");
+        run(
+            w,
+            mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": id}),
+        )
+        .unwrap()["CreateAccountStatus"]
+            .clone()
+    }
+
+    #[test]
+    fn create_account_completes_on_a_later_request() {
+        let (mut w, mgmt) = org_with_mgmt();
+        let status = create(&mut w, &mgmt, "dev@example.org");
+        assert_eq!(status["State"], "SUCCEEDED");
+        let account_id = status["AccountId"].as_str().unwrap();
+        let account = run(
+            &mut w,
+            &mgmt,
+            "DescribeAccount",
+            json!({"AccountId": account_id}),
+        )
+        .unwrap()["Account"]
+            .clone();
+        assert_eq!(account["JoinedMethod"], "CREATED");
+        assert_eq!(account["Email"], "dev@example.org");
+        assert_eq!(account["State"], "ACTIVE");
+        let org_id = w
+            .organizations
+            .organization_of("111111111111")
+            .unwrap()
+            .id
+            .clone();
+        let root_id = w
+            .organizations
+            .organization_of("111111111111")
+            .unwrap()
+            .root
+            .id
+            .clone();
+        assert_eq!(
+            account["Paths"],
+            json!([format!("{org_id}/{root_id}/{account_id}/")])
+        );
+        // The access role exists and trusts the management account.
+        let role = w
+            .iam
+            .role(account_id, "OrganizationAccountAccessRole")
+            .unwrap();
+        assert_eq!(role.trusted_accounts, vec!["111111111111".to_string()]);
+        // Same email again: the request fails asynchronously.
+        let status = create(&mut w, &mgmt, "DEV@example.org");
+        assert_eq!(
+            (status["State"].as_str(), status["FailureReason"].as_str()),
+            (Some("FAILED"), Some("EMAIL_ALREADY_EXISTS"))
+        );
+        let failed = run(
+            &mut w,
+            &mgmt,
+            "ListCreateAccountStatus",
+            json!({"States": ["FAILED"]}),
+        )
+        .unwrap();
+        assert_eq!(failed["CreateAccountStatuses"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn account_quota_fails_the_request() {
+        let (mut w, mgmt) = org_with_mgmt();
+        w.settings.quotas.accounts_per_organization = 2;
+        assert_eq!(
+            create(&mut w, &mgmt, "a1@example.org")["State"],
+            "SUCCEEDED"
+        );
+        let status = create(&mut w, &mgmt, "a2@example.org");
+        assert_eq!(status["FailureReason"], "ACCOUNT_LIMIT_EXCEEDED");
+    }
+
+    #[test]
+    fn concurrent_creation_limit() {
+        let (mut w, mgmt) = org_with_mgmt();
+        w.settings.create_account_delay_ms = 60_000;
+        w.clock.pinned_ms = Some(1_000_000);
+        for i in 0..5 {
+            run(
+                &mut w,
+                &mgmt,
+                "CreateAccount",
+                json!({"Email": format!("c{i}@example.org"), "AccountName": "c"}),
+            )
+            .unwrap();
+        }
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "c9@example.org", "AccountName": "c"}),
+        ));
+        assert_eq!(
+            e,
+            (
+                "ConstraintViolationException".into(),
+                Some("ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED".into())
+            )
+        );
+        w.clock.advance(60_000);
+        let done = run(
+            &mut w,
+            &mgmt,
+            "ListCreateAccountStatus",
+            json!({"States": ["SUCCEEDED"]}),
+        )
+        .unwrap();
+        assert_eq!(done["CreateAccountStatuses"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn create_account_validation_and_access() {
+        let (mut w, mgmt) = org_with_mgmt();
+        let cases = [
+            (
+                json!({"Email": "bad", "AccountName": "x"}),
+                "MIN_LENGTH_EXCEEDED",
+            ),
+            (
+                json!({"Email": "not-an-email", "AccountName": "x"}),
+                "INVALID_PATTERN",
+            ),
+            (
+                json!({"Email": "ok@example.org", "AccountName": ""}),
+                "MIN_LENGTH_EXCEEDED",
+            ),
+            (json!({"Email": "ok@example.org"}), "INPUT_REQUIRED"),
+            (
+                json!({"Email": "ok@example.org", "AccountName": "x", "RoleName": "AWSServiceRoleForX"}),
+                "INVALID_ROLE_NAME",
+            ),
+            (
+                json!({"Email": "ok@example.org", "AccountName": "x", "IamUserAccessToBilling": "MAYBE"}),
+                "INVALID_ENUM",
+            ),
+        ];
+        for (input, reason) in cases {
+            let e = error_code(run(&mut w, &mgmt, "CreateAccount", input.clone()));
+            assert_eq!(
+                e,
+                ("InvalidInputException".into(), Some(reason.into())),
+                "{input}"
+            );
+        }
+        let status = create(&mut w, &mgmt, "member@example.org");
+        let member = root_caller(status["AccountId"].as_str().unwrap());
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &member,
+                "CreateAccount",
+                json!({"Email": "x@example.org", "AccountName": "x"})
+            ))
+            .0,
+            "AccessDeniedException"
+        );
+        assert_eq!(
+            error_code(run(&mut w, &member, "ListAccounts", json!({}))).0,
+            "AccessDeniedException"
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &root_caller("999999999999"),
+                "ListAccounts",
+                json!({})
+            ))
+            .0,
+            "AWSOrganizationsNotInUseException"
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "DescribeAccount",
+                json!({"AccountId": "999999999999"})
+            ))
+            .0,
+            "AccountNotFoundException"
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "DescribeCreateAccountStatus",
+                json!({"CreateAccountRequestId": "car-00000000"})
+            ))
+            .0,
+            "CreateAccountStatusNotFoundException"
+        );
+    }
+
+    #[test]
+    fn list_accounts_pages_with_opaque_tokens() {
+        let (mut w, mgmt) = org_with_mgmt();
+        for i in 0..4 {
+            create(&mut w, &mgmt, &format!("p{i}@example.org"));
+        }
+        let mut seen = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let mut input = json!({"MaxResults": 2});
+            if let Some(t) = &token {
+                input["NextToken"] = json!(t);
+            }
+            let out = run(&mut w, &mgmt, "ListAccounts", input).unwrap();
+            let page = out["Accounts"].as_array().unwrap();
+            assert!(page.len() <= 2);
+            seen.extend(page.iter().map(|a| a["Id"].as_str().unwrap().to_string()));
+            match out.get("NextToken").and_then(Value::as_str) {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 5);
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "ListAccounts",
+            json!({"NextToken": "forged"}),
+        ));
+        assert_eq!(
+            e,
+            (
+                "InvalidInputException".into(),
+                Some("INVALID_NEXT_TOKEN".into())
+            )
+        );
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "ListAccounts",
+            json!({"MaxResults": 21}),
+        ));
+        assert_eq!(e.1.as_deref(), Some("MAX_VALUE_EXCEEDED"));
+    }
+}

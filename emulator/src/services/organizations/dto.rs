@@ -1,0 +1,200 @@
+//! Organizations wire shapes (member names as in the API), built from the model.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::OrganizationsState;
+use super::model::{
+    AccountState, CreateAccountRequest, CreateAccountState, FeatureSet, JoinedMethod,
+    Organization as OrgModel,
+};
+use crate::world::epoch_seconds;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Organization {
+    pub id: String,
+    pub arn: String,
+    pub feature_set: FeatureSet,
+    pub master_account_arn: String,
+    pub master_account_id: String,
+    pub master_account_email: String,
+    /// Deprecated in AWS: only the SCP type is ever listed here.
+    pub available_policy_types: Vec<PolicyTypeSummary>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyTypeSummary {
+    pub r#type: String,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Root {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub policy_types: Vec<PolicyTypeSummary>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Account {
+    pub id: String,
+    pub arn: String,
+    pub email: String,
+    pub name: String,
+    /// Retiring in AWS in favour of `State`; still sent.
+    pub status: &'static str,
+    pub state: AccountState,
+    pub paths: Vec<String>,
+    pub joined_method: JoinedMethod,
+    pub joined_timestamp: f64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct OrganizationalUnit {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateAccountStatus {
+    pub id: String,
+    pub account_name: String,
+    pub state: CreateAccountState,
+    pub requested_timestamp: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_timestamp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Child {
+    pub id: String,
+    pub r#type: ChildType,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parent {
+    pub id: String,
+    pub r#type: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChildType {
+    Account,
+    OrganizationalUnit,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+pub fn organization(state: &OrganizationsState, org: &OrgModel) -> Organization {
+    let email = state
+        .accounts
+        .get(&org.management_account_id)
+        .map(|a| a.email.clone())
+        .unwrap_or_default();
+    Organization {
+        id: org.id.clone(),
+        arn: org.arn(),
+        feature_set: org.feature_set,
+        master_account_arn: org.account_arn(&org.management_account_id),
+        master_account_id: org.management_account_id.clone(),
+        master_account_email: email,
+        available_policy_types: match org.feature_set {
+            FeatureSet::All => vec![PolicyTypeSummary {
+                r#type: "SERVICE_CONTROL_POLICY".into(),
+                status: "ENABLED".into(),
+            }],
+            FeatureSet::ConsolidatedBilling => vec![],
+        },
+    }
+}
+
+pub fn root(org: &OrgModel) -> Root {
+    Root {
+        id: org.root.id.clone(),
+        arn: org.root_arn(),
+        name: org.root.name.clone(),
+        policy_types: org
+            .root
+            .policy_types
+            .iter()
+            .map(|t| PolicyTypeSummary {
+                r#type: t.clone(),
+                status: "ENABLED".into(),
+            })
+            .collect(),
+    }
+}
+
+/// The account as `DescribeAccount` shows it; `None` if it is not a member.
+pub fn account(state: &OrganizationsState, org: &OrgModel, account_id: &str) -> Option<Account> {
+    let member = org.members.get(account_id)?;
+    let record = state.accounts.get(account_id)?;
+    Some(Account {
+        id: account_id.to_string(),
+        arn: org.account_arn(account_id),
+        email: record.email.clone(),
+        name: record.name.clone(),
+        status: match member.state {
+            AccountState::Suspended | AccountState::Closed => "SUSPENDED",
+            AccountState::PendingClosure => "PENDING_CLOSURE",
+            AccountState::Active | AccountState::PendingActivation => "ACTIVE",
+        },
+        state: member.state,
+        paths: vec![format!(
+            "{}{account_id}/",
+            org.path_of_parent(&member.parent_id)
+        )],
+        joined_method: member.joined_method,
+        joined_timestamp: epoch_seconds(member.joined_ms),
+    })
+}
+
+pub fn organizational_unit(org: &OrgModel, ou_id: &str) -> Option<OrganizationalUnit> {
+    let ou = org.ous.get(ou_id)?;
+    Some(OrganizationalUnit {
+        id: ou.id.clone(),
+        arn: org.ou_arn(&ou.id),
+        name: ou.name.clone(),
+        path: org.path_of_parent(&ou.id),
+    })
+}
+
+pub fn create_account_status(request: &CreateAccountRequest) -> CreateAccountStatus {
+    CreateAccountStatus {
+        id: request.id.clone(),
+        account_name: request.account_name.clone(),
+        state: request.state,
+        requested_timestamp: epoch_seconds(request.requested_ms),
+        completed_timestamp: request.completed_ms.map(epoch_seconds),
+        account_id: request.account_id.clone(),
+        failure_reason: request.failure_reason.clone(),
+    }
+}
+
+pub fn parent_type(id: &str) -> &'static str {
+    if id.starts_with("r-") {
+        "ROOT"
+    } else {
+        "ORGANIZATIONAL_UNIT"
+    }
+}

@@ -1,0 +1,86 @@
+//! Organizations errors: each variant's AWS code in one exhaustive match.
+//! Every Organizations error is HTTP 400 except `ServiceException` (CATALOG §4.6).
+
+use crate::api::ApiError;
+use crate::services::{classify_input_error, InputProblem};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OrgError {
+    NotInUse,
+    AccessDenied,
+    AlreadyInOrganization,
+    AccountNotFound,
+    ChildNotFound,
+    ParentNotFound,
+    SourceParentNotFound,
+    DestinationParentNotFound,
+    OrganizationalUnitNotFound,
+    RootNotFound,
+    CreateAccountStatusNotFound,
+    DuplicateAccount,
+    DuplicateOrganizationalUnit,
+    OrganizationNotEmpty,
+    OrganizationalUnitNotEmpty,
+    /// A quota or rule (`Reason` from ConstraintViolationExceptionReason).
+    ConstraintViolation(&'static str, String),
+    /// Bad input (`Reason` from InvalidInputExceptionReason).
+    InvalidInput(&'static str, String),
+    /// The request body could not be read as the operation's input.
+    Serialization(String),
+}
+
+impl OrgError {
+    pub fn invalid(reason: &'static str, message: impl Into<String>) -> Self {
+        OrgError::InvalidInput(reason, message.into())
+    }
+
+    pub fn constraint(reason: &'static str, message: impl Into<String>) -> Self {
+        OrgError::ConstraintViolation(reason, message.into())
+    }
+
+    /// Decoding failures become AWS's validation answers.
+    pub fn from_input(error: serde_json::Error) -> Self {
+        match classify_input_error(&error) {
+            InputProblem::Missing(member) => OrgError::invalid(
+                "INPUT_REQUIRED",
+                format!("You must specify a value for {member}."),
+            ),
+            InputProblem::UnknownVariant(text) => OrgError::invalid(
+                "INVALID_ENUM",
+                format!("You specified an invalid value: {text}."),
+            ),
+            InputProblem::Malformed(text) => OrgError::Serialization(text),
+        }
+    }
+}
+
+impl From<OrgError> for ApiError {
+    fn from(error: OrgError) -> ApiError {
+        use OrgError::*;
+        let (code, message, reason): (&str, String, Option<&str>) = match error {
+            NotInUse => ("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.".into(), None),
+            AccessDenied => ("AccessDeniedException", "You don't have permissions to access this resource.".into(), None),
+            AlreadyInOrganization => ("AlreadyInOrganizationException", "The AWS account is already a member of an organization.".into(), None),
+            AccountNotFound => ("AccountNotFoundException", "You specified an account that doesn't exist.".into(), None),
+            ChildNotFound => ("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.".into(), None),
+            ParentNotFound => ("ParentNotFoundException", "We can't find a root or organizational unit (OU) with the ParentId that you specified.".into(), None),
+            SourceParentNotFound => ("SourceParentNotFoundException", "We can't find a source root or OU with the ParentId that you specified.".into(), None),
+            DestinationParentNotFound => ("DestinationParentNotFoundException", "We can't find the destination container (a root or OU) with the ParentId that you specified.".into(), None),
+            OrganizationalUnitNotFound => ("OrganizationalUnitNotFoundException", "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.".into(), None),
+            RootNotFound => ("RootNotFoundException", "We can't find a root with the RootId that you specified.".into(), None),
+            CreateAccountStatusNotFound => ("CreateAccountStatusNotFoundException", "We can't find a create account request with the CreateAccountRequestId that you specified.".into(), None),
+            DuplicateAccount => ("DuplicateAccountException", "That account is already present in the specified destination.".into(), None),
+            DuplicateOrganizationalUnit => ("DuplicateOrganizationalUnitException", "An OU with the same name already exists.".into(), None),
+            OrganizationNotEmpty => ("OrganizationNotEmptyException", "The organization isn't empty. To delete an organization, you must first remove all member accounts except the management account.".into(), None),
+            OrganizationalUnitNotEmpty => ("OrganizationalUnitNotEmptyException", "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, and try the operation again.".into(), None),
+            ConstraintViolation(reason, message) => ("ConstraintViolationException", message, Some(reason)),
+            InvalidInput(reason, message) => ("InvalidInputException", message, Some(reason)),
+            Serialization(message) => ("SerializationException", message, None),
+        };
+        let error = ApiError::new(code, 400, message).with_message_key("Message");
+        match reason {
+            Some(reason) => error.with_field("Reason", reason),
+            None => error,
+        }
+    }
+}

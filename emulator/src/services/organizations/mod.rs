@@ -1,0 +1,202 @@
+//! AWS Organizations (awsJson1.1, `AWSOrganizationsV20161128.<Op>`): the directory every
+//! other service consults. State is global (not per region).
+
+pub mod accounts;
+pub mod dto;
+pub mod errors;
+pub mod model;
+pub mod operations;
+pub mod organization;
+pub mod ous;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::ops::Bound;
+
+use crate::api::{ApiError, ApiResult, ServiceId};
+use crate::auth::Caller;
+use crate::services::call;
+use crate::services::pagination::decode_token;
+use crate::world::World;
+use errors::OrgError;
+use model::Organization;
+
+pub fn dispatch(world: &mut World, caller: &Caller, operation: &str, input: Value) -> ApiResult {
+    let bad = OrgError::from_input;
+    match operation {
+        "CreateOrganization" => call(world, caller, input, organization::create_organization, bad),
+        "DescribeOrganization" => call(
+            world,
+            caller,
+            input,
+            organization::describe_organization,
+            bad,
+        ),
+        "DeleteOrganization" => call(world, caller, input, organization::delete_organization, bad),
+        "ListRoots" => call(world, caller, input, organization::list_roots, bad),
+        "CreateAccount" => call(world, caller, input, accounts::create_account, bad),
+        "DescribeCreateAccountStatus" => call(
+            world,
+            caller,
+            input,
+            accounts::describe_create_account_status,
+            bad,
+        ),
+        "ListCreateAccountStatus" => call(
+            world,
+            caller,
+            input,
+            accounts::list_create_account_status,
+            bad,
+        ),
+        "DescribeAccount" => call(world, caller, input, accounts::describe_account, bad),
+        "ListAccounts" => call(world, caller, input, accounts::list_accounts, bad),
+        "ListAccountsForParent" => call(
+            world,
+            caller,
+            input,
+            accounts::list_accounts_for_parent,
+            bad,
+        ),
+        "MoveAccount" => call(world, caller, input, accounts::move_account, bad),
+        "CreateOrganizationalUnit" => {
+            call(world, caller, input, ous::create_organizational_unit, bad)
+        }
+        "DescribeOrganizationalUnit" => {
+            call(world, caller, input, ous::describe_organizational_unit, bad)
+        }
+        "UpdateOrganizationalUnit" => {
+            call(world, caller, input, ous::update_organizational_unit, bad)
+        }
+        "DeleteOrganizationalUnit" => {
+            call(world, caller, input, ous::delete_organizational_unit, bad)
+        }
+        "ListOrganizationalUnitsForParent" => call(
+            world,
+            caller,
+            input,
+            ous::list_organizational_units_for_parent,
+            bad,
+        ),
+        "ListChildren" => call(world, caller, input, ous::list_children, bad),
+        "ListParents" => call(world, caller, input, ous::list_parents, bad),
+        _ => Err(ApiError::not_implemented(
+            ServiceId::Organizations,
+            operation,
+        )),
+    }
+}
+
+/// Operations that take no input still accept (and ignore) an empty object.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct Empty {}
+
+/// `NextToken` + `MaxResults`, shared by every `List*` operation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Page {
+    pub next_token: Option<String>,
+    pub max_results: Option<i64>,
+}
+
+impl Page {
+    /// Page size and the key to resume after, for the listing named `listing`.
+    pub fn resolve(&self, listing: &str) -> Result<(usize, Option<String>), OrgError> {
+        let max = validate::max_results(self.max_results)?;
+        let after = match &self.next_token {
+            None => None,
+            Some(token) => Some(decode_token(listing, token).ok_or_else(|| {
+                OrgError::invalid("INVALID_NEXT_TOKEN", "The specified token is invalid.")
+            })?),
+        };
+        Ok((max, after))
+    }
+}
+
+/// The range bound that resumes a listing after `after`.
+pub fn after_bound(after: &Option<String>) -> (Bound<String>, Bound<String>) {
+    match after {
+        Some(key) => (Bound::Excluded(key.clone()), Bound::Unbounded),
+        None => (Bound::Unbounded, Bound::Unbounded),
+    }
+}
+
+/// The caller's organization (any member may ask).
+pub fn member_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, OrgError> {
+    world
+        .organizations
+        .organization_of(&caller.account_id)
+        .ok_or(OrgError::NotInUse)
+}
+
+/// The caller's organization, if the caller is its management account.
+pub fn managed_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, OrgError> {
+    let org = member_org(world, caller)?;
+    if org.management_account_id == caller.account_id {
+        Ok(org)
+    } else {
+        Err(OrgError::AccessDenied)
+    }
+}
+
+/// The caller's organization for reading its structure. AWS also lets delegated
+/// administrators read; orgsim grants that once delegated administrators exist.
+pub fn readable_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, OrgError> {
+    managed_org(world, caller)
+}
+
+/// Mutable access to an organization already checked by one of the functions above.
+pub fn org_mut<'w>(world: &'w mut World, org_id: &str) -> &'w mut Organization {
+    world
+        .organizations
+        .organizations
+        .get_mut(org_id)
+        .expect("organization checked before mutation")
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::auth::Principal;
+    use crate::world::Settings;
+
+    pub fn world() -> World {
+        World::new(Settings {
+            seed: Some(42),
+            ..Settings::default()
+        })
+    }
+
+    pub fn root_caller(account: &str) -> Caller {
+        Caller {
+            account_id: account.to_string(),
+            principal: Principal::Root,
+            access_key_id: account.to_string(),
+            temporary: false,
+            region: "us-east-1".to_string(),
+        }
+    }
+
+    /// Runs an operation the way the server does: a new request, then the handler.
+    pub fn run(
+        world: &mut World,
+        caller: &Caller,
+        op: &str,
+        input: Value,
+    ) -> Result<Value, ApiError> {
+        world.begin_request();
+        dispatch(world, caller, op, input)
+    }
+
+    pub fn error_code(result: Result<Value, ApiError>) -> (String, Option<String>) {
+        let e = result.expect_err("expected an error");
+        (
+            e.code,
+            e.extra
+                .get("Reason")
+                .and_then(|r| r.as_str())
+                .map(String::from),
+        )
+    }
+}

@@ -1,0 +1,212 @@
+//! Organizations state: organizations, their trees, and the accounts orgsim knows.
+
+use imbl::{OrdMap, OrdSet};
+use serde::{Deserialize, Serialize};
+
+/// All organizations of the world and the accounts they hold.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct OrganizationsState {
+    pub organizations: OrdMap<String, Organization>,
+    /// Which organization each member account belongs to.
+    pub membership: OrdMap<String, String>,
+    /// Every account with a name and an email (created, invited or management).
+    pub accounts: OrdMap<String, AccountRecord>,
+    /// `CreateAccount` requests by `car-` id.
+    pub create_requests: OrdMap<String, CreateAccountRequest>,
+    /// Requests still `IN_PROGRESS`.
+    pub pending_creations: OrdSet<String>,
+}
+
+impl OrganizationsState {
+    /// The organization `account_id` belongs to.
+    pub fn organization_of(&self, account_id: &str) -> Option<&Organization> {
+        self.membership
+            .get(account_id)
+            .and_then(|org_id| self.organizations.get(org_id))
+    }
+
+    pub fn organization_of_mut(&mut self, account_id: &str) -> Option<&mut Organization> {
+        let org_id = self.membership.get(account_id)?.clone();
+        self.organizations.get_mut(&org_id)
+    }
+
+    /// Whether any account orgsim knows already uses `email` (AWS: case-insensitive).
+    pub fn email_in_use(&self, email: &str) -> bool {
+        self.accounts
+            .values()
+            .any(|a| a.email.eq_ignore_ascii_case(email))
+    }
+}
+
+/// An AWS account as Organizations records it, in or out of an organization.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeatureSet {
+    All,
+    ConsolidatedBilling,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JoinedMethod {
+    Invited,
+    Created,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AccountState {
+    PendingActivation,
+    Active,
+    Suspended,
+    PendingClosure,
+    Closed,
+}
+
+/// One organization: its root, OU tree and member accounts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub management_account_id: String,
+    pub feature_set: FeatureSet,
+    pub root: Root,
+    pub ous: OrdMap<String, OrganizationalUnit>,
+    /// Children of the root and of every OU, by parent id.
+    pub children: OrdMap<String, Children>,
+    pub members: OrdMap<String, Member>,
+    /// Policies attached to each target (root, OU or account id).
+    pub attachments: OrdMap<String, OrdSet<String>>,
+    /// This organization's `CreateAccount` requests.
+    pub create_requests: OrdSet<String>,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Root {
+    pub id: String,
+    pub name: String,
+    /// Policy types enabled in the root.
+    pub policy_types: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrganizationalUnit {
+    pub id: String,
+    pub name: String,
+    pub parent_id: String,
+}
+
+/// What sits directly under a root or an OU.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Children {
+    pub ous: OrdSet<String>,
+    pub accounts: OrdSet<String>,
+}
+
+/// An account's membership in an organization.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Member {
+    pub account_id: String,
+    pub parent_id: String,
+    pub joined_method: JoinedMethod,
+    pub joined_ms: i64,
+    pub state: AccountState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CreateAccountState {
+    InProgress,
+    Succeeded,
+    Failed,
+}
+
+/// A `CreateAccount` request and how it ended.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateAccountRequest {
+    pub id: String,
+    pub organization_id: String,
+    pub account_name: String,
+    pub email: String,
+    pub role_name: String,
+    pub tags: Vec<(String, String)>,
+    pub state: CreateAccountState,
+    pub requested_ms: i64,
+    /// Request number (world.request_count) that made it; it completes in a later one.
+    pub requested_in: u64,
+    pub completed_ms: Option<i64>,
+    pub account_id: Option<String>,
+    pub failure_reason: Option<String>,
+}
+
+pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
+pub const SERVICE_CONTROL_POLICY: &str = "SERVICE_CONTROL_POLICY";
+
+impl Organization {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:organizations::{}:organization/{}",
+            self.management_account_id, self.id
+        )
+    }
+
+    pub fn root_arn(&self) -> String {
+        format!(
+            "arn:aws:organizations::{}:root/{}/{}",
+            self.management_account_id, self.id, self.root.id
+        )
+    }
+
+    pub fn ou_arn(&self, ou_id: &str) -> String {
+        format!(
+            "arn:aws:organizations::{}:ou/{}/{ou_id}",
+            self.management_account_id, self.id
+        )
+    }
+
+    pub fn account_arn(&self, account_id: &str) -> String {
+        format!(
+            "arn:aws:organizations::{}:account/{}/{account_id}",
+            self.management_account_id, self.id
+        )
+    }
+
+    pub fn is_parent(&self, id: &str) -> bool {
+        id == self.root.id || self.ous.contains_key(id)
+    }
+
+    /// Ids from the root down to `parent_id`, inclusive.
+    pub fn lineage(&self, parent_id: &str) -> Vec<String> {
+        let mut chain = vec![parent_id.to_string()];
+        let mut current = parent_id;
+        while let Some(ou) = self.ous.get(current) {
+            chain.push(ou.parent_id.clone());
+            current = &ou.parent_id;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// `o-…/r-…/ou-…/` for a container (root or OU).
+    pub fn path_of_parent(&self, parent_id: &str) -> String {
+        let mut path = format!("{}/", self.id);
+        for id in self.lineage(parent_id) {
+            path.push_str(&id);
+            path.push('/');
+        }
+        path
+    }
+
+    /// Levels of OUs from the root down to `parent_id` (the root is 0).
+    pub fn depth_of(&self, parent_id: &str) -> usize {
+        self.lineage(parent_id).len() - 1
+    }
+}

@@ -1,0 +1,4 @@
+//! AWS Security Hub (restJson1). Routed and recognised on every operation; none built yet, so each
+//! answers 501 `NotImplemented` naming the operation.
+
+pub mod operations;

@@ -1,0 +1,719 @@
+//! GetCallerIdentity, AssumeRole, GetSessionToken, GetAccessKeyInfo.
+//!
+//! awsQuery carries every input member as text, so numbers are parsed here with the
+//! model's constraints.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+use super::errors::StsError;
+use super::IssuedCredentials;
+use crate::auth::{Caller, Principal};
+use crate::services::organizations::accounts::DEFAULT_ACCESS_ROLE;
+use crate::world::{iso8601, World};
+
+static ROLE_ARN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^arn:aws:iam::(\d{12}):role/((?:[\x21-\x7E]+/)*)([\w+=,.@-]{1,64})$")
+        .expect("valid")
+});
+static SESSION_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\w+=,.@-]*$").expect("valid"));
+static SOURCE_IDENTITY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\w+=,.@-]*$").expect("valid"));
+static EXTERNAL_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\w+=,.@:/-]*$").expect("valid"));
+static ACCESS_KEY_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\w{16,128}$").expect("valid"));
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetCallerIdentityOutput {
+    pub user_id: String,
+    pub account: String,
+    pub arn: String,
+}
+
+/// Never denied: any valid credentials may ask who they are.
+pub fn get_caller_identity(
+    _world: &mut World,
+    caller: &Caller,
+    _input: Empty,
+) -> Result<GetCallerIdentityOutput, StsError> {
+    Ok(GetCallerIdentityOutput {
+        user_id: caller.user_id(),
+        account: caller.account_id.clone(),
+        arn: caller.arn(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssumeRoleInput {
+    pub role_arn: String,
+    pub role_session_name: String,
+    pub duration_seconds: Option<String>,
+    pub external_id: Option<String>,
+    pub policy: Option<String>,
+    pub source_identity: Option<String>,
+    pub tags: Option<Vec<Value>>,
+    pub policy_arns: Option<Vec<Value>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssumedRoleUser {
+    pub assumed_role_id: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssumeRoleOutput {
+    pub credentials: Credentials,
+    pub assumed_role_user: AssumedRoleUser,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packed_policy_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_identity: Option<String>,
+}
+
+/// A role orgsim is asked to assume, as the trust decision needs it.
+struct TargetRole {
+    account_id: String,
+    name: String,
+    role_id: String,
+    max_session_duration: i64,
+}
+
+pub fn assume_role(
+    world: &mut World,
+    caller: &Caller,
+    input: AssumeRoleInput,
+) -> Result<AssumeRoleOutput, StsError> {
+    let (role_account, role_name) = parse_role_arn(&input.role_arn)?;
+    check_text(
+        &input.role_session_name,
+        "roleSessionName",
+        2,
+        64,
+        &SESSION_NAME,
+        r"[\w+=,.@-]*",
+    )?;
+    if let Some(id) = &input.external_id {
+        check_text(id, "externalId", 2, 1224, &EXTERNAL_ID, r"[\w+=,.@:\/-]*")?;
+    }
+    if let Some(id) = &input.source_identity {
+        check_text(
+            id,
+            "sourceIdentity",
+            2,
+            256,
+            &SOURCE_IDENTITY,
+            r"[\w+=,.@-]*",
+        )?;
+    }
+    let duration = parse_duration(input.duration_seconds.as_deref(), 900, 43200, 3600)?;
+    let packed_policy_size = check_session_policy(input.policy.as_deref())?;
+    if input.tags.as_ref().is_some_and(|t| t.len() > 50) {
+        return Err(StsError::constraint(
+            "[…]",
+            "tags",
+            "Member must have length less than or equal to 50",
+        ));
+    }
+    if input.policy_arns.as_ref().is_some_and(|p| p.len() > 10) {
+        return Err(StsError::constraint(
+            "[…]",
+            "policyArns",
+            "Member must have length less than or equal to 10",
+        ));
+    }
+
+    let role = trusted_role(world, caller, &role_account, &role_name).ok_or_else(|| {
+        StsError::AccessDenied(format!(
+            "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+            caller.arn(),
+            input.role_arn
+        ))
+    })?;
+    let chained = matches!(caller.principal, Principal::AssumedRole { .. });
+    if chained && duration > 3600 {
+        return Err(StsError::Validation(
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
+        ));
+    }
+    if duration > role.max_session_duration {
+        return Err(StsError::Validation(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                .into(),
+        ));
+    }
+
+    let principal = Principal::AssumedRole {
+        role_name: role.name.clone(),
+        role_id: role.role_id.clone(),
+        session_name: input.role_session_name.clone(),
+    };
+    let issued = issue(world, &role.account_id, principal, duration);
+    Ok(AssumeRoleOutput {
+        assumed_role_user: AssumedRoleUser {
+            assumed_role_id: format!("{}:{}", role.role_id, input.role_session_name),
+            arn: format!(
+                "arn:aws:sts::{}:assumed-role/{}/{}",
+                role.account_id, role.name, input.role_session_name
+            ),
+        },
+        credentials: issued,
+        packed_policy_size,
+        source_identity: input.source_identity,
+    })
+}
+
+/// Whether `caller` may assume the role, and the role if so (DESIGN §3.2):
+/// - a role orgsim holds (e.g. `OrganizationAccountAccessRole` of a created account)
+///   trusts exactly the accounts its trust policy names;
+/// - `OrganizationAccountAccessRole` that orgsim does not hold (invited accounts) does
+///   not exist, so nobody may assume it;
+/// - any other role name is assumed to exist and to trust its own account and the
+///   accounts of the same organization, unless `--strict-roles`.
+fn trusted_role(
+    world: &World,
+    caller: &Caller,
+    account_id: &str,
+    name: &str,
+) -> Option<TargetRole> {
+    if let Some(role) = world.iam.role(account_id, name) {
+        return role
+            .trusted_accounts
+            .contains(&caller.account_id)
+            .then(|| TargetRole {
+                account_id: account_id.to_string(),
+                name: role.role_name.clone(),
+                role_id: role.role_id.clone(),
+                max_session_duration: i64::from(role.max_session_duration),
+            });
+    }
+    if name == DEFAULT_ACCESS_ROLE || world.settings.strict_roles {
+        return None;
+    }
+    let orgs = &world.organizations;
+    let same_org = orgs
+        .membership
+        .get(account_id)
+        .is_some_and(|org| orgs.membership.get(&caller.account_id) == Some(org));
+    (account_id == caller.account_id || same_org).then(|| TargetRole {
+        account_id: account_id.to_string(),
+        name: name.to_string(),
+        role_id: implicit_role_id(account_id, name),
+        max_session_duration: 3600,
+    })
+}
+
+/// A stable `AROA…` id for a role orgsim does not hold, derived from its name.
+fn implicit_role_id(account_id: &str, name: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let digest = Sha256::digest(format!("{account_id}/{name}").as_bytes());
+    let suffix: String = digest
+        .iter()
+        .take(17)
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect();
+    format!("AROA{suffix}")
+}
+
+fn parse_role_arn(arn: &str) -> Result<(String, String), StsError> {
+    if arn.len() < 20 {
+        return Err(StsError::constraint(
+            arn,
+            "roleArn",
+            "Member must have length greater than or equal to 20",
+        ));
+    }
+    if arn.len() > 2048 {
+        return Err(StsError::constraint(
+            arn,
+            "roleArn",
+            "Member must have length less than or equal to 2048",
+        ));
+    }
+    let captures = ROLE_ARN
+        .captures(arn)
+        .ok_or_else(|| StsError::Validation(format!("{arn} is invalid")))?;
+    Ok((captures[1].to_string(), captures[3].to_string()))
+}
+
+fn check_text(
+    value: &str,
+    member: &str,
+    min: usize,
+    max: usize,
+    re: &Regex,
+    shown: &str,
+) -> Result<(), StsError> {
+    let n = value.chars().count();
+    if n < min {
+        return Err(StsError::constraint(
+            value,
+            member,
+            &format!("Member must have length greater than or equal to {min}"),
+        ));
+    }
+    if n > max {
+        return Err(StsError::constraint(
+            value,
+            member,
+            &format!("Member must have length less than or equal to {max}"),
+        ));
+    }
+    if !re.is_match(value) {
+        return Err(StsError::constraint(
+            value,
+            member,
+            &format!("Member must satisfy regular expression pattern: {shown}"),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_duration(value: Option<&str>, min: i64, max: i64, default: i64) -> Result<i64, StsError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    let seconds: i64 = text.trim().parse().map_err(|_| {
+        StsError::Validation(format!(
+            "Invalid value '{text}' for DurationSeconds: not an integer"
+        ))
+    })?;
+    if seconds < min {
+        return Err(StsError::constraint(
+            text,
+            "durationSeconds",
+            &format!("Member must have value greater than or equal to {min}"),
+        ));
+    }
+    if seconds > max {
+        return Err(StsError::constraint(
+            text,
+            "durationSeconds",
+            &format!("Member must have value less than or equal to {max}"),
+        ));
+    }
+    Ok(seconds)
+}
+
+/// Session policies: at most 2,048 characters of JSON. Returns `PackedPolicySize`
+/// (percent of the packed limit used) when a policy is given.
+fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsError> {
+    let Some(policy) = policy else {
+        return Ok(None);
+    };
+    if policy.is_empty() || policy.chars().count() > 2048 {
+        return Err(StsError::constraint(
+            "…",
+            "policy",
+            "Member must have length less than or equal to 2048",
+        ));
+    }
+    match serde_json::from_str::<Value>(policy) {
+        Ok(Value::Object(_)) => {}
+        _ => {
+            return Err(StsError::MalformedPolicyDocument(
+                "The policy is not in the valid JSON format.".into(),
+            ))
+        }
+    }
+    let compact: usize = policy.chars().filter(|c| !c.is_whitespace()).count();
+    Ok(Some(((compact * 100) / 2048).max(1) as u32))
+}
+
+/// Mints `ASIA…` credentials for `principal` in `account_id`, valid `seconds`.
+fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64) -> Credentials {
+    let access_key_id = loop {
+        let candidate = format!("ASIA{}", world.ids.base32(16));
+        if !world.sts.credentials.contains_key(&candidate) {
+            break candidate;
+        }
+    };
+    let secret_access_key = world.ids.base64(40);
+    let session_token = format!("IQoJb3JpZ2luX2VjE{}", world.ids.base64(340));
+    let expiration_ms = world.clock.now_ms() + seconds * 1000;
+    world.sts.credentials.insert(
+        access_key_id.clone(),
+        IssuedCredentials {
+            access_key_id: access_key_id.clone(),
+            secret_access_key: secret_access_key.clone(),
+            session_token: session_token.clone(),
+            account_id: account_id.to_string(),
+            principal,
+            expiration_ms,
+        },
+    );
+    Credentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        expiration: iso8601(expiration_ms),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSessionTokenInput {
+    pub duration_seconds: Option<String>,
+    pub serial_number: Option<String>,
+    pub token_code: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSessionTokenOutput {
+    pub credentials: Credentials,
+}
+
+/// Session credentials for the caller itself; root may ask for at most an hour.
+pub fn get_session_token(
+    world: &mut World,
+    caller: &Caller,
+    input: GetSessionTokenInput,
+) -> Result<GetSessionTokenOutput, StsError> {
+    if caller.temporary {
+        return Err(StsError::AccessDenied(
+            "Cannot call GetSessionToken with session credentials".into(),
+        ));
+    }
+    let (max, default) = if caller.is_root() {
+        (3600, 3600)
+    } else {
+        (129_600, 43_200)
+    };
+    let duration = parse_duration(input.duration_seconds.as_deref(), 900, 129_600, default)?;
+    if duration > max {
+        return Err(StsError::Validation(format!(
+            "The requested DurationSeconds exceeds the {max} second limit for root credentials."
+        )));
+    }
+    if let Some(code) = &input.token_code {
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(StsError::constraint(
+                code,
+                "tokenCode",
+                "Member must satisfy regular expression pattern: [\\d]*",
+            ));
+        }
+    }
+    let credentials = issue(
+        world,
+        &caller.account_id.clone(),
+        caller.principal.clone(),
+        duration,
+    );
+    Ok(GetSessionTokenOutput { credentials })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetAccessKeyInfoInput {
+    pub access_key_id: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetAccessKeyInfoOutput {
+    pub account: String,
+}
+
+/// The account an access key belongs to, by the same rules that identify callers.
+pub fn get_access_key_info(
+    world: &mut World,
+    _caller: &Caller,
+    input: GetAccessKeyInfoInput,
+) -> Result<GetAccessKeyInfoOutput, StsError> {
+    let key = &input.access_key_id;
+    if !ACCESS_KEY_ID.is_match(key) {
+        return Err(StsError::constraint(
+            key,
+            "accessKeyId",
+            "Member must have length greater than or equal to 16 and satisfy regular expression pattern: [\\w]*",
+        ));
+    }
+    let account = match world.sts.credentials.get(key) {
+        Some(issued) => issued.account_id.clone(),
+        None => world.settings.default_account.clone(),
+    };
+    Ok(GetAccessKeyInfoOutput { account })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::api::ServiceId;
+    use crate::services::organizations::test_support::{root_caller, world};
+    use crate::services::{dispatch, organizations};
+    use serde_json::json;
+
+    fn sts(w: &mut World, caller: &Caller, op: &str, input: Value) -> Result<Value, ApiError> {
+        w.begin_request();
+        dispatch(w, caller, ServiceId::Sts, op, input)
+    }
+
+    fn caller_for(w: &World, out: &Value) -> Caller {
+        let key = out["Credentials"]["AccessKeyId"].as_str().unwrap();
+        let issued = &w.sts.credentials[key];
+        Caller {
+            account_id: issued.account_id.clone(),
+            principal: issued.principal.clone(),
+            access_key_id: key.to_string(),
+            temporary: true,
+            region: "us-east-1".into(),
+        }
+    }
+
+    fn org_with_member(w: &mut World) -> (Caller, String) {
+        let mgmt = root_caller("111111111111");
+        w.begin_request();
+        organizations::dispatch(w, &mgmt, "CreateOrganization", json!({})).unwrap();
+        w.begin_request();
+        let out = organizations::dispatch(
+            w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "m@example.org", "AccountName": "M"}),
+        )
+        .unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        w.begin_request();
+        let status = organizations::dispatch(
+            w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        (
+            mgmt,
+            status["CreateAccountStatus"]["AccountId"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    }
+
+    #[test]
+    fn caller_identity_of_root_and_role() {
+        let mut w = world();
+        let (mgmt, member) = org_with_member(&mut w);
+        let me = sts(&mut w, &mgmt, "GetCallerIdentity", json!({})).unwrap();
+        assert_eq!(
+            me,
+            json!({"UserId": "111111111111", "Account": "111111111111", "Arn": "arn:aws:iam::111111111111:root"})
+        );
+        let arn = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
+        let out = sts(
+            &mut w,
+            &mgmt,
+            "AssumeRole",
+            json!({"RoleArn": arn, "RoleSessionName": "admin"}),
+        )
+        .unwrap();
+        let key = out["Credentials"]["AccessKeyId"].as_str().unwrap();
+        assert!(key.starts_with("ASIA") && key.len() == 20);
+        assert_eq!(
+            out["AssumedRoleUser"]["Arn"],
+            format!("arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/admin")
+        );
+        let role_caller = caller_for(&w, &out);
+        let me = sts(&mut w, &role_caller, "GetCallerIdentity", json!({})).unwrap();
+        assert_eq!(me["Account"], member.as_str());
+        assert!(me["UserId"].as_str().unwrap().starts_with("AROA"));
+        assert!(me["UserId"].as_str().unwrap().ends_with(":admin"));
+    }
+
+    #[test]
+    fn access_role_trusts_only_the_management_account() {
+        let mut w = world();
+        let (_, member) = org_with_member(&mut w);
+        let arn = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
+        for outsider in ["222222222222", member.as_str()] {
+            let e = sts(
+                &mut w,
+                &root_caller(outsider),
+                "AssumeRole",
+                json!({"RoleArn": arn, "RoleSessionName": "x1"}),
+            )
+            .unwrap_err();
+            assert_eq!((e.code.as_str(), e.status), ("AccessDenied", 403));
+            assert!(
+                e.message
+                    .contains("is not authorized to perform: sts:AssumeRole"),
+                "{}",
+                e.message
+            );
+        }
+        // An account orgsim never created has no such role.
+        let e = sts(&mut w, &root_caller("111111111111"), "AssumeRole", json!({"RoleArn": "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "RoleSessionName": "x1"})).unwrap_err();
+        assert_eq!(e.code, "AccessDenied");
+    }
+
+    #[test]
+    fn other_roles_same_account_or_org_unless_strict() {
+        let mut w = world();
+        let (mgmt, member) = org_with_member(&mut w);
+        let arn = format!("arn:aws:iam::{member}:role/Auditor");
+        sts(
+            &mut w,
+            &mgmt,
+            "AssumeRole",
+            json!({"RoleArn": arn, "RoleSessionName": "audit"}),
+        )
+        .unwrap();
+        let e = sts(
+            &mut w,
+            &root_caller("222222222222"),
+            "AssumeRole",
+            json!({"RoleArn": arn, "RoleSessionName": "audit"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "AccessDenied");
+        sts(
+            &mut w,
+            &root_caller("222222222222"),
+            "AssumeRole",
+            json!({"RoleArn": "arn:aws:iam::222222222222:role/path/Self", "RoleSessionName": "me"}),
+        )
+        .unwrap();
+        w.settings.strict_roles = true;
+        let e = sts(
+            &mut w,
+            &mgmt,
+            "AssumeRole",
+            json!({"RoleArn": arn, "RoleSessionName": "audit"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "AccessDenied");
+    }
+
+    #[test]
+    fn assume_role_validation() {
+        let mut w = world();
+        let mgmt = root_caller("111111111111");
+        let ok_arn = "arn:aws:iam::111111111111:role/R";
+        let cases = [
+            (
+                json!({"RoleArn": "arn:short", "RoleSessionName": "ok"}),
+                "ValidationError",
+                "length greater than or equal to 20",
+            ),
+            (
+                json!({"RoleArn": "arn:aws:iam::111111111111:user/bob", "RoleSessionName": "ok"}),
+                "ValidationError",
+                "is invalid",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "x"}),
+                "ValidationError",
+                "greater than or equal to 2",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "has space"}),
+                "ValidationError",
+                "regular expression",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "ok", "DurationSeconds": "899"}),
+                "ValidationError",
+                "greater than or equal to 900",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "ok", "DurationSeconds": "43201"}),
+                "ValidationError",
+                "less than or equal to 43200",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "ok", "DurationSeconds": "7200"}),
+                "ValidationError",
+                "MaxSessionDuration",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "ok", "DurationSeconds": "soon"}),
+                "ValidationError",
+                "not an integer",
+            ),
+            (
+                json!({"RoleArn": ok_arn, "RoleSessionName": "ok", "Policy": "{nope"}),
+                "MalformedPolicyDocument",
+                "valid JSON",
+            ),
+            (
+                json!({"RoleArn": ok_arn}),
+                "ValidationError",
+                "Value null at 'roleSessionName'",
+            ),
+        ];
+        for (input, code, text) in cases {
+            let e = sts(&mut w, &mgmt, "AssumeRole", input.clone()).unwrap_err();
+            assert_eq!(e.code, code, "{input}");
+            assert!(e.message.contains(text), "{input}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn role_chaining_is_limited_to_an_hour_and_session_tokens_need_long_term_keys() {
+        let mut w = world();
+        let mgmt = root_caller("111111111111");
+        let out = sts(
+            &mut w,
+            &mgmt,
+            "AssumeRole",
+            json!({"RoleArn": "arn:aws:iam::111111111111:role/A", "RoleSessionName": "one"}),
+        )
+        .unwrap();
+        let role = caller_for(&w, &out);
+        let e = sts(&mut w, &role, "AssumeRole", json!({"RoleArn": "arn:aws:iam::111111111111:role/B", "RoleSessionName": "two", "DurationSeconds": "3601"})).unwrap_err();
+        assert!(e.message.contains("role chaining"), "{}", e.message);
+        let e = sts(&mut w, &role, "GetSessionToken", json!({})).unwrap_err();
+        assert_eq!(e.code, "AccessDenied");
+        let out = sts(&mut w, &mgmt, "GetSessionToken", json!({})).unwrap();
+        let session = caller_for(&w, &out);
+        assert_eq!(session.principal, Principal::Root);
+        let e = sts(
+            &mut w,
+            &mgmt,
+            "GetSessionToken",
+            json!({"DurationSeconds": "7200"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "ValidationError");
+        let info = sts(
+            &mut w,
+            &mgmt,
+            "GetAccessKeyInfo",
+            json!({"AccessKeyId": session.access_key_id}),
+        )
+        .unwrap();
+        assert_eq!(info["Account"], "111111111111");
+        let e = sts(
+            &mut w,
+            &mgmt,
+            "GetAccessKeyInfo",
+            json!({"AccessKeyId": "short"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, "ValidationError");
+    }
+}

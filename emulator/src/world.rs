@@ -1,0 +1,269 @@
+//! The whole simulated AWS: plain data behind one lock (DESIGN §4).
+//!
+//! Collections are `imbl` persistent maps: ordered like `BTreeMap`, and cloning the
+//! world is a handful of reference-count bumps, so the server keeps the world as it was
+//! before each call and puts it back if the handler panics.
+
+use serde::{Deserialize, Serialize};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::services::{iam::IamState, organizations::model::OrganizationsState, sts::StsState};
+
+/// Everything orgsim knows: settings, clock, ID generator and every service's state.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct World {
+    pub settings: Settings,
+    pub clock: Clock,
+    pub ids: IdGenerator,
+    /// Number of AWS requests handled so far; work that AWS does "later" (account
+    /// creation) completes at the start of a later request.
+    pub request_count: u64,
+    pub organizations: OrganizationsState,
+    pub iam: IamState,
+    pub sts: StsState,
+}
+
+impl World {
+    pub fn new(settings: Settings) -> World {
+        let seed = settings.seed.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0x5eed)
+        });
+        World {
+            settings,
+            clock: Clock::default(),
+            ids: IdGenerator::new(seed),
+            request_count: 0,
+            organizations: OrganizationsState::default(),
+            iam: IamState::default(),
+            sts: StsState::default(),
+        }
+    }
+
+    /// Called once per AWS request, before the handler: finishes asynchronous work
+    /// that is due (DESIGN §6: CreateAccount is IN_PROGRESS, then SUCCEEDED).
+    pub fn begin_request(&mut self) {
+        self.request_count += 1;
+        crate::services::organizations::accounts::complete_due_account_creations(self);
+    }
+}
+
+/// What `orgsim serve` was told; kept in the world so a snapshot replays the same way.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Settings {
+    /// The account of callers whose access key is neither 12 digits nor minted by STS.
+    pub default_account: String,
+    /// Refuse `AssumeRole` into roles orgsim does not hold (DESIGN §3.2).
+    pub strict_roles: bool,
+    /// Seed of the ID generator; `None` picks one from the time.
+    pub seed: Option<u64>,
+    /// Milliseconds of world time a `CreateAccount` stays `IN_PROGRESS` (at least
+    /// until the next request in any case).
+    pub create_account_delay_ms: i64,
+    pub quotas: Quotas,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_account: "000000000000".to_string(),
+            strict_roles: false,
+            seed: None,
+            create_account_delay_ms: 0,
+            quotas: Quotas::default(),
+        }
+    }
+}
+
+/// Service quotas, AWS's defaults except where DESIGN §6 says otherwise.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Quotas {
+    /// Accounts per organization (AWS: 10, raised on request; orgsim: 10,000).
+    pub accounts_per_organization: usize,
+    pub ous_per_organization: usize,
+    /// Levels of OUs below the root.
+    pub ou_max_depth: usize,
+    pub concurrent_account_creations: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            accounts_per_organization: 10_000,
+            ous_per_organization: 1000,
+            ou_max_depth: 5,
+            concurrent_account_creations: 5,
+        }
+    }
+}
+
+impl Quotas {
+    /// Sets one quota from `NAME=VALUE` (the `--quota` flag).
+    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
+        let (name, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("quota '{assignment}' is not NAME=VALUE"))?;
+        let value: usize = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("quota {name}: '{value}' is not a whole number"))?;
+        let slot = match name.trim() {
+            "accounts-per-organization" => &mut self.accounts_per_organization,
+            "ous-per-organization" => &mut self.ous_per_organization,
+            "ou-max-depth" => &mut self.ou_max_depth,
+            "concurrent-account-creations" => &mut self.concurrent_account_creations,
+            other => {
+                return Err(format!(
+                "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations)"
+            ))
+            }
+        };
+        *slot = value;
+        Ok(())
+    }
+}
+
+/// World time: the system clock plus an offset, or a pinned instant. Milliseconds
+/// since the Unix epoch.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Clock {
+    pub offset_ms: i64,
+    pub pinned_ms: Option<i64>,
+}
+
+impl Clock {
+    pub fn now_ms(&self) -> i64 {
+        match self.pinned_ms {
+            Some(ms) => ms,
+            None => {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_millis() as i64)
+                    .unwrap_or(0)
+                    + self.offset_ms
+            }
+        }
+    }
+
+    pub fn advance(&mut self, ms: i64) {
+        match &mut self.pinned_ms {
+            Some(pinned) => *pinned += ms,
+            None => self.offset_ms += ms,
+        }
+    }
+}
+
+/// Seeded ID generator (splitmix64): the same seed and calls give the same IDs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IdGenerator {
+    state: u64,
+}
+
+const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+impl IdGenerator {
+    pub fn new(seed: u64) -> Self {
+        IdGenerator { state: seed }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn from_alphabet(&mut self, alphabet: &[u8], len: usize) -> String {
+        (0..len)
+            .map(|_| alphabet[(self.next_u64() % alphabet.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    pub fn digits(&mut self, len: usize) -> String {
+        self.from_alphabet(b"0123456789", len)
+    }
+
+    pub fn lower_alnum(&mut self, len: usize) -> String {
+        self.from_alphabet(LOWER_ALNUM, len)
+    }
+
+    pub fn upper_alnum(&mut self, len: usize) -> String {
+        self.from_alphabet(UPPER_ALNUM, len)
+    }
+
+    pub fn base32(&mut self, len: usize) -> String {
+        self.from_alphabet(BASE32, len)
+    }
+
+    pub fn base64(&mut self, len: usize) -> String {
+        self.from_alphabet(BASE64, len)
+    }
+
+    pub fn hex(&mut self, len: usize) -> String {
+        self.from_alphabet(b"0123456789abcdef", len)
+    }
+
+    /// A random UUID (v4 layout) drawn from the seeded stream.
+    pub fn uuid(&mut self) -> String {
+        let bytes: [u8; 16] = {
+            let a = self.next_u64().to_be_bytes();
+            let b = self.next_u64().to_be_bytes();
+            let mut out = [0u8; 16];
+            out[..8].copy_from_slice(&a);
+            out[8..].copy_from_slice(&b);
+            out
+        };
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    }
+}
+
+/// Epoch seconds as the JSON protocols put timestamps on the wire.
+pub fn epoch_seconds(ms: i64) -> f64 {
+    ms as f64 / 1000.0
+}
+
+/// ISO-8601 with milliseconds, as the query protocol and REST string fields use.
+pub fn iso8601(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    t.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_ids() {
+        let mut a = IdGenerator::new(7);
+        let mut b = IdGenerator::new(7);
+        assert_eq!(a.lower_alnum(10), b.lower_alnum(10));
+        assert_eq!(a.digits(12), b.digits(12));
+        assert_ne!(a.digits(12), IdGenerator::new(8).digits(12));
+    }
+
+    #[test]
+    fn iso8601_has_millis() {
+        assert_eq!(iso8601(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+    }
+
+    #[test]
+    fn quota_flag() {
+        let mut q = Quotas::default();
+        q.set("ou-max-depth=3").unwrap();
+        assert_eq!(q.ou_max_depth, 3);
+        assert!(q.set("nope=1").is_err());
+        assert!(q.set("ou-max-depth=x").is_err());
+    }
+}
