@@ -1,1 +1,6 @@
+//! Black-box tests: the real `aws-sdk-*` crates against `orgsim::Emulator::start()`.
+//! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
+mod common;
+mod organizations;
+mod sts;

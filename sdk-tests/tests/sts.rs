@@ -1,0 +1,140 @@
+//! STS through the real SDK: identities, role trust, expiry, session tokens.
+
+use aws_sdk_sts::error::ProvideErrorMetadata;
+use orgsim::{Emulator, Settings};
+
+use crate::common::{self, create_account, orgs, MANAGEMENT};
+
+#[tokio::test]
+async fn caller_identity_follows_the_access_key() {
+    let emulator = Emulator::start();
+    let me = common::sts(&emulator, "123456789012")
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.account(), Some("123456789012"));
+    assert_eq!(me.arn(), Some("arn:aws:iam::123456789012:root"));
+    assert_eq!(me.user_id(), Some("123456789012"));
+    let default = common::sts(&emulator, "AKIAIOSFODNN7EXAMPLE")
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(default.account(), Some("000000000000"));
+}
+
+#[tokio::test]
+async fn only_the_management_account_may_assume_the_access_role() {
+    let emulator = Emulator::start();
+    let mgmt = orgs(&emulator, MANAGEMENT);
+    mgmt.create_organization().send().await.unwrap();
+    let member = create_account(&mgmt, "m@example.com", "M")
+        .await
+        .account_id
+        .unwrap();
+    let role_arn = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
+    for caller in ["222222222222", member.as_str()] {
+        let e = common::sts(&emulator, caller)
+            .assume_role()
+            .role_arn(&role_arn)
+            .role_session_name("nope")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), Some("AccessDenied"), "{caller}: {e:?}");
+        assert!(e
+            .message()
+            .unwrap_or_default()
+            .contains("is not authorized to perform: sts:AssumeRole"));
+    }
+    let e = common::sts(&emulator, MANAGEMENT)
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ValidationError"), "{e:?}");
+    let e = common::sts(&emulator, MANAGEMENT)
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("ok")
+        .duration_seconds(100)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ValidationError"), "{e:?}");
+}
+
+#[tokio::test]
+async fn strict_roles_refuses_roles_orgsim_does_not_hold() {
+    let emulator = Emulator::start_with(Settings {
+        strict_roles: true,
+        ..Settings::default()
+    });
+    let e = common::sts(&emulator, MANAGEMENT)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Anything"))
+        .role_session_name("s1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("AccessDenied"));
+    let lenient = Emulator::start();
+    common::sts(&lenient, MANAGEMENT)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Anything"))
+        .role_session_name("s1")
+        .send()
+        .await
+        .expect("same-account role");
+}
+
+#[tokio::test]
+async fn expired_credentials_are_refused() {
+    let emulator = Emulator::start();
+    let assumed = common::sts(&emulator, MANAGEMENT)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Short"))
+        .role_session_name("short")
+        .duration_seconds(900)
+        .send()
+        .await
+        .unwrap();
+    let role = aws_sdk_sts::Client::new(&common::config_with(
+        &emulator,
+        common::session(assumed.credentials().unwrap()),
+    ));
+    role.get_caller_identity()
+        .send()
+        .await
+        .expect("fresh credentials work");
+    emulator.with_world(|w| w.clock.advance(901_000));
+    let e = role.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(e.code(), Some("ExpiredToken"), "{e:?}");
+}
+
+#[tokio::test]
+async fn session_tokens_and_access_key_info() {
+    let emulator = Emulator::start();
+    let sts = common::sts(&emulator, MANAGEMENT);
+    let session = sts.get_session_token().send().await.unwrap();
+    let credentials = session.credentials().unwrap();
+    assert!(credentials.access_key_id().starts_with("ASIA"));
+    let as_session = aws_sdk_sts::Client::new(&common::config_with(
+        &emulator,
+        common::session(credentials),
+    ));
+    let me = as_session.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.arn(), Some("arn:aws:iam::111111111111:root"));
+    let e = as_session.get_session_token().send().await.unwrap_err();
+    assert_eq!(e.code(), Some("AccessDenied"));
+    let info = sts
+        .get_access_key_info()
+        .access_key_id(credentials.access_key_id())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.account(), Some(MANAGEMENT));
+}
