@@ -129,7 +129,7 @@ pub struct ApiError {
     pub message: String,
     /// The wire key of the message member: `Message` or `message`, per API.
     pub message_key: &'static str,
-    pub extra: Map<String, Value>,
+    pub extra: Box<Map<String, Value>>,
     pub fault: Fault,
 }
 
@@ -140,7 +140,7 @@ impl ApiError {
             status,
             message: message.into(),
             message_key: "message",
-            extra: Map::new(),
+            extra: Box::default(),
             fault: if status >= 500 {
                 Fault::Receiver
             } else {

@@ -234,3 +234,86 @@ pub fn run_atomically(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Caller, Principal};
+
+    fn world() -> World {
+        World::new(Settings {
+            seed: Some(1),
+            ..Default::default()
+        })
+    }
+
+    fn root(account_id: &str) -> Caller {
+        Caller {
+            account_id: account_id.to_string(),
+            principal: Principal::Root,
+            access_key_id: account_id.to_string(),
+            temporary: false,
+            region: "us-east-1".to_string(),
+        }
+    }
+
+    /// Every change a handler can make: counters, the ID stream and service state.
+    fn mutate(world: &mut World) {
+        world.request_count += 100;
+        world.ids.next_u64();
+        let created = services::dispatch(
+            world,
+            &root("111111111111"),
+            ServiceId::Organizations,
+            "CreateOrganization",
+            json!({}),
+        );
+        assert!(created.is_ok(), "{created:?}");
+        assert_eq!(world.organizations.organizations.len(), 1);
+    }
+
+    fn snapshot(world: &World) -> Value {
+        serde_json::to_value(world).unwrap()
+    }
+
+    #[test]
+    fn a_panicking_handler_leaves_the_world_unchanged() {
+        let mut world = world();
+        let before = snapshot(&world);
+        let result = run_atomically(&mut world, |w| {
+            mutate(w);
+            panic!("boom")
+        });
+        let error = result.unwrap_err();
+        assert_eq!(
+            (error.code.as_str(), error.status),
+            ("InternalFailure", 500)
+        );
+        assert!(error.message.contains("boom"), "{}", error.message);
+        assert_eq!(snapshot(&world), before);
+    }
+
+    #[test]
+    fn a_failing_handler_leaves_the_world_unchanged() {
+        let mut world = world();
+        let before = snapshot(&world);
+        let result = run_atomically(&mut world, |w| {
+            mutate(w);
+            Err(ApiError::new("SomeError", 400, "no"))
+        });
+        assert_eq!(result.unwrap_err().code, "SomeError");
+        assert_eq!(snapshot(&world), before);
+    }
+
+    #[test]
+    fn a_succeeding_handler_keeps_its_changes() {
+        let mut world = world();
+        let result = run_atomically(&mut world, |w| {
+            mutate(w);
+            Ok(json!({"done": true}))
+        });
+        assert_eq!(result.unwrap(), json!({"done": true}));
+        assert_eq!(world.request_count, 100);
+        assert_eq!(world.organizations.organizations.len(), 1);
+    }
+}

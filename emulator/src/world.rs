@@ -179,34 +179,34 @@ impl IdGenerator {
         z ^ (z >> 31)
     }
 
-    fn from_alphabet(&mut self, alphabet: &[u8], len: usize) -> String {
+    fn draw(&mut self, alphabet: &[u8], len: usize) -> String {
         (0..len)
             .map(|_| alphabet[(self.next_u64() % alphabet.len() as u64) as usize] as char)
             .collect()
     }
 
     pub fn digits(&mut self, len: usize) -> String {
-        self.from_alphabet(b"0123456789", len)
+        self.draw(b"0123456789", len)
     }
 
     pub fn lower_alnum(&mut self, len: usize) -> String {
-        self.from_alphabet(LOWER_ALNUM, len)
+        self.draw(LOWER_ALNUM, len)
     }
 
     pub fn upper_alnum(&mut self, len: usize) -> String {
-        self.from_alphabet(UPPER_ALNUM, len)
+        self.draw(UPPER_ALNUM, len)
     }
 
     pub fn base32(&mut self, len: usize) -> String {
-        self.from_alphabet(BASE32, len)
+        self.draw(BASE32, len)
     }
 
     pub fn base64(&mut self, len: usize) -> String {
-        self.from_alphabet(BASE64, len)
+        self.draw(BASE64, len)
     }
 
     pub fn hex(&mut self, len: usize) -> String {
-        self.from_alphabet(b"0123456789abcdef", len)
+        self.draw(b"0123456789abcdef", len)
     }
 
     /// A random UUID (v4 layout) drawn from the seeded stream.

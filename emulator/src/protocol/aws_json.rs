@@ -86,10 +86,13 @@ mod tests {
         })
     }
 
+    /// target, body → service, operation, input.
+    type RequestVector = (&'static str, &'static str, ServiceId, &'static str, Value);
+
     /// Smithy-style vectors: (target, body) → (service, operation, input) or error code.
     #[test]
     fn request_vectors() {
-        let ok: &[(&str, &str, ServiceId, &str, Value)] = &[
+        let ok: &[RequestVector] = &[
             (
                 "AWSOrganizationsV20161128.DescribeOrganization",
                 "{}",

@@ -123,7 +123,7 @@ fn json_error(error: &ApiError, request_id: &str, content_type: &str) -> Respons
         error.message_key.to_string(),
         Value::String(error.message.clone()),
     );
-    for (k, v) in &error.extra {
+    for (k, v) in error.extra.iter() {
         body.insert(k.clone(), v.clone());
     }
     let mut response = respond(

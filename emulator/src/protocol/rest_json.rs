@@ -244,11 +244,22 @@ mod tests {
         )
     }
 
+    /// method, path?query, body, signing service → service, operation, bound input.
+    type RequestVector = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<ServiceId>,
+        ServiceId,
+        &'static str,
+        Value,
+    );
+
     /// Smithy-style vectors: request line + body → operation and bound input.
     #[test]
     fn request_vectors() {
         use ServiceId::*;
-        let cases: &[(&str, &str, &str, Option<ServiceId>, ServiceId, &str, Value)] = &[
+        let cases: &[RequestVector] = &[
             ("POST", "/detector", r#"{"enable":true}"#, Some(GuardDuty), GuardDuty, "CreateDetector", json!({"enable": true})),
             ("GET", "/detector/abc123", "", Some(GuardDuty), GuardDuty, "GetDetector", json!({"DetectorId": "abc123"})),
             // query-string members typed by the model; unknown keys ignored
