@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Response;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
@@ -57,6 +58,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/_orgsim/health", get(health))
         .route("/_orgsim/reset", post(reset))
+        .route("/_orgsim/clock", get(read_clock).post(set_clock))
         .fallback(aws_entry)
         .with_state(state)
 }
@@ -77,6 +79,93 @@ async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
     *state.world() = World::new(state.settings.clone());
     tracing::info!("world reset");
     Json(json!({"reset": true}))
+}
+
+/// The world's clock as the admin API shows it.
+fn clock_json(world: &World) -> Value {
+    let now = world.clock.now_ms();
+    json!({
+        "now": crate::world::iso8601(now),
+        "now_ms": now,
+        "pinned": world.clock.pinned_ms.is_some(),
+        "offset_ms": world.clock.offset_ms,
+    })
+}
+
+async fn read_clock(State(state): State<Arc<AppState>>) -> Json<Value> {
+    Json(clock_json(&state.world()))
+}
+
+/// `POST /_orgsim/clock` with any of: `{"advance_seconds": N}` (move forward),
+/// `{"set": "2030-01-01T00:00:00Z"}` (jump to an instant), `{"pinned": true|false}`
+/// (stop or restart time). Applied in that order: set, advance, pin.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockChange {
+    advance_seconds: Option<f64>,
+    set: Option<String>,
+    pinned: Option<bool>,
+}
+
+async fn set_clock(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Response<Body> {
+    let change: ClockChange =
+        match serde_json::from_slice(if body.is_empty() { b"{}" } else { &body }) {
+            Ok(change) => change,
+            Err(e) => {
+                return admin_error(&format!(
+                    "expected {{\"advance_seconds\"|\"set\"|\"pinned\"}}: {e}"
+                ))
+            }
+        };
+    let set_ms = match change.set.as_deref().map(parse_instant) {
+        Some(Err(e)) => return admin_error(&e),
+        Some(Ok(ms)) => Some(ms),
+        None => None,
+    };
+    if change
+        .advance_seconds
+        .is_some_and(|s| !s.is_finite() || s < 0.0)
+    {
+        return admin_error(
+            "advance_seconds must be a non-negative number: the clock only moves forward",
+        );
+    }
+    let mut world = state.world();
+    let clock = &mut world.clock;
+    if let Some(ms) = set_ms {
+        match clock.pinned_ms {
+            Some(_) => clock.pinned_ms = Some(ms),
+            None => clock.offset_ms += ms - clock.now_ms(),
+        }
+    }
+    if let Some(seconds) = change.advance_seconds {
+        clock.advance((seconds * 1000.0) as i64);
+    }
+    match change.pinned {
+        Some(true) if clock.pinned_ms.is_none() => clock.pinned_ms = Some(clock.now_ms()),
+        Some(false) => {
+            if let Some(pinned) = clock.pinned_ms.take() {
+                clock.offset_ms = 0;
+                clock.offset_ms = pinned - clock.now_ms();
+            }
+        }
+        _ => {}
+    }
+    let body = clock_json(&world);
+    tracing::info!(now = %body["now"], "clock changed");
+    Json(body).into_response()
+}
+
+fn parse_instant(text: &str) -> Result<i64, String> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .map_err(|e| format!("'{text}' is not an RFC 3339 instant: {e}"))
+}
+
+fn admin_error(message: &str) -> Response<Body> {
+    let mut response = Json(json!({"error": message})).into_response();
+    *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    response
 }
 
 /// What the request log line needs to know about a request.

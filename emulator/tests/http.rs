@@ -456,3 +456,61 @@ async fn reset_empties_the_world() {
     let (_, _, body) = send(&app, Method::GET, "/_orgsim/health", &[], "").await;
     assert_eq!(json(&body)["organizations"], 0);
 }
+
+#[tokio::test]
+async fn clock_can_be_read_set_advanced_and_pinned() {
+    let app = app();
+    let (status, _, body) = send(&app, Method::GET, "/_orgsim/clock", &[], "").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["pinned"], false);
+
+    let (status, _, body) = send(
+        &app,
+        Method::POST,
+        "/_orgsim/clock",
+        &[],
+        r#"{"set": "2030-01-01T00:00:00Z", "pinned": true}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["now"], "2030-01-01T00:00:00.000Z");
+    let (_, _, body) = send(
+        &app,
+        Method::POST,
+        "/_orgsim/clock",
+        &[],
+        r#"{"advance_seconds": 1296000}"#,
+    )
+    .await;
+    assert_eq!(
+        json(&body)["now"],
+        "2030-01-16T00:00:00.000Z",
+        "15 days later"
+    );
+
+    // What the clock says is what the APIs see.
+    let (status, _, body) = org(&app, "CreateOrganization", "{}").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        json(&body)["Organization"]["Id"]
+            .as_str()
+            .map(|s| s.starts_with("o-")),
+        Some(true)
+    );
+    let (_, _, body) = org(&app, "ListAccounts", "{}").await;
+    assert_eq!(
+        json(&body)["Accounts"][0]["JoinedTimestamp"],
+        1_894_752_000.0
+    );
+
+    for bad in [
+        r#"{"advance_seconds": -1}"#,
+        r#"{"set": "tomorrow"}"#,
+        r#"{"speed": 2}"#,
+        "nope",
+    ] {
+        let (status, _, body) = send(&app, Method::POST, "/_orgsim/clock", &[], bad).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(json(&body)["error"].is_string(), "{bad}: {body}");
+    }
+}

@@ -2,6 +2,28 @@
 //! runs a plain handler `fn(&mut World, &Caller, Input) -> Result<Output, Error>`, and
 //! hands back JSON output or an [`ApiError`]. No handler sees HTTP.
 
+/// Declares a service's built operations once: the dispatch `match` and the list of
+/// implemented names both come from it, so `COVERAGE.md` cannot drift from the code.
+macro_rules! service_operations {
+    ($service:expr, $bad_input:expr, { $($name:literal => $handler:path,)* }) => {
+        /// The operations this service has built, in dispatch order.
+        pub const IMPLEMENTED: &[&str] = &[$($name),*];
+
+        /// Runs one operation of this service.
+        pub fn dispatch(
+            world: &mut $crate::world::World,
+            caller: &$crate::auth::Caller,
+            operation: &str,
+            input: serde_json::Value,
+        ) -> $crate::api::ApiResult {
+            match operation {
+                $($name => $crate::services::call(world, caller, input, $handler, $bad_input),)*
+                _ => Err($crate::api::ApiError::not_implemented($service, operation)),
+            }
+        }
+    };
+}
+
 pub mod config;
 pub mod guardduty;
 pub mod iam;
@@ -32,6 +54,15 @@ pub fn dispatch(
         ServiceId::GuardDuty | ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
             Err(ApiError::not_implemented(service, operation))
         }
+    }
+}
+
+/// The operations a service has built.
+pub fn implemented(service: ServiceId) -> &'static [&'static str] {
+    match service {
+        ServiceId::Organizations => organizations::IMPLEMENTED,
+        ServiceId::Sts => sts::IMPLEMENTED,
+        ServiceId::GuardDuty | ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => &[],
     }
 }
 
@@ -77,4 +108,37 @@ pub fn classify_input_error(error: &serde_json::Error) -> InputProblem {
         return InputProblem::UnknownVariant(text);
     }
     InputProblem::Malformed(text)
+}
+
+/// `COVERAGE.md`: every operation of every API, built or not. A test keeps the file
+/// equal to this (`ORGSIM_BLESS=1 cargo test -p orgsim --test coverage` rewrites it).
+pub fn coverage_markdown() -> String {
+    let mut out = String::from(
+        "# Operation coverage\n\nGenerated from the dispatch tables by `ORGSIM_BLESS=1 cargo test -p orgsim --test coverage`; \
+         a test fails when this file and the code disagree. Operations not built answer HTTP 501 `NotImplemented`.\n\n\
+         | API | built | of |\n|---|---|---|\n",
+    );
+    for service in ServiceId::ALL {
+        let built = implemented(service).len();
+        out.push_str(&format!(
+            "| {} | {built} | {} |\n",
+            service.signing_name(),
+            service.operations().len()
+        ));
+    }
+    for service in ServiceId::ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n| operation | built |\n|---|---|\n",
+            service.signing_name()
+        ));
+        for operation in service.operations() {
+            let mark = if implemented(service).contains(operation) {
+                "yes"
+            } else {
+                ""
+            };
+            out.push_str(&format!("| {operation} | {mark} |\n"));
+        }
+    }
+    out
 }

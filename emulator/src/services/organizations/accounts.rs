@@ -155,6 +155,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
                 joined_method: JoinedMethod::Created,
                 joined_ms: now,
                 state: AccountState::Active,
+                closed_ms: None,
             },
         );
         org.children

@@ -11,82 +11,35 @@ pub mod ous;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::ops::Bound;
 
-use crate::api::{ApiError, ApiResult, ServiceId};
+use crate::api::ServiceId;
 use crate::auth::Caller;
-use crate::services::call;
 use crate::services::pagination::decode_token;
 use crate::world::World;
 use errors::OrgError;
 use model::Organization;
 
-pub fn dispatch(world: &mut World, caller: &Caller, operation: &str, input: Value) -> ApiResult {
-    let bad = OrgError::from_input;
-    match operation {
-        "CreateOrganization" => call(world, caller, input, organization::create_organization, bad),
-        "DescribeOrganization" => call(
-            world,
-            caller,
-            input,
-            organization::describe_organization,
-            bad,
-        ),
-        "DeleteOrganization" => call(world, caller, input, organization::delete_organization, bad),
-        "ListRoots" => call(world, caller, input, organization::list_roots, bad),
-        "CreateAccount" => call(world, caller, input, accounts::create_account, bad),
-        "DescribeCreateAccountStatus" => call(
-            world,
-            caller,
-            input,
-            accounts::describe_create_account_status,
-            bad,
-        ),
-        "ListCreateAccountStatus" => call(
-            world,
-            caller,
-            input,
-            accounts::list_create_account_status,
-            bad,
-        ),
-        "DescribeAccount" => call(world, caller, input, accounts::describe_account, bad),
-        "ListAccounts" => call(world, caller, input, accounts::list_accounts, bad),
-        "ListAccountsForParent" => call(
-            world,
-            caller,
-            input,
-            accounts::list_accounts_for_parent,
-            bad,
-        ),
-        "MoveAccount" => call(world, caller, input, accounts::move_account, bad),
-        "CreateOrganizationalUnit" => {
-            call(world, caller, input, ous::create_organizational_unit, bad)
-        }
-        "DescribeOrganizationalUnit" => {
-            call(world, caller, input, ous::describe_organizational_unit, bad)
-        }
-        "UpdateOrganizationalUnit" => {
-            call(world, caller, input, ous::update_organizational_unit, bad)
-        }
-        "DeleteOrganizationalUnit" => {
-            call(world, caller, input, ous::delete_organizational_unit, bad)
-        }
-        "ListOrganizationalUnitsForParent" => call(
-            world,
-            caller,
-            input,
-            ous::list_organizational_units_for_parent,
-            bad,
-        ),
-        "ListChildren" => call(world, caller, input, ous::list_children, bad),
-        "ListParents" => call(world, caller, input, ous::list_parents, bad),
-        _ => Err(ApiError::not_implemented(
-            ServiceId::Organizations,
-            operation,
-        )),
-    }
-}
+service_operations!(ServiceId::Organizations, OrgError::from_input, {
+    "CreateOrganization" => organization::create_organization,
+    "DescribeOrganization" => organization::describe_organization,
+    "DeleteOrganization" => organization::delete_organization,
+    "ListRoots" => organization::list_roots,
+    "CreateAccount" => accounts::create_account,
+    "DescribeCreateAccountStatus" => accounts::describe_create_account_status,
+    "ListCreateAccountStatus" => accounts::list_create_account_status,
+    "DescribeAccount" => accounts::describe_account,
+    "ListAccounts" => accounts::list_accounts,
+    "ListAccountsForParent" => accounts::list_accounts_for_parent,
+    "MoveAccount" => accounts::move_account,
+    "CreateOrganizationalUnit" => ous::create_organizational_unit,
+    "DescribeOrganizationalUnit" => ous::describe_organizational_unit,
+    "UpdateOrganizationalUnit" => ous::update_organizational_unit,
+    "DeleteOrganizationalUnit" => ous::delete_organizational_unit,
+    "ListOrganizationalUnitsForParent" => ous::list_organizational_units_for_parent,
+    "ListChildren" => ous::list_children,
+    "ListParents" => ous::list_parents,
+});
 
 /// Operations that take no input still accept (and ignore) an empty object.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -158,8 +111,10 @@ pub fn org_mut<'w>(world: &'w mut World, org_id: &str) -> &'w mut Organization {
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
+    use crate::api::ApiError;
     use crate::auth::Principal;
     use crate::world::Settings;
+    use serde_json::Value;
 
     pub fn world() -> World {
         World::new(Settings {

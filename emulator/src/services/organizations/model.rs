@@ -15,6 +15,9 @@ pub struct OrganizationsState {
     pub create_requests: OrdMap<String, CreateAccountRequest>,
     /// Requests still `IN_PROGRESS`.
     pub pending_creations: OrdSet<String>,
+    /// Every handshake by `h-` id: invitations reach accounts outside any organization,
+    /// so handshakes live beside the organizations, not inside one.
+    pub handshakes: OrdMap<String, Handshake>,
 }
 
 impl OrganizationsState {
@@ -87,6 +90,64 @@ pub struct Organization {
     /// This organization's `CreateAccount` requests.
     pub create_requests: OrdSet<String>,
     pub created_ms: i64,
+    /// Customer-managed policies by id (AWS-managed ones are constants in `policies`).
+    pub policies: OrdMap<String, Policy>,
+    /// Targets each policy is attached to: the reverse of `attachments`.
+    pub policy_targets: OrdMap<String, OrdSet<String>>,
+    /// Trusted access: service principal → when it was enabled (ms).
+    pub enabled_services: OrdMap<String, i64>,
+    /// Delegated administrators: account id → service principal → since (ms).
+    pub delegated_admins: OrdMap<String, OrdMap<String, i64>>,
+    pub resource_policy: Option<ResourcePolicy>,
+    /// Tags by resource id (account, OU, root, policy, resource policy): key → value.
+    pub tags: OrdMap<String, OrdMap<String, String>>,
+    /// The `ENABLE_ALL_FEATURES` handshake while a migration to all features runs.
+    pub all_features_handshake: Option<String>,
+}
+
+/// A customer-managed policy of any type.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// A `PolicyType` value, e.g. `SERVICE_CONTROL_POLICY`.
+    pub policy_type: String,
+    pub content: String,
+    pub updated_ms: i64,
+}
+
+/// The organization's resource-based delegation policy.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ResourcePolicy {
+    pub id: String,
+    pub content: String,
+}
+
+/// A handshake (invitation, enable-all-features request or approval).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Handshake {
+    pub id: String,
+    pub organization_id: String,
+    pub management_account_id: String,
+    /// `INVITE`, `ENABLE_ALL_FEATURES`, `APPROVE_ALL_FEATURES`, …
+    pub action: String,
+    /// `REQUESTED`, `OPEN`, `CANCELED`, `ACCEPTED`, `DECLINED`, `EXPIRED`.
+    pub state: String,
+    pub parties: Vec<HandshakeParty>,
+    pub notes: Option<String>,
+    pub requested_ms: i64,
+    pub expiration_ms: i64,
+    pub parent_handshake_id: Option<String>,
+    /// Tags to put on the account when an invitation is accepted.
+    pub tags: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeParty {
+    pub id: String,
+    /// `ACCOUNT`, `ORGANIZATION` or `EMAIL`.
+    pub party_type: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -119,6 +180,8 @@ pub struct Member {
     pub joined_method: JoinedMethod,
     pub joined_ms: i64,
     pub state: AccountState,
+    /// When `CloseAccount` was called, if it was.
+    pub closed_ms: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +266,43 @@ impl Organization {
             path.push('/');
         }
         path
+    }
+
+    /// Attaches a policy to a target, keeping both directions of the index.
+    pub fn attach(&mut self, policy_id: &str, target_id: &str) {
+        self.attachments
+            .entry(target_id.to_string())
+            .or_default()
+            .insert(policy_id.to_string());
+        self.policy_targets
+            .entry(policy_id.to_string())
+            .or_default()
+            .insert(target_id.to_string());
+    }
+
+    pub fn detach(&mut self, policy_id: &str, target_id: &str) {
+        if let Some(policies) = self.attachments.get_mut(target_id) {
+            policies.remove(policy_id);
+        }
+        if let Some(targets) = self.policy_targets.get_mut(policy_id) {
+            targets.remove(target_id);
+        }
+    }
+
+    /// Removes every attachment of a target that is going away (OU deleted, account left).
+    pub fn detach_all_from(&mut self, target_id: &str) {
+        if let Some(policies) = self.attachments.remove(target_id) {
+            for policy_id in policies.iter() {
+                if let Some(targets) = self.policy_targets.get_mut(policy_id) {
+                    targets.remove(target_id);
+                }
+            }
+        }
+    }
+
+    /// Whether a policy type is enabled in the root.
+    pub fn policy_type_enabled(&self, policy_type: &str) -> bool {
+        self.root.policy_types.iter().any(|t| t == policy_type)
     }
 
     /// Levels of OUs from the root down to `parent_id` (the root is 0).

@@ -43,12 +43,6 @@ pub fn create_organization(
     let root_id = format!("r-{}", world.ids.lower_alnum(4));
     let scp_enabled = feature_set == FeatureSet::All;
 
-    let mut attachments = OrdMap::new();
-    if scp_enabled {
-        let full: OrdSet<String> = OrdSet::unit(FULL_AWS_ACCESS.to_string());
-        attachments.insert(root_id.clone(), full.clone());
-        attachments.insert(management.clone(), full);
-    }
     let mut root_children = Children::default();
     root_children.accounts.insert(management.clone());
     let org = Organization {
@@ -75,12 +69,25 @@ pub fn create_organization(
                 joined_method: JoinedMethod::Invited,
                 joined_ms: now,
                 state: AccountState::Active,
+                closed_ms: None,
             },
         ),
-        attachments,
+        attachments: OrdMap::new(),
         create_requests: OrdSet::new(),
         created_ms: now,
+        policies: OrdMap::new(),
+        policy_targets: OrdMap::new(),
+        enabled_services: OrdMap::new(),
+        delegated_admins: OrdMap::new(),
+        resource_policy: None,
+        tags: OrdMap::new(),
+        all_features_handshake: None,
     };
+    let mut org = org;
+    if scp_enabled {
+        org.attach(FULL_AWS_ACCESS, &org.root.id.clone());
+        org.attach(FULL_AWS_ACCESS, &management);
+    }
     let state = &mut world.organizations;
     // orgsim never saw this account sign up, so it invents its name and email
     // (a documented difference from AWS).

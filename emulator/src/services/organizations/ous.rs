@@ -197,7 +197,8 @@ pub fn delete_organizational_unit(
     let ou_id = &input.organizational_unit_id;
     org.ous.remove(ou_id);
     org.children.remove(ou_id);
-    org.attachments.remove(ou_id);
+    org.detach_all_from(ou_id);
+    org.tags.remove(ou_id);
     if let Some(children) = org.children.get_mut(&parent_id) {
         children.ous.remove(ou_id);
     }

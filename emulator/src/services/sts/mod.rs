@@ -7,24 +7,17 @@ pub mod operations;
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::api::{ApiError, ApiResult, ServiceId};
-use crate::auth::{Caller, Principal};
-use crate::services::call;
-use crate::world::World;
+use crate::api::ServiceId;
+use crate::auth::Principal;
 use errors::StsError;
 
-pub fn dispatch(world: &mut World, caller: &Caller, operation: &str, input: Value) -> ApiResult {
-    let bad = StsError::from_input;
-    match operation {
-        "GetCallerIdentity" => call(world, caller, input, handlers::get_caller_identity, bad),
-        "AssumeRole" => call(world, caller, input, handlers::assume_role, bad),
-        "GetSessionToken" => call(world, caller, input, handlers::get_session_token, bad),
-        "GetAccessKeyInfo" => call(world, caller, input, handlers::get_access_key_info, bad),
-        _ => Err(ApiError::not_implemented(ServiceId::Sts, operation)),
-    }
-}
+service_operations!(ServiceId::Sts, StsError::from_input, {
+    "GetCallerIdentity" => handlers::get_caller_identity,
+    "AssumeRole" => handlers::assume_role,
+    "GetSessionToken" => handlers::get_session_token,
+    "GetAccessKeyInfo" => handlers::get_access_key_info,
+});
 
 /// Temporary credentials orgsim has issued, by access key id.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
