@@ -12,6 +12,7 @@ use super::model::{
 };
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
+use crate::events::{self, OrgEvent};
 use crate::services::iam::Role;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
@@ -203,7 +204,12 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             },
         );
         finished.state = CreateAccountState::Succeeded;
-        finished.account_id = Some(account_id);
+        finished.account_id = Some(account_id.clone());
+        let joined = OrgEvent::AccountJoined {
+            organization_id: request.organization_id.clone(),
+            account_id,
+        };
+        events::publish(world, &joined);
     }
     let state = &mut world.organizations;
     state.pending_creations.remove(request_id);
