@@ -36,6 +36,7 @@
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
 //! - [`world`]: the state, its clock and its seeded ID generator.
+//! - [`snapshot`]: the world as a JSON document, saved atomically.
 //! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
 
 #![forbid(unsafe_code)]
@@ -47,6 +48,7 @@ pub mod events;
 pub mod protocol;
 pub mod server;
 pub mod services;
+pub mod snapshot;
 pub mod world;
 
 pub use emulator::Emulator;

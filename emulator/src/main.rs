@@ -4,10 +4,12 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use tracing_subscriber::EnvFilter;
 
 use orgsim::server::{router, AppState};
-use orgsim::{Quotas, Settings};
+use orgsim::world::World;
+use orgsim::{snapshot, Quotas, Settings};
 
 /// Offline emulator of AWS Organizations, GuardDuty, Security Hub, Config and STS.
 #[derive(Parser)]
@@ -53,6 +55,10 @@ struct ServeArgs {
     /// ou-max-depth, concurrent-account-creations). Repeatable.
     #[arg(long = "quota", value_name = "NAME=VALUE")]
     quotas: Vec<String>,
+    /// Load the world from FILE at start (if it exists) and save it there on shutdown
+    /// and on `POST /_orgsim/state/save`.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
 }
 
 fn parse_account_id(value: &str) -> Result<String, String> {
@@ -94,6 +100,19 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         create_account_delay_ms: i64::from(args.create_account_delay_ms),
         quotas,
     };
+    let world = match &args.state {
+        Some(path) => match snapshot::load(path)? {
+            Some(mut loaded) => {
+                // The flags of this run win over the settings saved with the world.
+                loaded.settings = settings.clone();
+                tracing::info!(file = %path.display(), "state loaded");
+                loaded
+            }
+            None => World::new(settings.clone()),
+        },
+        None => World::new(settings.clone()),
+    };
+    let app_state = AppState::with_world(settings, world, args.state.clone());
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
@@ -105,11 +124,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot bind {address}: {e}"))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         print_banner(bound, &args.default_account);
-        let app = router(AppState::new(settings));
+        let app = router(app_state.clone());
         axum::serve(listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| format!("server error: {e}"))?;
+        if let Some(path) = app_state.save()? {
+            tracing::info!(file = %path.display(), "state saved");
+        }
         tracing::info!("orgsim stopped");
         Ok(())
     })
@@ -130,7 +152,7 @@ fn print_banner(bound: SocketAddr, default_account: &str) {
            export AWS_SECRET_ACCESS_KEY=orgsim        # any secret; signatures are not checked\n  \
            export AWS_REGION=us-east-1\n\n\
          Any other access key acts as the default account {default_account}.\n\
-         Admin: {url}/_orgsim/health, POST {url}/_orgsim/reset. Ctrl-C stops.\n",
+         Admin: {url}/_orgsim/health, POST {url}/_orgsim/reset, {url}/_orgsim/state, {url}/_orgsim/clock. Ctrl-C stops.\n",
         env!("CARGO_PKG_VERSION")
     );
 }

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -18,6 +19,7 @@ use crate::api::{ApiError, ServiceId};
 use crate::auth::{self, CodeStyle};
 use crate::protocol::{self, Protocol, WireRequest};
 use crate::services;
+use crate::snapshot;
 use crate::world::{Settings, World};
 
 /// Largest request body accepted (AWS's own limit for these APIs).
@@ -34,14 +36,36 @@ pub struct AppState {
     world: Mutex<World>,
     /// The settings the server started with; `reset` returns to them.
     settings: Settings,
+    /// Where `POST /_orgsim/state/save` (and shutdown) writes the world, if anywhere.
+    state_file: Option<PathBuf>,
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> Arc<AppState> {
+        AppState::with_world(settings.clone(), World::new(settings), None)
+    }
+
+    /// Starts from a given world (e.g. loaded from `--state FILE`) and saves to `state_file`.
+    pub fn with_world(
+        settings: Settings,
+        world: World,
+        state_file: Option<PathBuf>,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
-            world: Mutex::new(World::new(settings.clone())),
+            world: Mutex::new(world),
             settings,
+            state_file,
         })
+    }
+
+    /// Saves the world to the state file, if the server has one.
+    pub fn save(&self) -> Result<Option<PathBuf>, String> {
+        let Some(path) = &self.state_file else {
+            return Ok(None);
+        };
+        let world = self.world().clone();
+        snapshot::save(path, &world).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
+        Ok(Some(path.clone()))
     }
 
     /// The world, locked. Handlers never panic while holding it (panics are caught
@@ -59,6 +83,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_orgsim/health", get(health))
         .route("/_orgsim/reset", post(reset))
         .route("/_orgsim/clock", get(read_clock).post(set_clock))
+        .route("/_orgsim/state", get(read_state).put(replace_state))
+        .route("/_orgsim/state/save", post(save_state))
         .fallback(aws_entry)
         .with_state(state)
 }
@@ -79,6 +105,46 @@ async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
     *state.world() = World::new(state.settings.clone());
     tracing::info!("world reset");
     Json(json!({"reset": true}))
+}
+
+/// The whole world as a snapshot document.
+async fn read_state(State(state): State<Arc<AppState>>) -> Response<Body> {
+    let world = state.world().clone();
+    let mut response = Response::new(Body::from(snapshot::to_json(&world)));
+    response.headers_mut().insert(
+        "content-type",
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Replaces the world with a snapshot; a snapshot that does not load changes nothing.
+async fn replace_state(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Response<Body> {
+    match snapshot::from_json(&body) {
+        Ok(world) => {
+            *state.world() = world;
+            tracing::info!("world replaced from a snapshot");
+            Json(json!({"loaded": true})).into_response()
+        }
+        Err(message) => admin_error(&message),
+    }
+}
+
+async fn save_state(State(state): State<Arc<AppState>>) -> Response<Body> {
+    match state.save() {
+        Ok(Some(path)) => Json(json!({"saved": path.display().to_string()})).into_response(),
+        Ok(None) => {
+            admin_error("orgsim was started without --state FILE: there is nowhere to save")
+        }
+        Err(message) => {
+            let mut response = Json(json!({"error": message})).into_response();
+            *response.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+            response
+        }
+    }
 }
 
 /// The world's clock as the admin API shows it.

@@ -514,3 +514,42 @@ async fn clock_can_be_read_set_advanced_and_pinned() {
         assert!(json(&body)["error"].is_string(), "{bad}: {body}");
     }
 }
+
+#[tokio::test]
+async fn state_snapshots_replace_the_world_whole_or_not_at_all() {
+    let app = app();
+    let (status, _, body) = org(&app, "CreateOrganization", "{}").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let org_id = json(&body)["Organization"]["Id"].clone();
+    let (status, _, snapshot) = send(&app, Method::GET, "/_orgsim/state", &[], "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&snapshot)["format"], "orgsim-state");
+
+    send(&app, Method::POST, "/_orgsim/reset", &[], "").await;
+    let response = org(&app, "DescribeOrganization", "{}").await;
+    assert_error(&response, 400, "AWSOrganizationsNotInUseException");
+
+    let (status, _, body) = send(&app, Method::PUT, "/_orgsim/state", &[], snapshot.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body) = org(&app, "DescribeOrganization", "{}").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["Organization"]["Id"], org_id);
+
+    // A broken snapshot is refused and the world stays as it is.
+    let (status, _, body) = send(
+        &app,
+        Method::PUT,
+        "/_orgsim/state",
+        &[],
+        r#"{"format":"orgsim-state","version":1,"world":{}}"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _, _) = org(&app, "DescribeOrganization", "{}").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Without --state there is nowhere to save.
+    let (status, _, body) = send(&app, Method::POST, "/_orgsim/state/save", &[], "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json(&body)["error"].as_str().unwrap().contains("--state"));
+}

@@ -6,17 +6,10 @@ pub mod operations;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
-/// IAM roles by (account, role name).
+/// IAM roles: account id → role name → role. (Nested maps keep snapshot keys strings.)
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IamState {
-    pub roles: OrdMap<RoleKey, Role>,
-}
-
-/// Roles are per account; names are unique within one (case-insensitively in AWS).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct RoleKey {
-    pub account_id: String,
-    pub role_name: String,
+    pub roles: OrdMap<String, OrdMap<String, Role>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -33,19 +26,13 @@ pub struct Role {
 
 impl IamState {
     pub fn role(&self, account_id: &str, role_name: &str) -> Option<&Role> {
-        self.roles.get(&RoleKey {
-            account_id: account_id.to_string(),
-            role_name: role_name.to_string(),
-        })
+        self.roles.get(account_id)?.get(role_name)
     }
 
     pub fn put_role(&mut self, account_id: &str, role: Role) {
-        self.roles.insert(
-            RoleKey {
-                account_id: account_id.to_string(),
-                role_name: role.role_name.clone(),
-            },
-            role,
-        );
+        self.roles
+            .entry(account_id.to_string())
+            .or_default()
+            .insert(role.role_name.clone(), role);
     }
 }
