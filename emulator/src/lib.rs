@@ -36,6 +36,7 @@
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
 //! - [`world`]: the state, its clock and its seeded ID generator.
+//! - [`client`]: orgsim's own signed AWS client (scenario runner, benchmark).
 //! - [`snapshot`]: the world as a JSON document, saved atomically.
 //! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
 
@@ -43,6 +44,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod emulator;
 pub mod events;
 pub mod protocol;

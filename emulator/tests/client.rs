@@ -1,0 +1,83 @@
+//! orgsim's own signed client against a running emulator, over the real wire protocols.
+
+use orgsim::api::ServiceId;
+use orgsim::client::{Client, Signer};
+use orgsim::Emulator;
+use serde_json::json;
+
+#[tokio::test]
+async fn signed_calls_over_every_protocol() {
+    let emulator = Emulator::start();
+    let client = Client::new(&emulator.url());
+    let management = Signer::new("111111111111", "eu-west-1");
+
+    let org = client
+        .call(
+            &management,
+            ServiceId::Organizations,
+            "CreateOrganization",
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(org["Organization"]["MasterAccountId"], "111111111111");
+    let created = client
+        .call(
+            &management,
+            ServiceId::Organizations,
+            "CreateAccount",
+            &json!({"Email": "c@example.com", "AccountName": "C"}),
+        )
+        .await
+        .unwrap();
+    let request_id = created["CreateAccountStatus"]["Id"].clone();
+    let status = client
+        .call(
+            &management,
+            ServiceId::Organizations,
+            "DescribeCreateAccountStatus",
+            &json!({"CreateAccountRequestId": request_id}),
+        )
+        .await
+        .unwrap();
+    let member = status["CreateAccountStatus"]["AccountId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // awsQuery, and credentials from its answer.
+    let assumed = client
+        .call(
+            &management,
+            ServiceId::Sts,
+            "AssumeRole",
+            &json!({"RoleArn": format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole"), "RoleSessionName": "client"}),
+        )
+        .await
+        .unwrap();
+    let role = Signer::from_sts_credentials(&assumed["Credentials"], "eu-west-1").unwrap();
+    let me = client
+        .call(&role, ServiceId::Sts, "GetCallerIdentity", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(me["Account"], member.as_str());
+
+    // Errors come back with their AWS code, per protocol.
+    let e = client
+        .call(&role, ServiceId::Organizations, "ListAccounts", &json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (400, "AccessDeniedException"));
+    let e = client
+        .call(&management, ServiceId::Sts, "AssumeRole", &json!({"RoleArn": "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole", "RoleSessionName": "x1"}))
+        .await
+        .unwrap_err();
+    assert_eq!((e.status, e.code.as_str()), (403, "AccessDenied"));
+    // restJson1: a route with a label and a query string.
+    let e = client
+        .call(&management, ServiceId::SecurityHub, "DescribeStandardsControls", &json!({"StandardsSubscriptionArn": "arn:aws:securityhub:eu-west-1:111111111111:subscription/x/v/1", "MaxResults": 5}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 501, "{e}");
+    assert!(e.message.contains("DescribeStandardsControls"));
+}
