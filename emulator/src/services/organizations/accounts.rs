@@ -64,10 +64,11 @@ pub fn create_account(
         .collect();
     validate::tags(&tags)?;
     let org = managed_org(world, caller)?;
-    let in_progress = org
-        .create_requests
+    let in_progress = world
+        .organizations
+        .pending_creations
         .iter()
-        .filter(|id| world.organizations.pending_creations.contains(*id))
+        .filter(|id| org.create_requests.contains(*id))
         .count();
     if in_progress >= world.settings.quotas.concurrent_account_creations {
         return Err(OrgError::constraint(
@@ -164,28 +165,21 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             .or_default()
             .accounts
             .insert(account_id.clone());
-        if org
-            .root
-            .policy_types
-            .iter()
-            .any(|t| t == SERVICE_CONTROL_POLICY)
-        {
-            org.attachments.insert(
-                account_id.clone(),
-                OrdSet::unit(FULL_AWS_ACCESS.to_string()),
-            );
+        if org.policy_type_enabled(SERVICE_CONTROL_POLICY) {
+            org.attach(FULL_AWS_ACCESS, &account_id);
+        }
+        if !request.tags.is_empty() {
+            org.tags
+                .insert(account_id.clone(), request.tags.iter().cloned().collect());
         }
         let management = org.management_account_id.clone();
         let org_id = org.id.clone();
-        world.organizations.accounts.insert(
-            account_id.clone(),
-            AccountRecord {
-                id: account_id.clone(),
-                name: request.account_name.clone(),
-                email: request.email.clone(),
-                created_ms: now,
-            },
-        );
+        world.organizations.add_account_record(AccountRecord {
+            id: account_id.clone(),
+            name: request.account_name.clone(),
+            email: request.email.clone(),
+            created_ms: now,
+        });
         world
             .organizations
             .membership
@@ -523,6 +517,64 @@ mod tests {
         )
         .unwrap();
         assert_eq!(failed["CreateAccountStatuses"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn new_accounts_and_ous_get_tags_and_full_aws_access() {
+        let (mut w, mgmt) = org_with_mgmt();
+        let out = run(&mut w, &mgmt, "CreateAccount", json!({"Email": "t@example.org", "AccountName": "T", "Tags": [{"Key": "team", "Value": "red"}]})).unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        let status = run(
+            &mut w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        let account = status["CreateAccountStatus"]["AccountId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let root = w
+            .organizations
+            .organization_of("111111111111")
+            .unwrap()
+            .root
+            .id
+            .clone();
+        let ou = run(
+            &mut w,
+            &mgmt,
+            "CreateOrganizationalUnit",
+            json!({"ParentId": root, "Name": "Tagged", "Tags": [{"Key": "k", "Value": "v"}]}),
+        )
+        .unwrap();
+        let ou_id = ou["OrganizationalUnit"]["Id"].as_str().unwrap().to_string();
+        let org = w.organizations.organization_of("111111111111").unwrap();
+        assert_eq!(
+            org.tags[&account].get("team").map(String::as_str),
+            Some("red")
+        );
+        assert_eq!(org.tags[&ou_id].get("k").map(String::as_str), Some("v"));
+        let targets = &org.policy_targets["p-FullAWSAccess"];
+        for target in [&root, &"111111111111".to_string(), &account, &ou_id] {
+            assert!(targets.contains(target), "{target}");
+            assert!(
+                org.attachments[target].contains("p-FullAWSAccess"),
+                "{target}"
+            );
+        }
+        assert!(w.organizations.email_in_use("T@EXAMPLE.ORG"));
+        run(
+            &mut w,
+            &mgmt,
+            "DeleteOrganizationalUnit",
+            json!({"OrganizationalUnitId": ou_id}),
+        )
+        .unwrap();
+        let org = w.organizations.organization_of("111111111111").unwrap();
+        assert!(!org.policy_targets["p-FullAWSAccess"].contains(&ou_id));
+        assert!(!org.tags.contains_key(&ou_id));
     }
 
     #[test]

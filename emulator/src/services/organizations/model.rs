@@ -10,7 +10,10 @@ pub struct OrganizationsState {
     /// Which organization each member account belongs to.
     pub membership: OrdMap<String, String>,
     /// Every account with a name and an email (created, invited or management).
+    /// Add records with `add_account_record`, which keeps `emails` in step.
     pub accounts: OrdMap<String, AccountRecord>,
+    /// Lower-cased email → account id, for the uniqueness check.
+    pub emails: OrdMap<String, String>,
     /// `CreateAccount` requests by `car-` id.
     pub create_requests: OrdMap<String, CreateAccountRequest>,
     /// Requests still `IN_PROGRESS`.
@@ -35,9 +38,23 @@ impl OrganizationsState {
 
     /// Whether any account orgsim knows already uses `email` (AWS: case-insensitive).
     pub fn email_in_use(&self, email: &str) -> bool {
-        self.accounts
-            .values()
-            .any(|a| a.email.eq_ignore_ascii_case(email))
+        self.emails.contains_key(&email.to_ascii_lowercase())
+    }
+
+    /// The account that uses `email`, if orgsim knows one.
+    pub fn account_with_email(&self, email: &str) -> Option<&String> {
+        self.emails.get(&email.to_ascii_lowercase())
+    }
+
+    /// Records an account's name and email (keeping the email index in step);
+    /// an account orgsim already knows keeps its record.
+    pub fn add_account_record(&mut self, record: AccountRecord) {
+        if self.accounts.contains_key(&record.id) {
+            return;
+        }
+        self.emails
+            .insert(record.email.to_ascii_lowercase(), record.id.clone());
+        self.accounts.insert(record.id.clone(), record);
     }
 }
 

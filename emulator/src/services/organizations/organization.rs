@@ -91,15 +91,12 @@ pub fn create_organization(
     let state = &mut world.organizations;
     // orgsim never saw this account sign up, so it invents its name and email
     // (a documented difference from AWS).
-    state
-        .accounts
-        .entry(management.clone())
-        .or_insert_with(|| AccountRecord {
-            id: management.clone(),
-            name: format!("account-{management}"),
-            email: format!("account-{management}@example.com"),
-            created_ms: now,
-        });
+    state.add_account_record(AccountRecord {
+        id: management.clone(),
+        name: format!("account-{management}"),
+        email: format!("account-{management}@example.com"),
+        created_ms: now,
+    });
     state.membership.insert(management, org_id.clone());
     state.organizations.insert(org_id, org.clone());
     Ok(OrganizationOutput {

@@ -86,14 +86,11 @@ pub fn create_organizational_unit(
         .or_default()
         .ous
         .insert(ou_id.clone());
-    if org
-        .root
-        .policy_types
-        .iter()
-        .any(|t| t == SERVICE_CONTROL_POLICY)
-    {
-        org.attachments
-            .insert(ou_id.clone(), OrdSet::unit(FULL_AWS_ACCESS.to_string()));
+    if org.policy_type_enabled(SERVICE_CONTROL_POLICY) {
+        org.attach(FULL_AWS_ACCESS, &ou_id);
+    }
+    if !tags.is_empty() {
+        org.tags.insert(ou_id.clone(), tags.into_iter().collect());
     }
     Ok(OrganizationalUnitOutput {
         organizational_unit: dto::organizational_unit(org, &ou_id).expect("just inserted"),
