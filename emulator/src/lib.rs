@@ -44,6 +44,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bench;
 pub mod client;
 pub mod emulator;
 pub mod events;

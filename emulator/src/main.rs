@@ -26,6 +26,38 @@ struct Cli {
 enum Command {
     /// Serve the AWS APIs on one port (the default command).
     Serve(ServeArgs),
+    /// Measure a server: seed an organization, then drive it with signed requests.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Clone)]
+struct BenchArgs {
+    /// A running orgsim to measure; without it, one is started from this executable.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// PID of the server at --endpoint, for its CPU time and memory (read from /proc).
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// Core to pin a started server to (with taskset, when installed).
+    #[arg(long, default_value_t = 0)]
+    cpu: usize,
+    /// Accounts to create through CreateAccount before measuring.
+    #[arg(long, default_value_t = 1000)]
+    accounts: usize,
+    /// OUs under the root (every tenth account is moved into one).
+    #[arg(long, default_value_t = 10)]
+    ous: usize,
+    /// Connections sending requests at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Seconds each workload runs.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// Workloads to run (repeatable; default: all). One of: describe-organization,
+    /// list-accounts, list-parents, create-organizational-unit, get-caller-identity,
+    /// list-detectors.
+    #[arg(long = "workload")]
+    workloads: Vec<String>,
 }
 
 #[derive(Args, Clone)]
@@ -71,11 +103,12 @@ fn parse_account_id(value: &str) -> Result<String, String> {
 
 fn main() {
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
-        None => cli.serve,
+    let result = match cli.command {
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Bench(args)) => bench(args),
+        None => serve(cli.serve),
     };
-    if let Err(message) = serve(args) {
+    if let Err(message) = result {
         eprintln!("orgsim: {message}");
         std::process::exit(1);
     }
@@ -135,6 +168,30 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         tracing::info!("orgsim stopped");
         Ok(())
     })
+}
+
+fn bench(args: BenchArgs) -> Result<(), String> {
+    for workload in &args.workloads {
+        if !orgsim::bench::WORKLOADS.contains(&workload.as_str()) {
+            return Err(format!(
+                "unknown workload '{workload}' (known: {})",
+                orgsim::bench::WORKLOADS.join(", ")
+            ));
+        }
+    }
+    let options = orgsim::bench::BenchOptions {
+        endpoint: args.endpoint,
+        server_pid: args.server_pid,
+        cpu: Some(args.cpu),
+        accounts: args.accounts,
+        ous: args.ous,
+        concurrency: args.concurrency,
+        seconds: args.seconds,
+        workloads: args.workloads,
+    };
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(orgsim::bench::run(options))
 }
 
 fn print_banner(bound: SocketAddr, default_account: &str) {

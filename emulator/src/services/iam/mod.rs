@@ -6,10 +6,15 @@ pub mod operations;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
-/// IAM roles: account id → role name → role. (Nested maps keep snapshot keys strings.)
+/// IAM roles by `<account id>/<role name>`: one flat map, because a map per account
+/// would cost kilobytes each at 100,000 accounts (and snapshot keys must be strings).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IamState {
-    pub roles: OrdMap<String, OrdMap<String, Role>>,
+    pub roles: OrdMap<String, Role>,
+}
+
+fn role_key(account_id: &str, role_name: &str) -> String {
+    format!("{account_id}/{role_name}")
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -26,13 +31,11 @@ pub struct Role {
 
 impl IamState {
     pub fn role(&self, account_id: &str, role_name: &str) -> Option<&Role> {
-        self.roles.get(account_id)?.get(role_name)
+        self.roles.get(&role_key(account_id, role_name))
     }
 
     pub fn put_role(&mut self, account_id: &str, role: Role) {
         self.roles
-            .entry(account_id.to_string())
-            .or_default()
-            .insert(role.role_name.clone(), role);
+            .insert(role_key(account_id, &role.role_name), role);
     }
 }

@@ -560,7 +560,9 @@ mod tests {
         for target in [&root, &"111111111111".to_string(), &account, &ou_id] {
             assert!(targets.contains(target), "{target}");
             assert!(
-                org.attachments[target].contains("p-FullAWSAccess"),
+                org.attachments[target]
+                    .iter()
+                    .any(|p| p == "p-FullAWSAccess"),
                 "{target}"
             );
         }

@@ -2,6 +2,7 @@
 
 use imbl::{OrdMap, OrdSet};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// All organizations of the world and the accounts they hold.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -92,6 +93,10 @@ pub enum AccountState {
 }
 
 /// One organization: its root, OU tree and member accounts.
+///
+/// Maps keyed by entity are `imbl` (cheap to clone for atomic operations); the small
+/// per-entity collections inside them are `std` ones, since an `imbl` node per account
+/// would cost kilobytes at 100,000 accounts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Organization {
     pub id: String,
@@ -102,8 +107,9 @@ pub struct Organization {
     /// Children of the root and of every OU, by parent id.
     pub children: OrdMap<String, Children>,
     pub members: OrdMap<String, Member>,
-    /// Policies attached to each target (root, OU or account id).
-    pub attachments: OrdMap<String, OrdSet<String>>,
+    /// Policies attached to each target (root, OU or account id), sorted; a handful
+    /// per target, so a `Vec` (a set per account would cost far more memory).
+    pub attachments: OrdMap<String, Vec<String>>,
     /// This organization's `CreateAccount` requests.
     pub create_requests: OrdSet<String>,
     pub created_ms: i64,
@@ -114,10 +120,10 @@ pub struct Organization {
     /// Trusted access: service principal → when it was enabled (ms).
     pub enabled_services: OrdMap<String, i64>,
     /// Delegated administrators: account id → service principal → since (ms).
-    pub delegated_admins: OrdMap<String, OrdMap<String, i64>>,
+    pub delegated_admins: OrdMap<String, BTreeMap<String, i64>>,
     pub resource_policy: Option<ResourcePolicy>,
     /// Tags by resource id (account, OU, root, policy, resource policy): key → value.
-    pub tags: OrdMap<String, OrdMap<String, String>>,
+    pub tags: OrdMap<String, BTreeMap<String, String>>,
     /// The `ENABLE_ALL_FEATURES` handshake while a migration to all features runs.
     pub all_features_handshake: Option<String>,
 }
@@ -287,10 +293,10 @@ impl Organization {
 
     /// Attaches a policy to a target, keeping both directions of the index.
     pub fn attach(&mut self, policy_id: &str, target_id: &str) {
-        self.attachments
-            .entry(target_id.to_string())
-            .or_default()
-            .insert(policy_id.to_string());
+        let attached = self.attachments.entry(target_id.to_string()).or_default();
+        if let Err(at) = attached.binary_search_by(|p| p.as_str().cmp(policy_id)) {
+            attached.insert(at, policy_id.to_string());
+        }
         self.policy_targets
             .entry(policy_id.to_string())
             .or_default()
@@ -299,7 +305,7 @@ impl Organization {
 
     pub fn detach(&mut self, policy_id: &str, target_id: &str) {
         if let Some(policies) = self.attachments.get_mut(target_id) {
-            policies.remove(policy_id);
+            policies.retain(|p| p != policy_id);
         }
         if let Some(targets) = self.policy_targets.get_mut(policy_id) {
             targets.remove(target_id);

@@ -1,0 +1,282 @@
+//! `orgsim bench`: seeds an organization through the API, then drives a running orgsim
+//! over HTTP with SigV4-signed requests and reports throughput, latency, errors, and the
+//! server's CPU time per request and memory (issue 9). Run by hand, never by tests.
+
+pub mod process;
+mod seed;
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::api::ServiceId;
+use crate::client::{Client, Signer};
+use process::{usage, Usage};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct BenchOptions {
+    /// A running orgsim; `None` spawns one from this executable.
+    pub endpoint: Option<String>,
+    /// PID of the server at `endpoint`, for CPU and memory figures.
+    pub server_pid: Option<u32>,
+    /// Core to pin a spawned server to (`taskset`).
+    pub cpu: Option<usize>,
+    pub accounts: usize,
+    pub ous: usize,
+    pub concurrency: usize,
+    pub seconds: f64,
+    /// Workload names; empty = all.
+    pub workloads: Vec<String>,
+}
+
+/// The workloads: name, and the call each request makes.
+pub const WORKLOADS: &[&str] = &[
+    "describe-organization",
+    "list-accounts",
+    "list-parents",
+    "create-organizational-unit",
+    "get-caller-identity",
+    "list-detectors",
+];
+
+/// One workload's figures.
+#[derive(Debug)]
+pub struct WorkloadReport {
+    pub name: String,
+    pub requests: usize,
+    pub errors: usize,
+    pub first_error: Option<String>,
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    /// Server CPU per request (ms), when the server's PID is known.
+    pub cpu_ms_per_request: Option<f64>,
+    pub rss_mib_after: Option<f64>,
+    /// Why it did not run, if it did not.
+    pub skipped: Option<String>,
+}
+
+pub async fn run(options: BenchOptions) -> Result<(), String> {
+    let spawned = match &options.endpoint {
+        Some(_) => None,
+        None => {
+            // Room for the seeded accounts beyond the default quota (and for the OUs
+            // the create workload makes).
+            let quotas = [
+                format!(
+                    "accounts-per-organization={}",
+                    options.accounts.max(10_000) + 1
+                ),
+                "ous-per-organization=10000000".to_string(),
+            ];
+            let args: Vec<String> = quotas
+                .iter()
+                .flat_map(|q| ["--quota".to_string(), q.clone()])
+                .collect();
+            Some(process::spawn_server(options.cpu.or(Some(0)), &args)?)
+        }
+    };
+    let url = options
+        .endpoint
+        .clone()
+        .or_else(|| spawned.as_ref().map(|s| s.url.clone()))
+        .unwrap_or_default();
+    let pid = options
+        .server_pid
+        .or_else(|| spawned.as_ref().map(|s| s.child.id()));
+    println!("orgsim bench against {url}");
+    if let Some(server) = &spawned {
+        println!(
+            "  cold start (exec → first answer): {:.1} ms",
+            server.cold_start.as_secs_f64() * 1000.0
+        );
+    }
+    if let Some(idle) = pid.and_then(usage) {
+        println!("  idle RSS: {:.1} MiB", idle.rss_kib as f64 / 1024.0);
+    }
+
+    let client = Client::new(&url);
+    let seeded = seed::seed(&client, &url, options.accounts, options.ous).await?;
+    println!(
+        "  seeded {} accounts and {} OUs in {:.2} s ({:.0} CreateAccount/s)",
+        options.accounts,
+        seeded.ous.len(),
+        seeded.elapsed.as_secs_f64(),
+        options.accounts as f64 / seeded.elapsed.as_secs_f64().max(1e-9)
+    );
+    if let Some(after) = pid.and_then(usage) {
+        println!(
+            "  RSS with {} accounts: {:.1} MiB",
+            options.accounts,
+            after.rss_kib as f64 / 1024.0
+        );
+    }
+    let seeded = Arc::new(seeded);
+
+    println!(
+        "\n  {:<28} {:>9} {:>10} {:>9} {:>9} {:>7} {:>12} {:>9}",
+        "workload", "requests", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "RSS MiB"
+    );
+    let selected: Vec<&str> = WORKLOADS
+        .iter()
+        .copied()
+        .filter(|w| options.workloads.is_empty() || options.workloads.iter().any(|x| x == w))
+        .collect();
+    for name in selected {
+        let report = run_workload(&client, name, &seeded, &options, pid).await;
+        print_row(&report);
+    }
+    Ok(())
+}
+
+fn print_row(r: &WorkloadReport) {
+    if let Some(why) = &r.skipped {
+        println!("  {:<28} skipped: {why}", r.name);
+        return;
+    }
+    let cpu = r
+        .cpu_ms_per_request
+        .map(|c| format!("{c:.4}"))
+        .unwrap_or_else(|| "-".into());
+    let rss = r
+        .rss_mib_after
+        .map(|m| format!("{m:.1}"))
+        .unwrap_or_else(|| "-".into());
+    println!(
+        "  {:<28} {:>9} {:>10.0} {:>9.3} {:>9.3} {:>7} {:>12} {:>9}",
+        r.name, r.requests, r.per_second, r.p50_ms, r.p99_ms, r.errors, cpu, rss
+    );
+    if let Some(e) = &r.first_error {
+        println!("    first error: {e}");
+    }
+}
+
+/// The call a workload makes: (signer, service, operation, input) for request `n`.
+fn request_for(
+    name: &str,
+    n: usize,
+    seeded: &seed::Seeded,
+) -> (Signer, ServiceId, &'static str, Value) {
+    let management = seeded.management.clone();
+    match name {
+        "describe-organization" => (
+            management,
+            ServiceId::Organizations,
+            "DescribeOrganization",
+            json!({}),
+        ),
+        "list-accounts" => (
+            management,
+            ServiceId::Organizations,
+            "ListAccounts",
+            json!({"MaxResults": 20}),
+        ),
+        "list-parents" => {
+            let child = &seeded.accounts[n % seeded.accounts.len().max(1)];
+            (
+                management,
+                ServiceId::Organizations,
+                "ListParents",
+                json!({"ChildId": child}),
+            )
+        }
+        "create-organizational-unit" => {
+            let parent = &seeded.ous[n % seeded.ous.len().max(1)];
+            (
+                management,
+                ServiceId::Organizations,
+                "CreateOrganizationalUnit",
+                json!({"ParentId": parent, "Name": format!("bench-{n}-{}", seeded.run_id)}),
+            )
+        }
+        "get-caller-identity" => (management, ServiceId::Sts, "GetCallerIdentity", json!({})),
+        _ => (management, ServiceId::GuardDuty, "ListDetectors", json!({})),
+    }
+}
+
+async fn run_workload(
+    client: &Client,
+    name: &str,
+    seeded: &Arc<seed::Seeded>,
+    options: &BenchOptions,
+    pid: Option<u32>,
+) -> WorkloadReport {
+    let mut report = WorkloadReport {
+        name: name.to_string(),
+        requests: 0,
+        errors: 0,
+        first_error: None,
+        per_second: 0.0,
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+        cpu_ms_per_request: None,
+        rss_mib_after: None,
+        skipped: None,
+    };
+    // One probe call: an operation orgsim has not built yet is skipped, not failed.
+    let (signer, service, operation, input) = request_for(name, usize::MAX / 2, seeded);
+    if let Err(e) = client.call(&signer, service, operation, &input).await {
+        if e.code == "NotImplemented" {
+            report.skipped = Some(format!("{service}:{operation} is not built yet"));
+            return report;
+        }
+    }
+    let before: Option<Usage> = pid.and_then(usage);
+    let deadline = Instant::now() + Duration::from_secs_f64(options.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..options.concurrency.max(1) {
+        let client = client.clone();
+        let seeded = seeded.clone();
+        let name = name.to_string();
+        let stride = options.concurrency.max(1);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            let mut first_error = None;
+            let mut n = worker;
+            while Instant::now() < deadline {
+                let (signer, service, operation, input) = request_for(&name, n, &seeded);
+                let t = Instant::now();
+                let result = client.call(&signer, service, operation, &input).await;
+                latencies.push(t.elapsed().as_micros() as u32);
+                if let Err(e) = result {
+                    errors += 1;
+                    first_error.get_or_insert_with(|| e.to_string());
+                }
+                n += stride;
+            }
+            (latencies, errors, first_error)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        if let Ok((l, e, first)) = task.await {
+            latencies.extend(l);
+            report.errors += e;
+            if report.first_error.is_none() {
+                report.first_error = first;
+            }
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let after: Option<Usage> = pid.and_then(usage);
+    latencies.sort_unstable();
+    report.requests = latencies.len();
+    report.per_second = report.requests as f64 / elapsed.max(1e-9);
+    let percentile = |p: f64| -> f64 {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies.len() as f64 - 1.0) * p).round() as usize;
+        latencies[i] as f64 / 1000.0
+    };
+    report.p50_ms = percentile(0.50);
+    report.p99_ms = percentile(0.99);
+    if let (Some(b), Some(a)) = (before, after) {
+        report.cpu_ms_per_request = Some((a.cpu_ms - b.cpu_ms) / report.requests.max(1) as f64);
+        report.rss_mib_after = Some(a.rss_kib as f64 / 1024.0);
+    }
+    report
+}

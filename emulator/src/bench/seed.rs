@@ -1,0 +1,129 @@
+//! Seeds the benchmark's organization through the API, as a user's script would.
+
+use serde_json::json;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::api::ServiceId;
+use crate::client::{Client, Signer};
+
+/// What the workloads need to know about the seeded organization.
+pub struct Seeded {
+    pub management: Signer,
+    pub accounts: Vec<String>,
+    pub ous: Vec<String>,
+    /// Distinguishes this run's names from an earlier run's on the same server.
+    pub run_id: String,
+    pub elapsed: Duration,
+}
+
+/// Workers creating accounts at once: under AWS's limit of 5 creations in progress.
+const CREATORS: usize = 4;
+
+pub async fn seed(
+    client: &Client,
+    url: &str,
+    accounts: usize,
+    ous: usize,
+) -> Result<Seeded, String> {
+    let started = Instant::now();
+    // A management account of its own, so runs against a shared server never collide.
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let run_id = format!("{:011}", nanos % 100_000_000_000);
+    let management = Signer::new(&format!("9{run_id}"), "us-east-1");
+    let call = |operation: &'static str, input: serde_json::Value| {
+        let management = management.clone();
+        async move {
+            client
+                .call(&management, ServiceId::Organizations, operation, &input)
+                .await
+                .map_err(|e| format!("seeding {operation} at {url}: {e}"))
+        }
+    };
+    call("CreateOrganization", json!({})).await?;
+    let roots = call("ListRoots", json!({})).await?;
+    let root = roots["Roots"][0]["Id"]
+        .as_str()
+        .ok_or("no root")?
+        .to_string();
+    let mut ou_ids = Vec::new();
+    for i in 0..ous.max(1) {
+        let ou = call(
+            "CreateOrganizationalUnit",
+            json!({"ParentId": root, "Name": format!("Workloads-{i}")}),
+        )
+        .await?;
+        ou_ids.push(
+            ou["OrganizationalUnit"]["Id"]
+                .as_str()
+                .ok_or("no OU id")?
+                .to_string(),
+        );
+    }
+
+    let mut workers = Vec::new();
+    for worker in 0..CREATORS {
+        let client = client.clone();
+        let management = management.clone();
+        let run_id = run_id.clone();
+        let root = root.clone();
+        let ou_ids = ou_ids.clone();
+        workers.push(tokio::spawn(async move {
+            let mut created = Vec::new();
+            let mut i = worker;
+            while i < accounts {
+                let status = client
+                    .call(
+                        &management,
+                        ServiceId::Organizations,
+                        "CreateAccount",
+                        &json!({"Email": format!("bench-{run_id}-{i}@example.com"), "AccountName": format!("Bench {i}")}),
+                    )
+                    .await
+                    .map_err(|e| format!("CreateAccount: {e}"))?;
+                let request = status["CreateAccountStatus"]["Id"].clone();
+                let account = loop {
+                    let done = client
+                        .call(&management, ServiceId::Organizations, "DescribeCreateAccountStatus", &json!({"CreateAccountRequestId": request}))
+                        .await
+                        .map_err(|e| format!("DescribeCreateAccountStatus: {e}"))?;
+                    let status = &done["CreateAccountStatus"];
+                    match status["State"].as_str() {
+                        Some("SUCCEEDED") => break status["AccountId"].as_str().unwrap_or_default().to_string(),
+                        Some("FAILED") => return Err(format!("CreateAccount failed: {}", status["FailureReason"])),
+                        _ => tokio::task::yield_now().await,
+                    }
+                };
+                // Every tenth account lives in an OU, so the tree has depth.
+                if i % 10 == 0 {
+                    let ou = &ou_ids[(i / 10) % ou_ids.len()];
+                    client
+                        .call(
+                            &management,
+                            ServiceId::Organizations,
+                            "MoveAccount",
+                            &json!({"AccountId": account, "SourceParentId": root, "DestinationParentId": ou}),
+                        )
+                        .await
+                        .map_err(|e| format!("MoveAccount: {e}"))?;
+                }
+                created.push(account);
+                i += CREATORS;
+            }
+            Ok::<_, String>(created)
+        }));
+    }
+    let mut account_ids = Vec::with_capacity(accounts);
+    for worker in workers {
+        account_ids.extend(worker.await.map_err(|e| e.to_string())??);
+    }
+    Ok(Seeded {
+        management,
+        accounts: account_ids,
+        ous: ou_ids,
+        run_id,
+        elapsed: started.elapsed(),
+    })
+}
