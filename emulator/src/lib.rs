@@ -34,6 +34,7 @@
 //! - [`services`]: one folder per API; handlers are `fn(&mut World, &Caller, Input)`.
 //!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
+//! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed into a typed tree.
 //! - [`world`]: the state, its clock and its seeded ID generator.
 //! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
 
@@ -42,6 +43,7 @@
 pub mod api;
 pub mod auth;
 pub mod emulator;
+pub mod policy;
 pub mod protocol;
 pub mod server;
 pub mod services;
