@@ -8,8 +8,8 @@ use super::dto::{self, Tag};
 use super::errors::OrgError;
 use super::model::{
     AccountRecord, AccountState, CreateAccountRequest, CreateAccountState, JoinedMethod, Member,
-    FULL_AWS_ACCESS, SERVICE_CONTROL_POLICY,
 };
+use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
 use crate::services::iam::Role;
@@ -163,17 +163,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             .or_default()
             .accounts
             .insert(account_id.clone());
-        if org
-            .root
-            .policy_types
-            .iter()
-            .any(|t| t == SERVICE_CONTROL_POLICY)
-        {
-            org.attachments.insert(
-                account_id.clone(),
-                OrdSet::unit(FULL_AWS_ACCESS.to_string()),
-            );
-        }
+        attach_default_policies(org, &account_id);
         let management = org.management_account_id.clone();
         let org_id = org.id.clone();
         world.organizations.accounts.insert(
