@@ -252,10 +252,13 @@ fn condition(value: &Value) -> Parsed<Condition> {
     let mut out = BTreeMap::new();
     for (operator, keys) in operators {
         let Value::Object(keys) = keys else {
-            return Err(bad(&format!("{operator} must map condition keys to values")));
+            return Err(bad(&format!(
+                "{operator} must map condition keys to values"
+            )));
         };
         for (key, values) in keys {
-            let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+            let scalar =
+                |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
             let ok = match values {
                 Value::Array(items) => items.iter().all(scalar),
                 other => scalar(other),
@@ -299,10 +302,12 @@ mod tests {
 
     #[test]
     fn statement_object_not_action_and_conditions() {
-        let doc = scp(r#"{"Version":"2012-10-17","Statement":{"Sid":"DenyOutsideEU","Effect":"Deny",
+        let doc = scp(
+            r#"{"Version":"2012-10-17","Statement":{"Sid":"DenyOutsideEU","Effect":"Deny",
             "NotAction":["iam:*","sts:AssumeRole"],
             "Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1","eu-central-1"]},
-                         "Bool":{"aws:SecureTransport":false}}}}"#)
+                         "Bool":{"aws:SecureTransport":false}}}}"#,
+        )
         .unwrap();
         let s = &doc.statements[0];
         assert_eq!(s.sid.as_deref(), Some("DenyOutsideEU"));
@@ -311,7 +316,10 @@ mod tests {
             s.action,
             ActionClause::NotAction(vec!["iam:*".into(), "sts:AssumeRole".into()])
         );
-        assert_eq!(s.resource, None, "an SCP statement without Resource covers all");
+        assert_eq!(
+            s.resource, None,
+            "an SCP statement without Resource covers all"
+        );
         let condition = s.condition.as_ref().unwrap();
         assert_eq!(
             condition.0["StringNotEquals"]["aws:RequestedRegion"],
@@ -327,7 +335,10 @@ mod tests {
             (r#"{"Version":"2012-10-17"}"#, "Statement element"),
             (r#"{"Statement":[]}"#, "non-empty array"),
             (r#"{"Statement":{"Action":"*"}}"#, "Effect element"),
-            (r#"{"Statement":{"Effect":"allow","Action":"*"}}"#, "Effect allow"),
+            (
+                r#"{"Statement":{"Effect":"allow","Action":"*"}}"#,
+                "Effect allow",
+            ),
             (r#"{"Statement":{"Effect":"Deny"}}"#, "Action or NotAction"),
             (
                 r#"{"Statement":{"Effect":"Deny","Action":"*","NotAction":"s3:*"}}"#,
@@ -337,11 +348,26 @@ mod tests {
                 r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"*"}}"#,
                 "service control policy can't contain a Principal",
             ),
-            (r#"{"Statement":{"Effect":"Deny","Action":"s3"}}"#, "action s3"),
-            (r#"{"Statement":{"Effect":"Deny","Action":[1]}}"#, "Action element"),
-            (r#"{"Statement":{"Effect":"Deny","Action":"*","Sid":"a-b"}}"#, "Sid"),
-            (r#"{"Statement":{"Effect":"Deny","Action":"*","Bogus":1}}"#, "Bogus"),
-            (r#"{"Version":"2020-01-01","Statement":{"Effect":"Deny","Action":"*"}}"#, "version"),
+            (
+                r#"{"Statement":{"Effect":"Deny","Action":"s3"}}"#,
+                "action s3",
+            ),
+            (
+                r#"{"Statement":{"Effect":"Deny","Action":[1]}}"#,
+                "Action element",
+            ),
+            (
+                r#"{"Statement":{"Effect":"Deny","Action":"*","Sid":"a-b"}}"#,
+                "Sid",
+            ),
+            (
+                r#"{"Statement":{"Effect":"Deny","Action":"*","Bogus":1}}"#,
+                "Bogus",
+            ),
+            (
+                r#"{"Version":"2020-01-01","Statement":{"Effect":"Deny","Action":"*"}}"#,
+                "version",
+            ),
             (
                 r#"{"Statement":{"Effect":"Deny","Action":"*","Condition":{"StringEquals":"x"}}}"#,
                 "Condition",
@@ -368,12 +394,30 @@ mod tests {
             Some(PrincipalClause::Principal(Principals::Any))
         );
         for (text, expected) in [
-            (r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#, "Version"),
-            (r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#, "only deny"),
-            (r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#, "Principal element"),
-            (r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"s3:*","Resource":"*"}}"#, "must be \"*\""),
-            (r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}}"#, "NotAction"),
-            (r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*"}}"#, "Resource or NotResource"),
+            (
+                r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+                "Version",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+                "only deny",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#,
+                "Principal element",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"s3:*","Resource":"*"}}"#,
+                "must be \"*\"",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:*","Resource":"*"}}"#,
+                "NotAction",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Principal":"*","Action":"s3:*"}}"#,
+                "Resource or NotResource",
+            ),
         ] {
             let message = rcp(text).expect_err(text);
             assert!(message.contains(expected), "{text}: {message}");

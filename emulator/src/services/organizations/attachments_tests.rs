@@ -106,7 +106,11 @@ fn new_ous_and_the_root_carry_full_aws_access() {
         .map(|t| t["Type"].as_str().unwrap())
         .collect();
     assert_eq!(types.len(), 3, "{targets}");
-    assert!(types.contains(&"ROOT") && types.contains(&"ORGANIZATIONAL_UNIT") && types.contains(&"ACCOUNT"));
+    assert!(
+        types.contains(&"ROOT")
+            && types.contains(&"ORGANIZATIONAL_UNIT")
+            && types.contains(&"ACCOUNT")
+    );
     let root_entry = targets["Targets"]
         .as_array()
         .unwrap()
@@ -258,7 +262,9 @@ fn rcps_full_access_is_everywhere_and_stays() {
         json!({"RootId": root, "PolicyType": "RESOURCE_CONTROL_POLICY"}),
     )
     .unwrap();
-    assert!(o.ids_for_target(&later, "RESOURCE_CONTROL_POLICY").is_empty());
+    assert!(o
+        .ids_for_target(&later, "RESOURCE_CONTROL_POLICY")
+        .is_empty());
     o.call("DeletePolicy", json!({"PolicyId": sixth})).unwrap();
 }
 
@@ -319,11 +325,7 @@ fn listings_page_and_refuse_foreign_tokens() {
         Some("INVALID_NEXT_TOKEN".into())
     );
     assert_eq!(
-        error_code(o.call(
-            "ListTargetsForPolicy",
-            json!({"PolicyId": "p-zzzzzzzz"})
-        ))
-        .0,
+        error_code(o.call("ListTargetsForPolicy", json!({"PolicyId": "p-zzzzzzzz"}))).0,
         "PolicyNotFoundException"
     );
     assert_eq!(

@@ -53,8 +53,8 @@ pub fn effective_policy(
                     any = true;
                     last_updated = last_updated.max(p.updated_ms());
                     // Stored content passed the same parser when it was written.
-                    let document = inheritance::parse_management_policy(p.content())
-                        .unwrap_or_default();
+                    let document =
+                        inheritance::parse_management_policy(p.content()).unwrap_or_default();
                     (p.id().to_string(), document)
                 })
                 .collect()
@@ -103,9 +103,7 @@ pub fn describe_effective_policy(
             ));
         }
     }
-    let account_id = input
-        .target_id
-        .unwrap_or_else(|| caller.account_id.clone());
+    let account_id = input.target_id.unwrap_or_else(|| caller.account_id.clone());
     let org = if account_id == caller.account_id {
         member_org(world, caller)?
     } else {

@@ -126,11 +126,19 @@ fn tag_policy_on_root_and_ou_merges_for_the_account() {
     );
     assert_eq!(out["EffectivePolicy"]["TargetId"], account.as_str());
     assert_eq!(out["EffectivePolicy"]["PolicyType"], "TAG_POLICY");
-    assert!(out["EffectivePolicy"]["LastUpdatedTimestamp"].as_f64().unwrap() > 0.0);
+    assert!(
+        out["EffectivePolicy"]["LastUpdatedTimestamp"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
 
     // The management account sits in the root: it sees only the root's policy.
     let own = o
-        .call("DescribeEffectivePolicy", json!({"PolicyType": "TAG_POLICY"}))
+        .call(
+            "DescribeEffectivePolicy",
+            json!({"PolicyType": "TAG_POLICY"}),
+        )
         .unwrap();
     assert_eq!(
         content(&own)["tags"]["costcenter"]["tag_value"],
@@ -163,10 +171,22 @@ fn describe_effective_policy_errors() {
     let mut o = setup();
     let ou = o.ou.clone();
     let cases = [
-        (json!({"PolicyType": "SERVICE_CONTROL_POLICY"}), ("InvalidInputException", Some("INVALID_ENUM_POLICY_TYPE"))),
-        (json!({"PolicyType": "TAG_POLICY", "TargetId": ou}), ("InvalidInputException", Some("TARGET_NOT_SUPPORTED"))),
-        (json!({"PolicyType": "TAG_POLICY", "TargetId": "999999999999"}), ("TargetNotFoundException", None)),
-        (json!({"PolicyType": "BACKUP_POLICY"}), ("EffectivePolicyNotFoundException", None)),
+        (
+            json!({"PolicyType": "SERVICE_CONTROL_POLICY"}),
+            ("InvalidInputException", Some("INVALID_ENUM_POLICY_TYPE")),
+        ),
+        (
+            json!({"PolicyType": "TAG_POLICY", "TargetId": ou}),
+            ("InvalidInputException", Some("TARGET_NOT_SUPPORTED")),
+        ),
+        (
+            json!({"PolicyType": "TAG_POLICY", "TargetId": "999999999999"}),
+            ("TargetNotFoundException", None),
+        ),
+        (
+            json!({"PolicyType": "BACKUP_POLICY"}),
+            ("EffectivePolicyNotFoundException", None),
+        ),
     ];
     for (input, (code, reason)) in cases {
         let e = error_code(o.call("DescribeEffectivePolicy", input.clone()));
@@ -174,7 +194,13 @@ fn describe_effective_policy_errors() {
     }
     let outsider = root_caller("999999999999");
     assert_eq!(
-        error_code(run(&mut o.w, &outsider, "DescribeEffectivePolicy", json!({"PolicyType": "TAG_POLICY"}))).0,
+        error_code(run(
+            &mut o.w,
+            &outsider,
+            "DescribeEffectivePolicy",
+            json!({"PolicyType": "TAG_POLICY"})
+        ))
+        .0,
         "AWSOrganizationsNotInUseException"
     );
 }
@@ -210,7 +236,11 @@ fn invalid_effective_policies_are_listed_with_their_errors() {
         .iter()
         .map(|a| a["Id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, [account.as_str()], "the management account is not under the OU");
+    assert_eq!(
+        ids,
+        [account.as_str()],
+        "the management account is not under the OU"
+    );
 
     let errors = o
         .call(
@@ -219,30 +249,58 @@ fn invalid_effective_policies_are_listed_with_their_errors() {
         )
         .unwrap();
     assert_eq!(errors["AccountId"], account.as_str());
-    assert!(errors["Path"].as_str().unwrap().ends_with(&format!("/{ou}/{account}/")));
+    assert!(errors["Path"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/{ou}/{account}/")));
     let first = &errors["EffectivePolicyValidationErrors"][0];
     assert_eq!(first["ErrorCode"], "OPERATOR_NOT_ALLOWED");
     assert_eq!(first["PathToError"], "tags.costcenter.tag_key");
     assert_eq!(first["ContributingPolicies"], json!([locked, rebel]));
     // The forbidden change is left out of the effective policy.
     let effective = o
-        .call("DescribeEffectivePolicy", json!({"PolicyType": "TAG_POLICY", "TargetId": account}))
+        .call(
+            "DescribeEffectivePolicy",
+            json!({"PolicyType": "TAG_POLICY", "TargetId": account}),
+        )
         .unwrap();
-    assert_eq!(content(&effective)["tags"]["costcenter"]["tag_key"], "CostCenter");
+    assert_eq!(
+        content(&effective)["tags"]["costcenter"]["tag_key"],
+        "CostCenter"
+    );
 
     for (input, code) in [
-        (json!({"AccountId": "999999999999", "PolicyType": "TAG_POLICY"}), "AccountNotFoundException"),
-        (json!({"AccountId": account, "PolicyType": "BACKUP_POLICY"}), "EffectivePolicyNotFoundException"),
+        (
+            json!({"AccountId": "999999999999", "PolicyType": "TAG_POLICY"}),
+            "AccountNotFoundException",
+        ),
+        (
+            json!({"AccountId": account, "PolicyType": "BACKUP_POLICY"}),
+            "EffectivePolicyNotFoundException",
+        ),
     ] {
-        assert_eq!(error_code(o.call("ListEffectivePolicyValidationErrors", input)).0, code);
+        assert_eq!(
+            error_code(o.call("ListEffectivePolicyValidationErrors", input)).0,
+            code
+        );
     }
     assert_eq!(
-        error_code(o.call("ListAccountsWithInvalidEffectivePolicy", json!({"PolicyType": "BACKUP_POLICY"}))).0,
+        error_code(o.call(
+            "ListAccountsWithInvalidEffectivePolicy",
+            json!({"PolicyType": "BACKUP_POLICY"})
+        ))
+        .0,
         "EffectivePolicyNotFoundException"
     );
     let member = root_caller(&account);
     assert_eq!(
-        error_code(run(&mut o.w, &member, "ListAccountsWithInvalidEffectivePolicy", json!({"PolicyType": "TAG_POLICY"}))).0,
+        error_code(run(
+            &mut o.w,
+            &member,
+            "ListAccountsWithInvalidEffectivePolicy",
+            json!({"PolicyType": "TAG_POLICY"})
+        ))
+        .0,
         "AccessDeniedException"
     );
 }

@@ -214,7 +214,14 @@ struct Merger {
 }
 
 impl Merger {
-    fn apply(&mut self, node: &mut Node, element: &Map<String, Value>, limits: &Limits, policy: &str, path: &str) {
+    fn apply(
+        &mut self,
+        node: &mut Node,
+        element: &Map<String, Value>,
+        limits: &Limits,
+        policy: &str,
+        path: &str,
+    ) {
         let limits = match &node.allowed {
             Some(allowed) => Limits {
                 allowed: limits.allowed.intersection(allowed).copied().collect(),
@@ -225,7 +232,9 @@ impl Merger {
         for (key, value) in element {
             if key == CHILD_OPERATORS {
                 let allowed = child_operators(value).unwrap_or_default();
-                let pending = node.pending.get_or_insert_with(|| (all_operators(), vec![]));
+                let pending = node
+                    .pending
+                    .get_or_insert_with(|| (all_operators(), vec![]));
                 pending.0 = pending.0.intersection(&allowed).copied().collect();
                 pending.1.push(policy.to_string());
             } else if let Some(operator) = Operator::from_key(key) {
@@ -255,7 +264,15 @@ impl Merger {
         }
     }
 
-    fn set(&mut self, node: &mut Node, operator: Operator, value: &Value, limits: &Limits, policy: &str, path: &str) {
+    fn set(
+        &mut self,
+        node: &mut Node,
+        operator: Operator,
+        value: &Value,
+        limits: &Limits,
+        policy: &str,
+        path: &str,
+    ) {
         let contributing = || {
             let mut ids = limits.by.clone();
             ids.push(policy.to_string());

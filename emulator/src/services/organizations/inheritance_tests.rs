@@ -151,7 +151,10 @@ fn same_level_assigns_apply_in_id_order_and_appends_union() {
     let one = json!({"x": {"@@assign": "first"}, "list": {"@@append": ["a"]}});
     let two = json!({"x": {"@@assign": "second"}, "list": {"@@append": ["b", "a"]}});
     let effective = merge(&[level(&[("p-2", two), ("p-1", one)])]);
-    assert_eq!(effective.document, json!({"x": "second", "list": ["a", "b"]}));
+    assert_eq!(
+        effective.document,
+        json!({"x": "second", "list": ["a", "b"]})
+    );
 }
 
 #[test]
@@ -171,13 +174,24 @@ fn grammar() {
         (r#"{"a":{"@@bogus":1}}"#, "not an inheritance operator"),
         (r#"{"a":{"@@append":"x"}}"#, "multi-valued"),
         (r#"{"a":{"@@assign":{"b":1}}}"#, "not an object"),
-        (r#"{"a":{"@@assign":"x","b":{}}}"#, "can't contain other elements"),
-        (r#"{"a":{"@@operators_allowed_for_child_policies":[]}}"#, "non-empty array"),
-        (r#"{"a":{"@@operators_allowed_for_child_policies":["@@x"]}}"#, "not an operator"),
+        (
+            r#"{"a":{"@@assign":"x","b":{}}}"#,
+            "can't contain other elements",
+        ),
+        (
+            r#"{"a":{"@@operators_allowed_for_child_policies":[]}}"#,
+            "non-empty array",
+        ),
+        (
+            r#"{"a":{"@@operators_allowed_for_child_policies":["@@x"]}}"#,
+            "not an operator",
+        ),
     ] {
         let e = parse_management_policy(text).expect_err(text);
         assert!(e.message.contains(expected), "{text}: {e}");
     }
-    parse_management_policy(r#"{"a":{"@@operators_allowed_for_child_policies":["@@all"],"b":"c"}}"#)
-        .unwrap();
+    parse_management_policy(
+        r#"{"a":{"@@operators_allowed_for_child_policies":["@@all"],"b":"c"}}"#,
+    )
+    .unwrap();
 }

@@ -122,7 +122,11 @@ pub fn readable_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organiz
 /// The caller's organization for changing policies (`action` is the Organizations
 /// action, e.g. `organizations:CreatePolicy`): the management account, or a delegated
 /// administrator whom the organization's resource policy allows that action.
-pub fn policy_writer_org<'w>(world: &'w World, caller: &Caller, action: &str) -> Result<&'w Organization, OrgError> {
+pub fn policy_writer_org<'w>(
+    world: &'w World,
+    caller: &Caller,
+    action: &str,
+) -> Result<&'w Organization, OrgError> {
     let _ = action;
     managed_org(world, caller)
 }

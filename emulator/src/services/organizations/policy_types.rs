@@ -35,7 +35,10 @@ const NAMES: [(PolicyType, &str); 15] = [
     (PolicyType::ResourceControlPolicy, "RESOURCE_CONTROL_POLICY"),
     (PolicyType::TagPolicy, "TAG_POLICY"),
     (PolicyType::BackupPolicy, "BACKUP_POLICY"),
-    (PolicyType::AiservicesOptOutPolicy, "AISERVICES_OPT_OUT_POLICY"),
+    (
+        PolicyType::AiservicesOptOutPolicy,
+        "AISERVICES_OPT_OUT_POLICY",
+    ),
     (PolicyType::ChatbotPolicy, "CHATBOT_POLICY"),
     (PolicyType::DeclarativePolicyEc2, "DECLARATIVE_POLICY_EC2"),
     (PolicyType::SecurityhubPolicy, "SECURITYHUB_POLICY"),
@@ -340,7 +343,12 @@ mod tests {
             "PolicyTypeAlreadyEnabledException"
         );
         assert_eq!(
-            error_code(run(&mut w, &mgmt, "EnablePolicyType", enable("SECURITYHUB_POLICY"))),
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "EnablePolicyType",
+                enable("SECURITYHUB_POLICY")
+            )),
             (
                 "ConstraintViolationException".into(),
                 Some("SERVICE_ACCESS_NOT_ENABLED".into())
@@ -357,24 +365,51 @@ mod tests {
         );
 
         // RCPs: RCPFullAWSAccess lands on the root and the management account.
-        run(&mut w, &mgmt, "EnablePolicyType", enable("RESOURCE_CONTROL_POLICY")).unwrap();
+        run(
+            &mut w,
+            &mgmt,
+            "EnablePolicyType",
+            enable("RESOURCE_CONTROL_POLICY"),
+        )
+        .unwrap();
         let org = w.organizations.organization_of("111111111111").unwrap();
         assert!(org.attachments[&root].contains(RCP_FULL_AWS_ACCESS));
         assert!(org.attachments["111111111111"].contains(RCP_FULL_AWS_ACCESS));
 
         // Disabling SCPs detaches FullAWSAccess everywhere.
-        run(&mut w, &mgmt, "DisablePolicyType", enable("SERVICE_CONTROL_POLICY")).unwrap();
+        run(
+            &mut w,
+            &mgmt,
+            "DisablePolicyType",
+            enable("SERVICE_CONTROL_POLICY"),
+        )
+        .unwrap();
         let org = w.organizations.organization_of("111111111111").unwrap();
         assert!(!org.attachments[&root].contains(FULL_AWS_ACCESS));
-        assert!(org.policy_targets.get(FULL_AWS_ACCESS).is_none_or(|t| t.is_empty()));
+        assert!(org
+            .policy_targets
+            .get(FULL_AWS_ACCESS)
+            .is_none_or(|t| t.is_empty()));
         assert_eq!(
-            error_code(run(&mut w, &mgmt, "DisablePolicyType", enable("SERVICE_CONTROL_POLICY"))).0,
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "DisablePolicyType",
+                enable("SERVICE_CONTROL_POLICY")
+            ))
+            .0,
             "PolicyTypeNotEnabledException"
         );
         // Members may not change policy types.
         let member = root_caller("222222222222");
         assert_eq!(
-            error_code(run(&mut w, &member, "EnablePolicyType", enable("BACKUP_POLICY"))).0,
+            error_code(run(
+                &mut w,
+                &member,
+                "EnablePolicyType",
+                enable("BACKUP_POLICY")
+            ))
+            .0,
             "AWSOrganizationsNotInUseException"
         );
     }

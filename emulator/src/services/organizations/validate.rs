@@ -225,8 +225,14 @@ mod tests {
         ));
         assert_eq!(max_results(None).unwrap(), 20);
         assert_eq!(reason(policy_id("PolicyId", "p-FullAWSAccess")), "ok");
-        assert_eq!(reason(policy_id("PolicyId", "p-abc")), "INVALID_SYNTAX_POLICY_ID");
-        assert_eq!(reason(policy_target_id("TargetId", "ou-ab12-abcdefgh")), "ok");
+        assert_eq!(
+            reason(policy_id("PolicyId", "p-abc")),
+            "INVALID_SYNTAX_POLICY_ID"
+        );
+        assert_eq!(
+            reason(policy_target_id("TargetId", "ou-ab12-abcdefgh")),
+            "ok"
+        );
         assert_eq!(reason(policy_target_id("TargetId", "123456789012")), "ok");
         assert_eq!(
             reason(policy_target_id("TargetId", "p-abcdefgh")),
