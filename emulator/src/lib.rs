@@ -35,6 +35,7 @@
 //!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
+//! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed into a typed tree.
 //! - [`world`]: the state, its clock and its seeded ID generator.
 //! - [`client`]: orgsim's own signed AWS client (scenario runner, benchmark).
 //! - [`snapshot`]: the world as a JSON document, saved atomically.
@@ -48,6 +49,7 @@ pub mod bench;
 pub mod client;
 pub mod emulator;
 pub mod events;
+pub mod policy;
 pub mod protocol;
 pub mod server;
 pub mod services;

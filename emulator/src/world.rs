@@ -79,6 +79,7 @@ impl Default for Settings {
 
 /// Service quotas, AWS's defaults except where DESIGN §6 says otherwise.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Quotas {
     /// Accounts per organization (AWS: 10, raised on request; orgsim: 10,000).
     pub accounts_per_organization: usize,
@@ -86,6 +87,26 @@ pub struct Quotas {
     /// Levels of OUs below the root.
     pub ou_max_depth: usize,
     pub concurrent_account_creations: usize,
+    /// Customer SCPs per organization (AWS: 10,000).
+    pub scps_per_organization: usize,
+    /// Customer policies of each other type per organization (AWS: 1,000).
+    pub policies_per_type: usize,
+    /// Characters in an SCP (AWS: 10,240 since 15 May 2026, 5,120 before).
+    pub scp_content_size: usize,
+    /// Characters in an RCP (AWS: 5,120).
+    pub rcp_content_size: usize,
+    /// Characters in an AI services opt-out policy (AWS: 2,500).
+    pub ai_opt_out_content_size: usize,
+    /// Characters in any other management policy (AWS: 10,000).
+    pub management_policy_content_size: usize,
+    /// SCPs directly attached to one root, OU or account (AWS: 10 since 15 May 2026).
+    pub scp_attachments_per_target: usize,
+    /// RCPs directly attached to one target, `RCPFullAWSAccess` included (AWS: 5).
+    pub rcp_attachments_per_target: usize,
+    /// AI services opt-out policies directly attached to one target (AWS: 5).
+    pub ai_opt_out_attachments_per_target: usize,
+    /// Policies of any other management type attached to one target (AWS: 10).
+    pub management_policy_attachments_per_target: usize,
 }
 
 impl Default for Quotas {
@@ -95,6 +116,16 @@ impl Default for Quotas {
             ous_per_organization: 1000,
             ou_max_depth: 5,
             concurrent_account_creations: 5,
+            scps_per_organization: 10_000,
+            policies_per_type: 1000,
+            scp_content_size: 10_240,
+            rcp_content_size: 5120,
+            ai_opt_out_content_size: 2500,
+            management_policy_content_size: 10_000,
+            scp_attachments_per_target: 10,
+            rcp_attachments_per_target: 5,
+            ai_opt_out_attachments_per_target: 5,
+            management_policy_attachments_per_target: 10,
         }
     }
 }
@@ -114,9 +145,24 @@ impl Quotas {
             "ous-per-organization" => &mut self.ous_per_organization,
             "ou-max-depth" => &mut self.ou_max_depth,
             "concurrent-account-creations" => &mut self.concurrent_account_creations,
+            "scps-per-organization" => &mut self.scps_per_organization,
+            "policies-per-type" => &mut self.policies_per_type,
+            "scp-content-size" => &mut self.scp_content_size,
+            "rcp-content-size" => &mut self.rcp_content_size,
+            "ai-opt-out-content-size" => &mut self.ai_opt_out_content_size,
+            "management-policy-content-size" => &mut self.management_policy_content_size,
+            "scp-attachments-per-target" => &mut self.scp_attachments_per_target,
+            "rcp-attachments-per-target" => &mut self.rcp_attachments_per_target,
+            "ai-opt-out-attachments-per-target" => &mut self.ai_opt_out_attachments_per_target,
+            "management-policy-attachments-per-target" => {
+                &mut self.management_policy_attachments_per_target
+            }
             other => {
                 return Err(format!(
-                "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations)"
+                "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations, \
+                 scps-per-organization, policies-per-type, scp-content-size, rcp-content-size, ai-opt-out-content-size, \
+                 management-policy-content-size, scp-attachments-per-target, rcp-attachments-per-target, \
+                 ai-opt-out-attachments-per-target, management-policy-attachments-per-target)"
             ))
             }
         };
@@ -263,6 +309,8 @@ mod tests {
         let mut q = Quotas::default();
         q.set("ou-max-depth=3").unwrap();
         assert_eq!(q.ou_max_depth, 3);
+        q.set("scp-content-size=5120").unwrap();
+        assert_eq!(q.scp_content_size, 5120);
         assert!(q.set("nope=1").is_err());
         assert!(q.set("ou-max-depth=x").is_err());
     }

@@ -285,10 +285,13 @@ async fn unbuilt_operations_are_501() {
             path: "/",
             headers: &[
                 ("content-type", AMZ_JSON),
-                ("x-amz-target", "AWSOrganizationsV20161128.ListPolicies"),
+                (
+                    "x-amz-target",
+                    "AWSOrganizationsV20161128.ListInboundResponsibilityTransfers",
+                ),
             ],
-            body: r#"{"Filter":"SERVICE_CONTROL_POLICY"}"#,
-            operation: "ListPolicies",
+            body: r#"{"Type":"BILLING"}"#,
+            operation: "ListInboundResponsibilityTransfers",
             content_type: AMZ_JSON,
         },
         Case {

@@ -3,4 +3,5 @@
 
 mod common;
 mod organizations;
+mod policies;
 mod sts;

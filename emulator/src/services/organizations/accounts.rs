@@ -8,8 +8,8 @@ use super::dto::{self, Tag};
 use super::errors::OrgError;
 use super::model::{
     AccountRecord, AccountState, CreateAccountRequest, CreateAccountState, JoinedMethod, Member,
-    FULL_AWS_ACCESS, SERVICE_CONTROL_POLICY,
 };
+use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
 use crate::events::{self, OrgEvent};
@@ -165,9 +165,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             .or_default()
             .accounts
             .insert(account_id.clone());
-        if org.policy_type_enabled(SERVICE_CONTROL_POLICY) {
-            org.attach(FULL_AWS_ACCESS, &account_id);
-        }
+        attach_default_policies(org, &account_id);
         if !request.tags.is_empty() {
             org.tags
                 .insert(account_id.clone(), request.tags.iter().cloned().collect());

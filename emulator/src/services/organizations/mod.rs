@@ -2,12 +2,17 @@
 //! other service consults. State is global (not per region).
 
 pub mod accounts;
+pub mod attachments;
 pub mod dto;
+pub mod effective;
 pub mod errors;
+pub mod inheritance;
 pub mod model;
 pub mod operations;
 pub mod organization;
 pub mod ous;
+pub mod policies;
+pub mod policy_types;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +44,21 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "ListOrganizationalUnitsForParent" => ous::list_organizational_units_for_parent,
     "ListChildren" => ous::list_children,
     "ListParents" => ous::list_parents,
+    // Policies of every type, and effective policies.
+    "CreatePolicy" => policies::create_policy,
+    "DescribePolicy" => policies::describe_policy,
+    "UpdatePolicy" => policies::update_policy,
+    "DeletePolicy" => policies::delete_policy,
+    "ListPolicies" => policies::list_policies,
+    "AttachPolicy" => attachments::attach_policy,
+    "DetachPolicy" => attachments::detach_policy,
+    "ListPoliciesForTarget" => attachments::list_policies_for_target,
+    "ListTargetsForPolicy" => attachments::list_targets_for_policy,
+    "EnablePolicyType" => policy_types::enable_policy_type,
+    "DisablePolicyType" => policy_types::disable_policy_type,
+    "DescribeEffectivePolicy" => effective::describe_effective_policy,
+    "ListAccountsWithInvalidEffectivePolicy" => effective::list_accounts_with_invalid_effective_policy,
+    "ListEffectivePolicyValidationErrors" => effective::list_effective_policy_validation_errors,
 });
 
 /// Operations that take no input still accept (and ignore) an empty object.

@@ -323,6 +323,13 @@ impl Organization {
         }
     }
 
+    /// Whether a policy is attached directly to a target.
+    pub fn is_attached(&self, policy_id: &str, target_id: &str) -> bool {
+        self.attachments
+            .get(target_id)
+            .is_some_and(|p| p.iter().any(|id| id == policy_id))
+    }
+
     /// Whether a policy type is enabled in the root.
     pub fn policy_type_enabled(&self, policy_type: &str) -> bool {
         self.root.policy_types.iter().any(|t| t == policy_type)

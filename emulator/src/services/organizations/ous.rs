@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::dto::{self, ChildType, Tag};
 use super::errors::OrgError;
-use super::model::{Children, OrganizationalUnit, FULL_AWS_ACCESS, SERVICE_CONTROL_POLICY};
+use super::model::{Children, OrganizationalUnit};
+use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
@@ -86,9 +87,7 @@ pub fn create_organizational_unit(
         .or_default()
         .ous
         .insert(ou_id.clone());
-    if org.policy_type_enabled(SERVICE_CONTROL_POLICY) {
-        org.attach(FULL_AWS_ACCESS, &ou_id);
-    }
+    attach_default_policies(org, &ou_id);
     if !tags.is_empty() {
         org.tags.insert(ou_id.clone(), tags.into_iter().collect());
     }

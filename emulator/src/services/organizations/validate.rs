@@ -23,6 +23,11 @@ pattern!(CREATE_ACCOUNT_REQUEST_ID, r"^car-[a-z0-9]{8,32}$");
 pattern!(EMAIL, r"^[^\s@]+@[^\s@]+\.[^\s@]+$");
 pattern!(CREATE_ACCOUNT_NAME, r"^[\x20-\x7E]+$");
 pattern!(ROLE_NAME, r"^[\w+=,.@-]{1,64}$");
+pattern!(POLICY_ID, r"^p-[0-9a-zA-Z_]{8,128}$");
+pattern!(
+    POLICY_TARGET_ID,
+    r"^(r-[0-9a-z]{4,32})$|^(\d{12})$|^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"
+);
 pattern!(TAG_TEXT, r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$");
 
 fn pattern(field: &str, value: &str, re: &Regex) -> Result<(), OrgError> {
@@ -96,6 +101,28 @@ pub fn role_name(value: &str) -> Result<(), OrgError> {
         ));
     }
     Ok(())
+}
+
+/// A policy id (`p-…`); AWS answers a bad one with `INVALID_SYNTAX_POLICY_ID`.
+pub fn policy_id(field: &str, value: &str) -> Result<(), OrgError> {
+    if POLICY_ID.is_match(value) {
+        return Ok(());
+    }
+    Err(OrgError::invalid(
+        "INVALID_SYNTAX_POLICY_ID",
+        format!("You specified a value for {field} that isn't a valid policy ID: it must be p- followed by 8 to 128 letters, digits or underscores."),
+    ))
+}
+
+/// A root, OU or account id as a policy target (`INVALID_PATTERN_TARGET_ID`).
+pub fn policy_target_id(field: &str, value: &str) -> Result<(), OrgError> {
+    if POLICY_TARGET_ID.is_match(value) {
+        return Ok(());
+    }
+    Err(OrgError::invalid(
+        "INVALID_PATTERN_TARGET_ID",
+        format!("You specified a value for {field} that isn't a root, OU or account ID."),
+    ))
 }
 
 pub fn ou_name(value: &str) -> Result<(), OrgError> {
@@ -197,5 +224,19 @@ mod tests {
             Err(OrgError::InvalidInput("MIN_VALUE_EXCEEDED", _))
         ));
         assert_eq!(max_results(None).unwrap(), 20);
+        assert_eq!(reason(policy_id("PolicyId", "p-FullAWSAccess")), "ok");
+        assert_eq!(
+            reason(policy_id("PolicyId", "p-abc")),
+            "INVALID_SYNTAX_POLICY_ID"
+        );
+        assert_eq!(
+            reason(policy_target_id("TargetId", "ou-ab12-abcdefgh")),
+            "ok"
+        );
+        assert_eq!(reason(policy_target_id("TargetId", "123456789012")), "ok");
+        assert_eq!(
+            reason(policy_target_id("TargetId", "p-abcdefgh")),
+            "INVALID_PATTERN_TARGET_ID"
+        );
     }
 }
