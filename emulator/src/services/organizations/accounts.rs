@@ -174,6 +174,10 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
                 OrdSet::unit(FULL_AWS_ACCESS.to_string()),
             );
         }
+        if !request.tags.is_empty() {
+            org.tags
+                .insert(account_id.clone(), request.tags.iter().cloned().collect());
+        }
         let management = org.management_account_id.clone();
         let org_id = org.id.clone();
         world.organizations.accounts.insert(

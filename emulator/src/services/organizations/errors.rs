@@ -21,6 +21,11 @@ pub enum OrgError {
     DuplicateOrganizationalUnit,
     OrganizationNotEmpty,
     OrganizationalUnitNotEmpty,
+    AccountAlreadyRegistered,
+    AccountNotRegistered,
+    ResourcePolicyNotFound,
+    TargetNotFound,
+    ResponsibilityTransferNotFound,
     /// A quota or rule (`Reason` from ConstraintViolationExceptionReason).
     ConstraintViolation(&'static str, String),
     /// Bad input (`Reason` from InvalidInputExceptionReason).
@@ -73,6 +78,11 @@ impl From<OrgError> for ApiError {
             DuplicateOrganizationalUnit => ("DuplicateOrganizationalUnitException", "An OU with the same name already exists.".into(), None),
             OrganizationNotEmpty => ("OrganizationNotEmptyException", "The organization isn't empty. To delete an organization, you must first remove all member accounts except the management account.".into(), None),
             OrganizationalUnitNotEmpty => ("OrganizationalUnitNotEmptyException", "The specified OU is not empty. Move all accounts to another root or to other OUs, remove all child OUs, and try the operation again.".into(), None),
+            AccountAlreadyRegistered => ("AccountAlreadyRegisteredException", "The provided account is already a delegated administrator for your organization.".into(), None),
+            AccountNotRegistered => ("AccountNotRegisteredException", "The provided account is not a registered delegated administrator for your organization.".into(), None),
+            ResourcePolicyNotFound => ("ResourcePolicyNotFoundException", "We can't find a resource policy request with the parameter that you specified.".into(), None),
+            TargetNotFound => ("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.".into(), None),
+            ResponsibilityTransferNotFound => ("ResponsibilityTransferNotFoundException", "We can't find a transfer that you specified.".into(), None),
             ConstraintViolation(reason, message) => ("ConstraintViolationException", message, Some(reason)),
             InvalidInput(reason, message) => ("InvalidInputException", message, Some(reason)),
             Serialization(message) => ("SerializationException", message, None),

@@ -81,6 +81,9 @@ pub fn create_organizational_unit(
         },
     );
     org.children.insert(ou_id.clone(), Children::default());
+    if !tags.is_empty() {
+        org.tags.insert(ou_id.clone(), tags.into_iter().collect());
+    }
     org.children
         .entry(input.parent_id)
         .or_default()
