@@ -276,3 +276,224 @@ pub fn list_outbound_responsibility_transfers(
         responsibility_transfers: vec![],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::delegation::tests::org_with_members;
+    use super::super::test_support::*;
+    use serde_json::json;
+
+    fn pair(code: &str, reason: &str) -> (String, Option<String>) {
+        (code.to_string(), Some(reason.to_string()))
+    }
+
+    /// 2030-01-01T00:00:00Z.
+    const FIRST_OF_MONTH: f64 = 1_893_456_000.0;
+
+    #[test]
+    fn gov_cloud_needs_a_paired_management_account() {
+        let (mut w, mgmt, m) = org_with_members(1);
+        let input = json!({"Email": "gov@example.org", "AccountName": "gov"});
+        assert_eq!(
+            error_code(run(&mut w, &mgmt, "CreateGovCloudAccount", input.clone())),
+            pair(
+                "ConstraintViolationException",
+                "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED"
+            )
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "CreateGovCloudAccount",
+                json!({"Email": "x", "AccountName": "gov"})
+            )),
+            pair("InvalidInputException", "MIN_LENGTH_EXCEEDED")
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &root_caller(&m[0]),
+                "CreateGovCloudAccount",
+                input.clone()
+            ))
+            .0,
+            "AccessDeniedException"
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &root_caller("222222222222"),
+                "CreateGovCloudAccount",
+                input
+            ))
+            .0,
+            "AWSOrganizationsNotInUseException"
+        );
+    }
+
+    #[test]
+    fn transfer_invitations_are_checked_then_refused() {
+        let (mut w, mgmt, m) = org_with_members(1);
+        w.clock.pinned_ms = Some(1_700_000_000_000);
+        let invite = |start: f64, target: serde_json::Value| json!({"Type": "BILLING", "Target": target, "StartTimestamp": start, "SourceName": "Partner billing"});
+        let account = json!({"Id": "222222222222", "Type": "ACCOUNT"});
+        let cases = [
+            (
+                invite(
+                    FIRST_OF_MONTH,
+                    json!({"Id": "o-abcdefghij", "Type": "ORGANIZATION"}),
+                ),
+                "INVALID_PARTY_TYPE_TARGET",
+            ),
+            (
+                invite(FIRST_OF_MONTH, json!({"Id": "nope", "Type": "EMAIL"})),
+                "INVALID_EMAIL_ADDRESS_TARGET",
+            ),
+            (
+                invite(FIRST_OF_MONTH, json!({"Id": "12", "Type": "ACCOUNT"})),
+                "INVALID_PATTERN",
+            ),
+            (
+                invite(FIRST_OF_MONTH + 3600.0, account.clone()),
+                "START_DATE_NOT_BEGINNING_OF_DAY",
+            ),
+            (
+                invite(FIRST_OF_MONTH + 86_400.0, account.clone()),
+                "START_DATE_NOT_BEGINNING_OF_MONTH",
+            ),
+            // 2023-11-01, before the pinned clock.
+            (
+                invite(1_698_796_800.0, account.clone()),
+                "START_DATE_TOO_EARLY",
+            ),
+            (
+                json!({"Type": "SHIPPING", "Target": account, "StartTimestamp": FIRST_OF_MONTH, "SourceName": "x"}),
+                "INVALID_ENUM",
+            ),
+            (
+                json!({"Type": "BILLING", "Target": account, "StartTimestamp": FIRST_OF_MONTH, "SourceName": "caf\u{e9}"}),
+                "INVALID_PATTERN",
+            ),
+        ];
+        for (input, reason) in cases {
+            assert_eq!(
+                error_code(run(
+                    &mut w,
+                    &mgmt,
+                    "InviteOrganizationToTransferResponsibility",
+                    input.clone()
+                )),
+                pair("InvalidInputException", reason),
+                "{input}"
+            );
+        }
+        let good = invite(FIRST_OF_MONTH, account);
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "InviteOrganizationToTransferResponsibility",
+                good.clone()
+            )),
+            pair("ConstraintViolationException", "UNMET_BILLING_PREREQUISITE")
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &root_caller(&m[0]),
+                "InviteOrganizationToTransferResponsibility",
+                good
+            ))
+            .0,
+            "AccessDeniedException"
+        );
+    }
+
+    #[test]
+    fn no_transfer_exists() {
+        let (mut w, mgmt, m) = org_with_members(1);
+        for op in [
+            "ListInboundResponsibilityTransfers",
+            "ListOutboundResponsibilityTransfers",
+        ] {
+            let out = run(&mut w, &mgmt, op, json!({"Type": "BILLING"})).unwrap();
+            assert_eq!(out, json!({"ResponsibilityTransfers": []}), "{op}");
+            assert_eq!(
+                error_code(run(
+                    &mut w,
+                    &mgmt,
+                    op,
+                    json!({"Type": "BILLING", "NextToken": "forged"})
+                )),
+                pair("InvalidInputException", "INVALID_NEXT_TOKEN")
+            );
+            assert_eq!(
+                error_code(run(&mut w, &mgmt, op, json!({}))),
+                pair("InvalidInputException", "INPUT_REQUIRED")
+            );
+            assert_eq!(
+                error_code(run(
+                    &mut w,
+                    &root_caller(&m[0]),
+                    op,
+                    json!({"Type": "BILLING"})
+                ))
+                .0,
+                "AccessDeniedException"
+            );
+        }
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "ListInboundResponsibilityTransfers",
+                json!({"Type": "BILLING", "Id": "rt-abcdefgh"})
+            ))
+            .0,
+            "ResponsibilityTransferNotFoundException"
+        );
+        let id = json!({"Id": "rt-abcdefgh"});
+        for (op, input) in [
+            ("DescribeResponsibilityTransfer", id.clone()),
+            (
+                "TerminateResponsibilityTransfer",
+                json!({"Id": "rt-abcdefgh", "EndTimestamp": 1_900_000_000.0}),
+            ),
+            (
+                "UpdateResponsibilityTransfer",
+                json!({"Id": "rt-abcdefgh", "Name": "renamed"}),
+            ),
+        ] {
+            assert_eq!(
+                error_code(run(&mut w, &mgmt, op, input)).0,
+                "ResponsibilityTransferNotFoundException",
+                "{op}"
+            );
+            assert_eq!(
+                error_code(run(&mut w, &mgmt, op, json!({"Id": "rt-X", "Name": "n"}))),
+                pair("InvalidInputException", "INVALID_PATTERN"),
+                "{op}"
+            );
+        }
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &mgmt,
+                "UpdateResponsibilityTransfer",
+                json!({"Id": "rt-abcdefgh", "Name": ""})
+            )),
+            pair("InvalidInputException", "MIN_LENGTH_EXCEEDED")
+        );
+        assert_eq!(
+            error_code(run(
+                &mut w,
+                &root_caller("222222222222"),
+                "DescribeResponsibilityTransfer",
+                id
+            ))
+            .0,
+            "AWSOrganizationsNotInUseException"
+        );
+    }
+}
