@@ -280,19 +280,13 @@ async fn unbuilt_operations_are_501() {
             content_type: AMZ_JSON,
         },
         Case {
-            service: "organizations",
+            service: "sts",
             method: Method::POST,
             path: "/",
-            headers: &[
-                ("content-type", AMZ_JSON),
-                (
-                    "x-amz-target",
-                    "AWSOrganizationsV20161128.ListInboundResponsibilityTransfers",
-                ),
-            ],
-            body: r#"{"Type":"BILLING"}"#,
-            operation: "ListInboundResponsibilityTransfers",
-            content_type: AMZ_JSON,
+            headers: &[("content-type", FORM)],
+            body: "Action=GetFederationToken&Version=2011-06-15&Name=bob",
+            operation: "GetFederationToken",
+            content_type: "text/xml",
         },
         Case {
             service: "iam",

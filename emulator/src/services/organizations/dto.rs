@@ -98,7 +98,7 @@ pub enum ChildType {
     OrganizationalUnit,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Tag {
     pub key: String,

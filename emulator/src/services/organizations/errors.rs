@@ -33,6 +33,10 @@ pub enum OrgError {
     EffectivePolicyNotFound,
     /// The policy text breaks its type's grammar (the reason, for the message).
     MalformedPolicyDocument(String),
+    AccountAlreadyRegistered,
+    AccountNotRegistered,
+    ResourcePolicyNotFound,
+    ResponsibilityTransferNotFound,
     /// A quota or rule (`Reason` from ConstraintViolationExceptionReason).
     ConstraintViolation(&'static str, String),
     /// Bad input (`Reason` from InvalidInputExceptionReason).
@@ -96,6 +100,10 @@ impl From<OrgError> for ApiError {
             PolicyTypeNotAvailableForOrganization => ("PolicyTypeNotAvailableForOrganizationException", "You can't use the specified policy type with the feature set currently enabled for this organization.".into(), None),
             EffectivePolicyNotFound => ("EffectivePolicyNotFoundException", "We can't find an effective policy of the specified type for the specified account: the policy type isn't enabled, or no policy of that type applies to the account.".into(), None),
             MalformedPolicyDocument(why) => ("MalformedPolicyDocumentException", format!("The provided policy document doesn't meet the requirements of the specified policy type. {why}"), None),
+            AccountAlreadyRegistered => ("AccountAlreadyRegisteredException", "The provided account is already a delegated administrator for your organization.".into(), None),
+            AccountNotRegistered => ("AccountNotRegisteredException", "The provided account is not a registered delegated administrator for your organization.".into(), None),
+            ResourcePolicyNotFound => ("ResourcePolicyNotFoundException", "We can't find a resource policy request with the parameter that you specified.".into(), None),
+            ResponsibilityTransferNotFound => ("ResponsibilityTransferNotFoundException", "We can't find a transfer that you specified.".into(), None),
             ConstraintViolation(reason, message) => ("ConstraintViolationException", message, Some(reason)),
             InvalidInput(reason, message) => ("InvalidInputException", message, Some(reason)),
             Serialization(message) => ("SerializationException", message, None),

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod delegation;
 pub mod dto;
 pub mod effective;
 pub mod errors;
@@ -13,6 +14,10 @@ pub mod organization;
 pub mod ous;
 pub mod policies;
 pub mod policy_types;
+pub mod resource_policy;
+pub mod service_principals;
+pub mod tags;
+pub mod unsupported;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -59,6 +64,28 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "DescribeEffectivePolicy" => effective::describe_effective_policy,
     "ListAccountsWithInvalidEffectivePolicy" => effective::list_accounts_with_invalid_effective_policy,
     "ListEffectivePolicyValidationErrors" => effective::list_effective_policy_validation_errors,
+    // Trusted access, delegated administrators, the resource policy, tags, and the
+    // GovCloud / responsibility-transfer operations.
+    "EnableAWSServiceAccess" => delegation::enable_aws_service_access,
+    "DisableAWSServiceAccess" => delegation::disable_aws_service_access,
+    "ListAWSServiceAccessForOrganization" => delegation::list_aws_service_access_for_organization,
+    "RegisterDelegatedAdministrator" => delegation::register_delegated_administrator_op,
+    "DeregisterDelegatedAdministrator" => delegation::deregister_delegated_administrator,
+    "ListDelegatedAdministrators" => delegation::list_delegated_administrators,
+    "ListDelegatedServicesForAccount" => delegation::list_delegated_services_for_account,
+    "PutResourcePolicy" => resource_policy::put_resource_policy,
+    "DescribeResourcePolicy" => resource_policy::describe_resource_policy,
+    "DeleteResourcePolicy" => resource_policy::delete_resource_policy,
+    "TagResource" => tags::tag_resource,
+    "UntagResource" => tags::untag_resource,
+    "ListTagsForResource" => tags::list_tags_for_resource,
+    "CreateGovCloudAccount" => unsupported::create_gov_cloud_account,
+    "InviteOrganizationToTransferResponsibility" => unsupported::invite_organization_to_transfer_responsibility,
+    "DescribeResponsibilityTransfer" => unsupported::describe_responsibility_transfer,
+    "ListInboundResponsibilityTransfers" => unsupported::list_inbound_responsibility_transfers,
+    "ListOutboundResponsibilityTransfers" => unsupported::list_outbound_responsibility_transfers,
+    "TerminateResponsibilityTransfer" => unsupported::terminate_responsibility_transfer,
+    "UpdateResponsibilityTransfer" => unsupported::update_responsibility_transfer,
 });
 
 /// Operations that take no input still accept (and ignore) an empty object.
@@ -113,22 +140,37 @@ pub fn managed_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organiza
     }
 }
 
-/// The caller's organization for reading its structure. AWS also lets delegated
-/// administrators read; orgsim grants that once delegated administrators exist.
+/// The caller's organization for reading its structure: the management account, a
+/// delegated administrator for any service (AWS grants them read-only access to
+/// Organizations), or an account the resource policy delegates to.
 pub fn readable_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, OrgError> {
-    managed_org(world, caller)
+    let org = member_org(world, caller)?;
+    if org.management_account_id == caller.account_id
+        || delegation::is_any_delegated_admin(org, &caller.account_id)
+        || resource_policy::names_caller(org, caller)
+    {
+        Ok(org)
+    } else {
+        Err(OrgError::AccessDenied)
+    }
 }
 
 /// The caller's organization for changing policies (`action` is the Organizations
-/// action, e.g. `organizations:CreatePolicy`): the management account, or a delegated
-/// administrator whom the organization's resource policy allows that action.
+/// action, e.g. `organizations:CreatePolicy`): the management account, or a member
+/// account whom the organization's resource policy allows that action.
 pub fn policy_writer_org<'w>(
     world: &'w World,
     caller: &Caller,
     action: &str,
 ) -> Result<&'w Organization, OrgError> {
-    let _ = action;
-    managed_org(world, caller)
+    let org = member_org(world, caller)?;
+    if org.management_account_id == caller.account_id
+        || resource_policy::allows(org, caller, action)
+    {
+        Ok(org)
+    } else {
+        Err(OrgError::AccessDenied)
+    }
 }
 
 /// Mutable access to an organization already checked by one of the functions above.

@@ -29,6 +29,13 @@ pattern!(
     r"^(r-[0-9a-z]{4,32})$|^(\d{12})$|^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"
 );
 pattern!(TAG_TEXT, r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$");
+pattern!(SERVICE_PRINCIPAL, r"^[\w+=,.@-]*$");
+pattern!(
+    TAGGABLE_RESOURCE_ID,
+    r"^(r-[0-9a-z]{4,32})$|^(\d{12})$|^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$|^(p-[0-9a-zA-Z_]{8,128})$|^(rp-[0-9a-zA-Z_]{4,128})$|^(rt-[0-9a-zA-Z_]{8,32})$"
+);
+pattern!(RESPONSIBILITY_TRANSFER_ID, r"^rt-[0-9a-z]{8,32}$");
+pattern!(RESPONSIBILITY_TRANSFER_NAME, r"^[ -~]+$");
 
 fn pattern(field: &str, value: &str, re: &Regex) -> Result<(), OrgError> {
     if re.is_match(value) {
@@ -157,6 +164,42 @@ pub fn tags(tags: &[(String, String)]) -> Result<(), OrgError> {
         }
     }
     Ok(())
+}
+
+/// `ServicePrincipal`: 1–128 of `[\w+=,.@-]`.
+pub fn service_principal(value: &str) -> Result<(), OrgError> {
+    length("ServicePrincipal", value, 1, 128)?;
+    pattern("ServicePrincipal", value, &SERVICE_PRINCIPAL)
+}
+
+/// `TaggableResourceId`: an account, root, OU, policy, resource policy or transfer id.
+pub fn taggable_resource_id(value: &str) -> Result<(), OrgError> {
+    length("ResourceId", value, 1, 130)?;
+    pattern("ResourceId", value, &TAGGABLE_RESOURCE_ID)
+}
+
+/// Tag keys given alone (`UntagResource`): the same rules as keys in `tags`.
+pub fn tag_keys(keys: &[String]) -> Result<(), OrgError> {
+    for key in keys {
+        length("Tag Key", key, 1, 128)?;
+        pattern("Tag Key", key, &TAG_TEXT)?;
+        if key.starts_with("aws:") {
+            return Err(OrgError::invalid(
+                "INVALID_SYSTEM_TAGS_PARAMETER",
+                "You provided a tag key that begins with the reserved prefix aws:.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn responsibility_transfer_id(value: &str) -> Result<(), OrgError> {
+    pattern("Id", value, &RESPONSIBILITY_TRANSFER_ID)
+}
+
+pub fn responsibility_transfer_name(field: &str, value: &str) -> Result<(), OrgError> {
+    length(field, value, 1, 128)?;
+    pattern(field, value, &RESPONSIBILITY_TRANSFER_NAME)
 }
 
 /// `MaxResults` 1–20 (default 20).
