@@ -47,6 +47,7 @@ impl World {
     pub fn begin_request(&mut self) {
         self.request_count += 1;
         crate::services::organizations::accounts::complete_due_account_creations(self);
+        crate::services::organizations::membership::complete_due_closures(self);
     }
 }
 
@@ -62,6 +63,10 @@ pub struct Settings {
     /// Milliseconds of world time a `CreateAccount` stays `IN_PROGRESS` (at least
     /// until the next request in any case).
     pub create_account_delay_ms: i64,
+    /// Milliseconds of world time a closed account stays `PENDING_CLOSURE` before it is
+    /// `SUSPENDED` (at least until the next request in any case).
+    #[serde(default)]
+    pub close_account_delay_ms: i64,
     pub quotas: Quotas,
 }
 
@@ -72,6 +77,7 @@ impl Default for Settings {
             strict_roles: false,
             seed: None,
             create_account_delay_ms: 0,
+            close_account_delay_ms: 0,
             quotas: Quotas::default(),
         }
     }
@@ -86,6 +92,14 @@ pub struct Quotas {
     /// Levels of OUs below the root.
     pub ou_max_depth: usize,
     pub concurrent_account_creations: usize,
+    /// Days a created account must wait before it can leave or be removed. AWS's
+    /// current quota page says 7; older API text says 4.
+    #[serde(default = "default_account_min_age_days")]
+    pub account_min_age_days: usize,
+}
+
+fn default_account_min_age_days() -> usize {
+    7
 }
 
 impl Default for Quotas {
@@ -95,6 +109,7 @@ impl Default for Quotas {
             ous_per_organization: 1000,
             ou_max_depth: 5,
             concurrent_account_creations: 5,
+            account_min_age_days: default_account_min_age_days(),
         }
     }
 }
@@ -114,9 +129,10 @@ impl Quotas {
             "ous-per-organization" => &mut self.ous_per_organization,
             "ou-max-depth" => &mut self.ou_max_depth,
             "concurrent-account-creations" => &mut self.concurrent_account_creations,
+            "account-min-age-days" => &mut self.account_min_age_days,
             other => {
                 return Err(format!(
-                "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations)"
+                "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations, account-min-age-days)"
             ))
             }
         };

@@ -2,8 +2,11 @@
 //! other service consults. State is global (not per region).
 
 pub mod accounts;
+pub mod all_features;
 pub mod dto;
 pub mod errors;
+pub mod handshakes;
+pub mod membership;
 pub mod model;
 pub mod operations;
 pub mod organization;
@@ -39,6 +42,18 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "ListOrganizationalUnitsForParent" => ous::list_organizational_units_for_parent,
     "ListChildren" => ous::list_children,
     "ListParents" => ous::list_parents,
+    // Handshakes, all-features migration, leaving and closing accounts.
+    "InviteAccountToOrganization" => handshakes::invite_account_to_organization,
+    "AcceptHandshake" => handshakes::accept_handshake,
+    "DeclineHandshake" => handshakes::decline_handshake,
+    "CancelHandshake" => handshakes::cancel_handshake,
+    "DescribeHandshake" => handshakes::describe_handshake,
+    "ListHandshakesForAccount" => handshakes::list_handshakes_for_account,
+    "ListHandshakesForOrganization" => handshakes::list_handshakes_for_organization,
+    "EnableAllFeatures" => all_features::enable_all_features,
+    "LeaveOrganization" => membership::leave_organization,
+    "RemoveAccountFromOrganization" => membership::remove_account_from_organization,
+    "CloseAccount" => membership::close_account,
 });
 
 /// Operations that take no input still accept (and ignore) an empty object.
@@ -102,7 +117,11 @@ pub fn readable_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organiz
 /// The caller's organization for changing policies (`action` is the Organizations
 /// action, e.g. `organizations:CreatePolicy`): the management account, or a delegated
 /// administrator whom the organization's resource policy allows that action.
-pub fn policy_writer_org<'w>(world: &'w World, caller: &Caller, action: &str) -> Result<&'w Organization, OrgError> {
+pub fn policy_writer_org<'w>(
+    world: &'w World,
+    caller: &Caller,
+    action: &str,
+) -> Result<&'w Organization, OrgError> {
     let _ = action;
     managed_org(world, caller)
 }
