@@ -723,3 +723,535 @@ pub fn list_handshakes_for_organization(
     );
     page_of(world, &ids, &listing, &input.page, |h| filter.matches(h))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::DAY_MS;
+    use crate::auth::Caller;
+    use crate::world::World;
+    use serde_json::{json, Value};
+
+    const MGMT: &str = "111111111111";
+    const GUEST: &str = "222222222222";
+
+    fn org(feature_set: &str) -> (World, Caller) {
+        let mut w = world();
+        w.clock.pinned_ms = Some(1_700_000_000_000);
+        let mgmt = root_caller(MGMT);
+        run(
+            &mut w,
+            &mgmt,
+            "CreateOrganization",
+            json!({"FeatureSet": feature_set}),
+        )
+        .unwrap();
+        (w, mgmt)
+    }
+
+    fn invite(
+        w: &mut World,
+        mgmt: &Caller,
+        id: &str,
+        kind: &str,
+    ) -> Result<Value, (String, Option<String>)> {
+        run(
+            w,
+            mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": id, "Type": kind}}),
+        )
+        .map(|out| out["Handshake"].clone())
+        .map_err(|e| error_code(Err(e)))
+    }
+
+    fn act(
+        w: &mut World,
+        caller: &Caller,
+        op: &str,
+        id: &Value,
+    ) -> Result<Value, (String, Option<String>)> {
+        run(w, caller, op, json!({"HandshakeId": id}))
+            .map(|out| out["Handshake"].clone())
+            .map_err(|e| error_code(Err(e)))
+    }
+
+    fn code(name: &str) -> (String, Option<String>) {
+        (name.to_string(), None)
+    }
+
+    fn reason(name: &str, reason: &str) -> (String, Option<String>) {
+        (name.to_string(), Some(reason.to_string()))
+    }
+
+    #[test]
+    fn invite_by_account_id_and_accept() {
+        let (mut w, mgmt) = org("ALL");
+        let out = run(
+            &mut w,
+            &mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": GUEST, "Type": "ACCOUNT"}, "Notes": "welcome",
+                   "Tags": [{"Key": "team", "Value": "blue"}]}),
+        )
+        .unwrap();
+        let h = &out["Handshake"];
+        let id = h["Id"].as_str().unwrap();
+        assert!(regex::Regex::new(r"^h-[0-9a-z]{10}$").unwrap().is_match(id));
+        let org_id = w.organizations.organization_of(MGMT).unwrap().id.clone();
+        assert_eq!(
+            h["Arn"],
+            format!("arn:aws:organizations::{MGMT}:handshake/{org_id}/invite/{id}")
+        );
+        assert_eq!(
+            (h["Action"].as_str(), h["State"].as_str()),
+            (Some("INVITE"), Some("OPEN"))
+        );
+        assert_eq!(
+            h["Parties"],
+            json!([{"Id": org_id, "Type": "ORGANIZATION"}, {"Id": GUEST, "Type": "ACCOUNT"}])
+        );
+        assert_eq!(
+            h["ExpirationTimestamp"].as_f64().unwrap() - h["RequestedTimestamp"].as_f64().unwrap(),
+            15.0 * 86_400.0
+        );
+        let resources = &h["Resources"];
+        assert_eq!(resources[0]["Type"], "ORGANIZATION");
+        assert_eq!(
+            resources[0]["Resources"],
+            json!([
+                {"Type": "MASTER_EMAIL", "Value": format!("account-{MGMT}@example.com")},
+                {"Type": "MASTER_NAME", "Value": format!("account-{MGMT}")},
+                {"Type": "ORGANIZATION_FEATURE_SET", "Value": "ALL"},
+            ])
+        );
+        assert_eq!(resources[1], json!({"Type": "ACCOUNT", "Value": GUEST}));
+        assert_eq!(resources[2], json!({"Type": "NOTES", "Value": "welcome"}));
+
+        let guest = root_caller(GUEST);
+        // A standalone account sees its invitation.
+        let listed = run(&mut w, &guest, "ListHandshakesForAccount", json!({})).unwrap();
+        assert_eq!(listed["Handshakes"][0]["Id"], id);
+        // Only the recipient accepts.
+        assert_eq!(
+            act(&mut w, &mgmt, "AcceptHandshake", &h["Id"]),
+            Err(code("AccessDeniedException"))
+        );
+        let accepted = act(&mut w, &guest, "AcceptHandshake", &h["Id"]).unwrap();
+        assert_eq!(accepted["State"], "ACCEPTED");
+        assert_eq!(
+            act(&mut w, &guest, "AcceptHandshake", &h["Id"]),
+            Err(code("HandshakeAlreadyInStateException"))
+        );
+        let account = run(
+            &mut w,
+            &mgmt,
+            "DescribeAccount",
+            json!({"AccountId": GUEST}),
+        )
+        .unwrap();
+        assert_eq!(account["Account"]["JoinedMethod"], "INVITED");
+        assert_eq!(account["Account"]["Name"], format!("account-{GUEST}"));
+        let org = w.organizations.organization_of(GUEST).unwrap();
+        assert!(org.attachments[GUEST].contains(super::FULL_AWS_ACCESS));
+        assert_eq!(org.tags[GUEST]["team"], "blue");
+        assert!(w.iam.role(GUEST, "OrganizationAccountAccessRole").is_none());
+        // The member now reads its organization.
+        run(&mut w, &guest, "DescribeOrganization", json!({})).unwrap();
+        assert_eq!(
+            invite(&mut w, &mgmt, GUEST, "ACCOUNT"),
+            Err(reason(
+                "HandshakeConstraintViolationException",
+                "ALREADY_IN_AN_ORGANIZATION"
+            ))
+        );
+    }
+
+    #[test]
+    fn invite_input_and_caller_errors() {
+        let (mut w, mgmt) = org("ALL");
+        let cases = [
+            (
+                json!({"Target": {"Id": "o-abcdefghij", "Type": "ORGANIZATION"}}),
+                "INVALID_PARTY_TYPE_TARGET",
+            ),
+            (
+                json!({"Target": {"Id": "nobody", "Type": "EMAIL"}}),
+                "INVALID_EMAIL_ADDRESS_TARGET",
+            ),
+            (
+                json!({"Target": {"Id": "12345", "Type": "ACCOUNT"}}),
+                "INVALID_PATTERN",
+            ),
+            (
+                json!({"Target": {"Id": "", "Type": "ACCOUNT"}}),
+                "MIN_LENGTH_EXCEEDED",
+            ),
+            (
+                json!({"Target": {"Id": GUEST, "Type": "PERSON"}}),
+                "INVALID_ENUM",
+            ),
+            (json!({"Target": {"Id": GUEST}}), "INPUT_REQUIRED"),
+            (
+                json!({"Target": {"Id": GUEST, "Type": "ACCOUNT"}, "Notes": "x".repeat(1025)}),
+                "MAX_LENGTH_EXCEEDED",
+            ),
+        ];
+        for (input, expected) in cases {
+            let e = error_code(run(
+                &mut w,
+                &mgmt,
+                "InviteAccountToOrganization",
+                input.clone(),
+            ));
+            assert_eq!(e, reason("InvalidInputException", expected), "{input}");
+        }
+        assert_eq!(
+            invite(&mut w, &mgmt, MGMT, "ACCOUNT"),
+            Err(reason(
+                "HandshakeConstraintViolationException",
+                "ALREADY_IN_AN_ORGANIZATION"
+            ))
+        );
+        invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        assert_eq!(
+            invite(&mut w, &mgmt, GUEST, "ACCOUNT"),
+            Err(code("DuplicateHandshakeException"))
+        );
+        // The same account by its email is a duplicate too.
+        assert_eq!(
+            invite(
+                &mut w,
+                &mgmt,
+                &format!("ACCOUNT-{GUEST}@example.com"),
+                "EMAIL"
+            ),
+            Err(code("DuplicateHandshakeException"))
+        );
+        let outsider = root_caller("333333333333");
+        assert_eq!(
+            invite(&mut w, &outsider, GUEST, "ACCOUNT"),
+            Err(code("AWSOrganizationsNotInUseException"))
+        );
+        // Outsiders see nothing of other accounts' handshakes.
+        let listed = run(&mut w, &outsider, "ListHandshakesForAccount", json!({})).unwrap();
+        assert_eq!(listed["Handshakes"], json!([]));
+        let h = run(&mut w, &mgmt, "ListHandshakesForOrganization", json!({})).unwrap()
+            ["Handshakes"][0]["Id"]
+            .clone();
+        assert_eq!(
+            act(&mut w, &outsider, "DescribeHandshake", &h),
+            Err(code("HandshakeNotFoundException"))
+        );
+        assert_eq!(
+            act(&mut w, &outsider, "DescribeHandshake", &json!("h-nothere1")),
+            Err(code("HandshakeNotFoundException"))
+        );
+        assert_eq!(
+            act(&mut w, &outsider, "DescribeHandshake", &json!("x-1")),
+            Err(reason("InvalidInputException", "INVALID_PATTERN"))
+        );
+    }
+
+    #[test]
+    fn expiry_by_the_clock_and_history() {
+        let (mut w, mgmt) = org("ALL");
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        let guest = root_caller(GUEST);
+        w.clock.advance(15 * DAY_MS - 1);
+        assert_eq!(
+            act(&mut w, &guest, "DescribeHandshake", &h["Id"]).unwrap()["State"],
+            "OPEN"
+        );
+        w.clock.advance(1);
+        assert_eq!(
+            act(&mut w, &guest, "DescribeHandshake", &h["Id"]).unwrap()["State"],
+            "EXPIRED"
+        );
+        assert_eq!(
+            act(&mut w, &guest, "AcceptHandshake", &h["Id"]),
+            Err(code("InvalidHandshakeTransitionException"))
+        );
+        assert_eq!(
+            act(&mut w, &mgmt, "CancelHandshake", &h["Id"]),
+            Err(code("InvalidHandshakeTransitionException"))
+        );
+        // An expired invitation no longer blocks a new one.
+        let again = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        w.clock.advance(30 * DAY_MS);
+        assert_eq!(
+            act(&mut w, &mgmt, "DescribeHandshake", &h["Id"]),
+            Err(code("HandshakeNotFoundException"))
+        );
+        let listed = run(&mut w, &mgmt, "ListHandshakesForOrganization", json!({})).unwrap();
+        let ids: Vec<&Value> = listed["Handshakes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| &h["Id"])
+            .collect();
+        assert_eq!(ids, vec![&again["Id"]]);
+    }
+
+    #[test]
+    fn decline_and_cancel() {
+        let (mut w, mgmt) = org("CONSOLIDATED_BILLING");
+        let guest = root_caller(GUEST);
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        assert_eq!(
+            act(&mut w, &guest, "CancelHandshake", &h["Id"]),
+            Err(code("AccessDeniedException"))
+        );
+        assert_eq!(
+            act(&mut w, &mgmt, "DeclineHandshake", &h["Id"]),
+            Err(code("AccessDeniedException"))
+        );
+        assert_eq!(
+            act(&mut w, &guest, "DeclineHandshake", &h["Id"]).unwrap()["State"],
+            "DECLINED"
+        );
+        assert_eq!(
+            act(&mut w, &guest, "DeclineHandshake", &h["Id"]),
+            Err(code("HandshakeAlreadyInStateException"))
+        );
+        assert_eq!(
+            act(&mut w, &guest, "AcceptHandshake", &h["Id"]),
+            Err(code("InvalidHandshakeTransitionException"))
+        );
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        assert_eq!(
+            h["Resources"][0]["Resources"][2]["Value"],
+            "CONSOLIDATED_BILLING"
+        );
+        assert_eq!(
+            act(&mut w, &mgmt, "CancelHandshake", &h["Id"]).unwrap()["State"],
+            "CANCELED"
+        );
+        assert_eq!(
+            act(&mut w, &mgmt, "CancelHandshake", &h["Id"]),
+            Err(code("HandshakeAlreadyInStateException"))
+        );
+        assert_eq!(
+            act(&mut w, &guest, "AcceptHandshake", &h["Id"]),
+            Err(code("InvalidHandshakeTransitionException"))
+        );
+        // Answered handshakes stay listed (30 days), with their final state.
+        let listed = run(&mut w, &guest, "ListHandshakesForAccount", json!({})).unwrap();
+        let mut states: Vec<&str> = listed["Handshakes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["State"].as_str().unwrap())
+            .collect();
+        states.sort();
+        assert_eq!(states, ["CANCELED", "DECLINED"]);
+    }
+
+    #[test]
+    fn invite_by_email() {
+        let (mut w, mgmt) = org("ALL");
+        // A known account: created in the organization, then gone standalone.
+        let out = run(
+            &mut w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "Dev@Example.org", "AccountName": "dev"}),
+        )
+        .unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        let status = run(
+            &mut w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        let dev = status["CreateAccountStatus"]["AccountId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        w.clock.advance(7 * DAY_MS);
+        run(&mut w, &root_caller(&dev), "LeaveOrganization", json!({})).unwrap();
+        let h = invite(&mut w, &mgmt, "dev@example.org", "EMAIL").unwrap();
+        assert_eq!(
+            h["Parties"][1],
+            json!({"Id": "dev@example.org", "Type": "EMAIL"})
+        );
+        assert_eq!(
+            h["Resources"][1],
+            json!({"Type": "EMAIL", "Value": "dev@example.org"})
+        );
+        // Another account cannot answer it.
+        assert_eq!(
+            act(&mut w, &root_caller(GUEST), "AcceptHandshake", &h["Id"]),
+            Err(code("HandshakeNotFoundException"))
+        );
+        let dev = root_caller(&dev);
+        let listed = run(&mut w, &dev, "ListHandshakesForAccount", json!({})).unwrap();
+        assert_eq!(listed["Handshakes"][0]["Id"], h["Id"]);
+        act(&mut w, &dev, "AcceptHandshake", &h["Id"]).unwrap();
+        let account = run(
+            &mut w,
+            &mgmt,
+            "DescribeAccount",
+            json!({"AccountId": dev.account_id}),
+        )
+        .unwrap();
+        assert_eq!(account["Account"]["JoinedMethod"], "INVITED");
+        // An account orgsim never saw answers to the address orgsim invents for it.
+        let h = invite(
+            &mut w,
+            &mgmt,
+            &format!("account-{GUEST}@example.com"),
+            "EMAIL",
+        )
+        .unwrap();
+        act(&mut w, &root_caller(GUEST), "AcceptHandshake", &h["Id"]).unwrap();
+        assert!(w.organizations.organization_of(GUEST).is_some());
+    }
+
+    #[test]
+    fn quotas_count_open_invitations_and_daily_sends() {
+        let (mut w, mgmt) = org("ALL");
+        w.settings.quotas.accounts_per_organization = 2;
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        assert_eq!(
+            invite(&mut w, &mgmt, "333333333333", "ACCOUNT"),
+            Err(reason(
+                "HandshakeConstraintViolationException",
+                "ACCOUNT_NUMBER_LIMIT_EXCEEDED"
+            ))
+        );
+        // The open invitation holds the last seat: account creation fails too.
+        let out = run(
+            &mut w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "c@example.org", "AccountName": "c"}),
+        )
+        .unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        let status = run(
+            &mut w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        assert_eq!(
+            status["CreateAccountStatus"]["FailureReason"],
+            "ACCOUNT_LIMIT_EXCEEDED"
+        );
+        act(&mut w, &mgmt, "CancelHandshake", &h["Id"]).unwrap();
+        // Twenty unanswered sends a day at least (max(20, account quota)).
+        for i in 1..20 {
+            let h = invite(&mut w, &mgmt, &format!("4444444444{i:02}"), "ACCOUNT").unwrap();
+            act(&mut w, &mgmt, "CancelHandshake", &h["Id"]).unwrap();
+        }
+        assert_eq!(
+            invite(&mut w, &mgmt, "555555555555", "ACCOUNT"),
+            Err(reason(
+                "HandshakeConstraintViolationException",
+                "HANDSHAKE_RATE_LIMIT_EXCEEDED"
+            ))
+        );
+        w.clock.advance(DAY_MS);
+        invite(&mut w, &mgmt, "555555555555", "ACCOUNT").unwrap();
+    }
+
+    #[test]
+    fn accepting_moves_an_account_between_organizations() {
+        let (mut w, mgmt) = org("ALL");
+        let other = root_caller("333333333333");
+        run(&mut w, &other, "CreateOrganization", json!({})).unwrap();
+        // The other organization's management account cannot leave it.
+        let h = invite(&mut w, &mgmt, "333333333333", "ACCOUNT").unwrap();
+        assert_eq!(
+            act(&mut w, &other, "AcceptHandshake", &h["Id"]),
+            Err(code("MasterCannotLeaveOrganizationException"))
+        );
+        // A member of it moves: it leaves there and joins here.
+        let h = invite(&mut w, &other, GUEST, "ACCOUNT").unwrap();
+        act(&mut w, &root_caller(GUEST), "AcceptHandshake", &h["Id"]).unwrap();
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        act(&mut w, &root_caller(GUEST), "AcceptHandshake", &h["Id"]).unwrap();
+        let mine = w.organizations.organization_of(MGMT).unwrap().id.clone();
+        assert_eq!(w.organizations.membership[GUEST], mine);
+        let theirs = w.organizations.organization_of("333333333333").unwrap();
+        assert!(!theirs.members.contains_key(GUEST));
+        assert!(!theirs.attachments.contains_key(GUEST));
+    }
+
+    #[test]
+    fn lists_filter_and_page() {
+        let (mut w, mgmt) = org("ALL");
+        for i in 0..3 {
+            invite(&mut w, &mgmt, &format!("22222222222{i}"), "ACCOUNT").unwrap();
+        }
+        let mut seen = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let mut input = json!({"MaxResults": 2, "Filter": {"ActionType": "INVITE"}});
+            if let Some(t) = &token {
+                input["NextToken"] = json!(t);
+            }
+            let out = run(&mut w, &mgmt, "ListHandshakesForOrganization", input).unwrap();
+            seen.extend(
+                out["Handshakes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| h["Id"].clone()),
+            );
+            match out.get("NextToken").and_then(Value::as_str) {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 3);
+        let none = run(
+            &mut w,
+            &mgmt,
+            "ListHandshakesForOrganization",
+            json!({"Filter": {"ActionType": "ENABLE_ALL_FEATURES"}}),
+        )
+        .unwrap();
+        assert_eq!(none["Handshakes"], json!([]));
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "ListHandshakesForOrganization",
+            json!({"Filter": {"ActionType": "INVITE", "ParentHandshakeId": "h-abcdefgh"}}),
+        ));
+        assert_eq!(
+            e,
+            reason("InvalidInputException", "MAX_LIMIT_EXCEEDED_FILTER")
+        );
+        let foreign = token_of_other_listing(&mut w, &mgmt);
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "ListHandshakesForAccount",
+            json!({ "NextToken": foreign }),
+        ));
+        assert_eq!(e, reason("InvalidInputException", "INVALID_NEXT_TOKEN"));
+        let e = error_code(run(
+            &mut w,
+            &root_caller(GUEST),
+            "ListHandshakesForOrganization",
+            json!({}),
+        ));
+        assert_eq!(e, code("AWSOrganizationsNotInUseException"));
+    }
+
+    fn token_of_other_listing(w: &mut World, mgmt: &Caller) -> String {
+        let out = run(
+            w,
+            mgmt,
+            "ListHandshakesForOrganization",
+            json!({"MaxResults": 1}),
+        )
+        .unwrap();
+        out["NextToken"].as_str().unwrap().to_string()
+    }
+}
