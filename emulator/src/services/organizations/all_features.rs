@@ -286,3 +286,321 @@ pub fn member_left(world: &mut World, org_id: &str, account_id: &str, now: i64) 
     }
     advance(world, org_id, now);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use crate::auth::Caller;
+    use crate::world::World;
+    use serde_json::{json, Value};
+
+    const MGMT: &str = "111111111111";
+
+    /// A consolidated-billing organization with two invited members, one created
+    /// member and an OU.
+    fn billing_org() -> (World, Caller, Vec<Caller>, String) {
+        let mut w = world();
+        w.clock.pinned_ms = Some(1_700_000_000_000);
+        let mgmt = root_caller(MGMT);
+        run(
+            &mut w,
+            &mgmt,
+            "CreateOrganization",
+            json!({"FeatureSet": "CONSOLIDATED_BILLING"}),
+        )
+        .unwrap();
+        let mut invited = vec![];
+        for id in ["222222222222", "333333333333"] {
+            let h = run(
+                &mut w,
+                &mgmt,
+                "InviteAccountToOrganization",
+                json!({"Target": {"Id": id, "Type": "ACCOUNT"}}),
+            )
+            .unwrap();
+            let member = root_caller(id);
+            run(
+                &mut w,
+                &member,
+                "AcceptHandshake",
+                json!({"HandshakeId": h["Handshake"]["Id"]}),
+            )
+            .unwrap();
+            invited.push(member);
+        }
+        let out = run(
+            &mut w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "made@example.org", "AccountName": "made"}),
+        )
+        .unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        let status = run(
+            &mut w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        let created = status["CreateAccountStatus"]["AccountId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let root = run(&mut w, &mgmt, "ListRoots", json!({})).unwrap()["Roots"][0]["Id"].clone();
+        run(
+            &mut w,
+            &mgmt,
+            "CreateOrganizationalUnit",
+            json!({"ParentId": root, "Name": "Apps"}),
+        )
+        .unwrap();
+        (w, mgmt, invited, created)
+    }
+
+    fn received(w: &mut World, caller: &Caller, action: &str) -> Vec<Value> {
+        let out = run(
+            w,
+            caller,
+            "ListHandshakesForAccount",
+            json!({"Filter": {"ActionType": action}}),
+        )
+        .unwrap();
+        out["Handshakes"].as_array().unwrap().clone()
+    }
+
+    fn accept(
+        w: &mut World,
+        caller: &Caller,
+        handshake: &Value,
+    ) -> Result<Value, (String, Option<String>)> {
+        run(
+            w,
+            caller,
+            "AcceptHandshake",
+            json!({"HandshakeId": handshake["Id"]}),
+        )
+        .map(|out| out["Handshake"].clone())
+        .map_err(|e| error_code(Err(e)))
+    }
+
+    #[test]
+    fn invited_members_approve_then_the_management_account() {
+        let (mut w, mgmt, invited, created) = billing_org();
+        let out = run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap();
+        let request = &out["Handshake"];
+        let org_id = w.organizations.organization_of(MGMT).unwrap().id.clone();
+        assert_eq!(
+            (request["Action"].as_str(), request["State"].as_str()),
+            (Some("ENABLE_ALL_FEATURES"), Some("REQUESTED"))
+        );
+        assert_eq!(
+            request["Parties"],
+            json!([{"Id": org_id, "Type": "ORGANIZATION"}])
+        );
+        assert!(request["Arn"]
+            .as_str()
+            .unwrap()
+            .contains("/enable_all_features/h-"));
+        assert_eq!(
+            request["ExpirationTimestamp"].as_f64().unwrap()
+                - request["RequestedTimestamp"].as_f64().unwrap(),
+            90.0 * 86_400.0
+        );
+        // Invited members are asked; the created one and the management account are not.
+        assert!(received(&mut w, &root_caller(&created), "ENABLE_ALL_FEATURES").is_empty());
+        assert!(received(&mut w, &mgmt, "APPROVE_ALL_FEATURES").is_empty());
+        let children = run(
+            &mut w,
+            &mgmt,
+            "ListHandshakesForOrganization",
+            json!({"Filter": {"ParentHandshakeId": request["Id"]}}),
+        )
+        .unwrap();
+        assert_eq!(children["Handshakes"].as_array().unwrap().len(), 2);
+        // Meanwhile: no invitations, no second request, no early finish.
+        let e = error_code(run(
+            &mut w,
+            &mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": "444444444444", "Type": "ACCOUNT"}}),
+        ));
+        assert_eq!(
+            e,
+            (
+                "HandshakeConstraintViolationException".into(),
+                Some("INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES".into())
+            )
+        );
+        let e = error_code(run(&mut w, &mgmt, "EnableAllFeatures", json!({})));
+        assert_eq!(
+            e,
+            (
+                "HandshakeConstraintViolationException".into(),
+                Some("ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION".into())
+            )
+        );
+        assert_eq!(
+            accept(&mut w, &mgmt, request),
+            Err(("InvalidHandshakeTransitionException".into(), None))
+        );
+
+        for member in &invited {
+            let mine = received(&mut w, member, "ENABLE_ALL_FEATURES");
+            assert_eq!(mine.len(), 1);
+            assert_eq!(mine[0]["State"], "OPEN");
+            assert_eq!(
+                accept(&mut w, member, &mine[0]).unwrap()["State"],
+                "ACCEPTED"
+            );
+        }
+        let parent = run(
+            &mut w,
+            &mgmt,
+            "DescribeHandshake",
+            json!({"HandshakeId": request["Id"]}),
+        )
+        .unwrap();
+        assert_eq!(parent["Handshake"]["State"], "OPEN");
+        let approval = received(&mut w, &mgmt, "APPROVE_ALL_FEATURES");
+        assert_eq!(approval.len(), 1);
+        // Only the management account gives the final approval.
+        assert_eq!(
+            accept(&mut w, &invited[0], &approval[0]),
+            Err(("HandshakeNotFoundException".into(), None))
+        );
+        assert_eq!(
+            accept(&mut w, &mgmt, &approval[0]).unwrap()["State"],
+            "ACCEPTED"
+        );
+
+        let org = run(&mut w, &mgmt, "DescribeOrganization", json!({})).unwrap();
+        assert_eq!(org["Organization"]["FeatureSet"], "ALL");
+        let roots = run(&mut w, &mgmt, "ListRoots", json!({})).unwrap();
+        assert_eq!(
+            roots["Roots"][0]["PolicyTypes"],
+            json!([{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}])
+        );
+        let org = w.organizations.organization_of(MGMT).unwrap();
+        assert_eq!(
+            org.attachments.len(),
+            1 + 1 + 4,
+            "root, the OU, four accounts"
+        );
+        assert!(org
+            .attachments
+            .values()
+            .all(|p| p.contains(super::FULL_AWS_ACCESS)));
+        assert_eq!(org.policy_targets[super::FULL_AWS_ACCESS].len(), 6);
+        let parent = run(
+            &mut w,
+            &mgmt,
+            "DescribeHandshake",
+            json!({"HandshakeId": request["Id"]}),
+        )
+        .unwrap();
+        assert_eq!(parent["Handshake"]["State"], "ACCEPTED");
+        let e = error_code(run(&mut w, &mgmt, "EnableAllFeatures", json!({})));
+        assert_eq!(
+            e,
+            (
+                "HandshakeConstraintViolationException".into(),
+                Some("ORGANIZATION_ALREADY_HAS_ALL_FEATURES".into())
+            )
+        );
+    }
+
+    #[test]
+    fn without_invited_members_the_approval_is_due_at_once() {
+        let mut w = world();
+        let mgmt = root_caller(MGMT);
+        run(
+            &mut w,
+            &mgmt,
+            "CreateOrganization",
+            json!({"FeatureSet": "CONSOLIDATED_BILLING"}),
+        )
+        .unwrap();
+        let out = run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap();
+        assert_eq!(out["Handshake"]["State"], "OPEN");
+        // The API text's variant: accepting the request itself finishes it too.
+        accept(&mut w, &mgmt, &out["Handshake"]).unwrap();
+        let approval = received(&mut w, &mgmt, "APPROVE_ALL_FEATURES");
+        assert_eq!(approval[0]["State"], "ACCEPTED");
+        let org = run(&mut w, &mgmt, "DescribeOrganization", json!({})).unwrap();
+        assert_eq!(org["Organization"]["FeatureSet"], "ALL");
+    }
+
+    #[test]
+    fn a_refusal_or_a_cancellation_ends_the_migration() {
+        let (mut w, mgmt, invited, _) = billing_org();
+        let request =
+            run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap()["Handshake"].clone();
+        let theirs = received(&mut w, &invited[0], "ENABLE_ALL_FEATURES");
+        run(
+            &mut w,
+            &invited[0],
+            "DeclineHandshake",
+            json!({"HandshakeId": theirs[0]["Id"]}),
+        )
+        .unwrap();
+        let parent = run(
+            &mut w,
+            &mgmt,
+            "DescribeHandshake",
+            json!({"HandshakeId": request["Id"]}),
+        )
+        .unwrap();
+        assert_eq!(parent["Handshake"]["State"], "DECLINED");
+        assert_eq!(
+            received(&mut w, &invited[1], "ENABLE_ALL_FEATURES")[0]["State"],
+            "CANCELED"
+        );
+        // A new request may start; the management account cancels it.
+        let request =
+            run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap()["Handshake"].clone();
+        let cancelled = run(
+            &mut w,
+            &mgmt,
+            "CancelHandshake",
+            json!({"HandshakeId": request["Id"]}),
+        )
+        .unwrap();
+        assert_eq!(cancelled["Handshake"]["State"], "CANCELED");
+        let open: Vec<Value> = received(&mut w, &invited[1], "ENABLE_ALL_FEATURES")
+            .into_iter()
+            .filter(|h| h["State"] == "OPEN")
+            .collect();
+        assert!(open.is_empty());
+        let org = run(&mut w, &mgmt, "DescribeOrganization", json!({})).unwrap();
+        assert_eq!(org["Organization"]["FeatureSet"], "CONSOLIDATED_BILLING");
+        // Invitations are possible again.
+        run(
+            &mut w,
+            &mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": "444444444444", "Type": "ACCOUNT"}}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_member_leaving_completes_the_approvals_and_requests_expire() {
+        let (mut w, mgmt, invited, _) = billing_org();
+        run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap();
+        let first = received(&mut w, &invited[0], "ENABLE_ALL_FEATURES");
+        accept(&mut w, &invited[0], &first[0]).unwrap();
+        assert!(received(&mut w, &mgmt, "APPROVE_ALL_FEATURES").is_empty());
+        run(&mut w, &invited[1], "LeaveOrganization", json!({})).unwrap();
+        let approval = received(&mut w, &mgmt, "APPROVE_ALL_FEATURES");
+        assert_eq!(approval[0]["State"], "OPEN");
+        // Ninety days later the whole request has expired and may start again.
+        w.clock.advance(90 * super::DAY_MS);
+        assert_eq!(
+            accept(&mut w, &mgmt, &approval[0]),
+            Err(("InvalidHandshakeTransitionException".into(), None))
+        );
+        let again = run(&mut w, &mgmt, "EnableAllFeatures", json!({})).unwrap();
+        assert_eq!(again["Handshake"]["State"], "REQUESTED");
+    }
+}

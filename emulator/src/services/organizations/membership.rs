@@ -184,3 +184,275 @@ pub fn complete_due_closures(world: &mut World) {
         world.organizations.pending_closures.remove(&account);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::DAY_MS;
+    use crate::auth::Caller;
+    use crate::world::World;
+    use serde_json::json;
+
+    const MGMT: &str = "111111111111";
+    const GUEST: &str = "222222222222";
+
+    fn org_with_members() -> (World, Caller, Caller, Caller) {
+        let mut w = world();
+        w.clock.pinned_ms = Some(1_700_000_000_000);
+        let mgmt = root_caller(MGMT);
+        run(&mut w, &mgmt, "CreateOrganization", json!({})).unwrap();
+        let h = run(
+            &mut w,
+            &mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": GUEST, "Type": "ACCOUNT"}, "Tags": [{"Key": "k", "Value": "v"}]}),
+        )
+        .unwrap();
+        let guest = root_caller(GUEST);
+        run(
+            &mut w,
+            &guest,
+            "AcceptHandshake",
+            json!({"HandshakeId": h["Handshake"]["Id"]}),
+        )
+        .unwrap();
+        let out = run(
+            &mut w,
+            &mgmt,
+            "CreateAccount",
+            json!({"Email": "made@example.org", "AccountName": "made"}),
+        )
+        .unwrap();
+        let car = out["CreateAccountStatus"]["Id"].clone();
+        let status = run(
+            &mut w,
+            &mgmt,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": car}),
+        )
+        .unwrap();
+        let created = root_caller(status["CreateAccountStatus"]["AccountId"].as_str().unwrap());
+        (w, mgmt, guest, created)
+    }
+
+    fn fails(w: &mut World, caller: &Caller, op: &str, account: &str) -> (String, Option<String>) {
+        error_code(run(w, caller, op, json!({"AccountId": account})))
+    }
+
+    fn pair(code: &str, reason: Option<&str>) -> (String, Option<String>) {
+        (code.to_string(), reason.map(String::from))
+    }
+
+    #[test]
+    fn leaving_leaves_no_trace() {
+        let (mut w, mgmt, guest, _) = org_with_members();
+        let org_id = w.organizations.membership[GUEST].clone();
+        run(&mut w, &guest, "LeaveOrganization", json!({})).unwrap();
+        let org = &w.organizations.organizations[&org_id];
+        assert!(!org.members.contains_key(GUEST));
+        assert!(!org.attachments.contains_key(GUEST));
+        assert!(!org.policy_targets[super::super::model::FULL_AWS_ACCESS].contains(GUEST));
+        assert!(!org.tags.contains_key(GUEST));
+        assert!(org.children.values().all(|c| !c.accounts.contains(GUEST)));
+        assert!(!w.organizations.membership.contains_key(GUEST));
+        assert_eq!(
+            fails(&mut w, &mgmt, "DescribeAccount", GUEST).0,
+            "AccountNotFoundException"
+        );
+        assert_eq!(
+            error_code(run(&mut w, &guest, "DescribeOrganization", json!({}))).0,
+            "AWSOrganizationsNotInUseException"
+        );
+        assert_eq!(
+            error_code(run(&mut w, &guest, "LeaveOrganization", json!({}))).0,
+            "AWSOrganizationsNotInUseException"
+        );
+        // Gone standalone, it can be invited again.
+        run(
+            &mut w,
+            &mgmt,
+            "InviteAccountToOrganization",
+            json!({"Target": {"Id": GUEST, "Type": "ACCOUNT"}}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn who_cannot_leave() {
+        let (mut w, mgmt, guest, created) = org_with_members();
+        assert_eq!(
+            error_code(run(&mut w, &mgmt, "LeaveOrganization", json!({}))),
+            pair("MasterCannotLeaveOrganizationException", None)
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "RemoveAccountFromOrganization", MGMT),
+            pair("MasterCannotLeaveOrganizationException", None)
+        );
+        // A created account waits out its first week, by the world's clock.
+        assert_eq!(
+            error_code(run(&mut w, &created, "LeaveOrganization", json!({}))),
+            pair("ConstraintViolationException", Some("WAIT_PERIOD_ACTIVE"))
+        );
+        w.clock.advance(7 * DAY_MS - 1);
+        assert_eq!(
+            fails(
+                &mut w,
+                &mgmt,
+                "RemoveAccountFromOrganization",
+                &created.account_id
+            ),
+            pair("ConstraintViolationException", Some("WAIT_PERIOD_ACTIVE"))
+        );
+        w.clock.advance(1);
+        run(
+            &mut w,
+            &mgmt,
+            "RemoveAccountFromOrganization",
+            json!({"AccountId": created.account_id}),
+        )
+        .unwrap();
+        // A delegated administrator must be deregistered first.
+        let org_id = w.organizations.membership[GUEST].clone();
+        w.organizations
+            .organizations
+            .get_mut(&org_id)
+            .unwrap()
+            .delegated_admins
+            .insert(
+                GUEST.to_string(),
+                imbl::OrdMap::unit("guardduty.amazonaws.com".to_string(), 0),
+            );
+        let refused = pair(
+            "ConstraintViolationException",
+            Some("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG"),
+        );
+        assert_eq!(
+            error_code(run(&mut w, &guest, "LeaveOrganization", json!({}))),
+            refused
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "RemoveAccountFromOrganization", GUEST),
+            refused
+        );
+        // Only the management account removes; unknown accounts are not found.
+        assert_eq!(
+            fails(&mut w, &guest, "RemoveAccountFromOrganization", GUEST).0,
+            "AccessDeniedException"
+        );
+        assert_eq!(
+            fails(
+                &mut w,
+                &mgmt,
+                "RemoveAccountFromOrganization",
+                "999999999999"
+            )
+            .0,
+            "AccountNotFoundException"
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "RemoveAccountFromOrganization", "12"),
+            pair("InvalidInputException", Some("INVALID_PATTERN"))
+        );
+    }
+
+    #[test]
+    fn the_wait_period_is_a_quota() {
+        let (mut w, mgmt, _, created) = org_with_members();
+        w.settings.quotas.account_min_age_days = 0;
+        run(
+            &mut w,
+            &mgmt,
+            "RemoveAccountFromOrganization",
+            json!({"AccountId": created.account_id}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn closing_an_account() {
+        let (mut w, mgmt, guest, created) = org_with_members();
+        w.settings.close_account_delay_ms = 60_000;
+        run(&mut w, &mgmt, "CloseAccount", json!({"AccountId": GUEST})).unwrap();
+        let describe = |w: &mut World| {
+            run(w, &mgmt, "DescribeAccount", json!({"AccountId": GUEST})).unwrap()["Account"]
+                .clone()
+        };
+        let account = describe(&mut w);
+        assert_eq!(
+            (account["State"].as_str(), account["Status"].as_str()),
+            (Some("PENDING_CLOSURE"), Some("PENDING_CLOSURE"))
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "CloseAccount", GUEST),
+            pair("AccountAlreadyClosedException", None)
+        );
+        w.clock.advance(60_000);
+        let account = describe(&mut w);
+        assert_eq!(
+            (account["State"].as_str(), account["Status"].as_str()),
+            (Some("SUSPENDED"), Some("SUSPENDED"))
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "CloseAccount", GUEST),
+            pair("AccountAlreadyClosedException", None)
+        );
+        // Still listed, as in AWS.
+        let listed = run(&mut w, &mgmt, "ListAccounts", json!({})).unwrap();
+        assert_eq!(listed["Accounts"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            fails(&mut w, &mgmt, "CloseAccount", MGMT),
+            pair(
+                "ConstraintViolationException",
+                Some("CANNOT_CLOSE_MANAGEMENT_ACCOUNT")
+            )
+        );
+        assert_eq!(
+            fails(&mut w, &mgmt, "CloseAccount", "999999999999").0,
+            "AccountNotFoundException"
+        );
+        assert_eq!(
+            fails(&mut w, &guest, "CloseAccount", &created.account_id).0,
+            "AccessDeniedException"
+        );
+        // Without a delay, the next request finds it suspended.
+        w.settings.close_account_delay_ms = 0;
+        run(
+            &mut w,
+            &mgmt,
+            "CloseAccount",
+            json!({"AccountId": created.account_id}),
+        )
+        .unwrap();
+        let state =
+            &w.organizations.organization_of(MGMT).unwrap().members[&created.account_id].state;
+        assert_eq!(*state, super::AccountState::PendingClosure);
+        let account = run(
+            &mut w,
+            &mgmt,
+            "DescribeAccount",
+            json!({"AccountId": created.account_id}),
+        )
+        .unwrap();
+        assert_eq!(account["Account"]["State"], "SUSPENDED");
+    }
+
+    #[test]
+    fn closing_needs_all_features() {
+        let mut w = world();
+        let mgmt = root_caller(MGMT);
+        run(
+            &mut w,
+            &mgmt,
+            "CreateOrganization",
+            json!({"FeatureSet": "CONSOLIDATED_BILLING"}),
+        )
+        .unwrap();
+        assert_eq!(
+            fails(&mut w, &mgmt, "CloseAccount", GUEST),
+            pair(
+                "ConstraintViolationException",
+                Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE")
+            )
+        );
+    }
+}
