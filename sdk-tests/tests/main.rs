@@ -2,5 +2,6 @@
 //! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
 mod common;
+mod handshakes;
 mod organizations;
 mod sts;

@@ -5,7 +5,9 @@ pub mod accounts;
 pub mod all_features;
 pub mod dto;
 pub mod errors;
+pub mod handshake_answers;
 pub mod handshakes;
+pub mod invitations;
 pub mod membership;
 pub mod model;
 pub mod operations;
@@ -43,10 +45,10 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "ListChildren" => ous::list_children,
     "ListParents" => ous::list_parents,
     // Handshakes, all-features migration, leaving and closing accounts.
-    "InviteAccountToOrganization" => handshakes::invite_account_to_organization,
-    "AcceptHandshake" => handshakes::accept_handshake,
-    "DeclineHandshake" => handshakes::decline_handshake,
-    "CancelHandshake" => handshakes::cancel_handshake,
+    "InviteAccountToOrganization" => invitations::invite_account_to_organization,
+    "AcceptHandshake" => handshake_answers::accept_handshake,
+    "DeclineHandshake" => handshake_answers::decline_handshake,
+    "CancelHandshake" => handshake_answers::cancel_handshake,
     "DescribeHandshake" => handshakes::describe_handshake,
     "ListHandshakesForAccount" => handshakes::list_handshakes_for_account,
     "ListHandshakesForOrganization" => handshakes::list_handshakes_for_organization,
