@@ -279,6 +279,9 @@ mod tests {
         let mut q = Quotas::default();
         q.set("ou-max-depth=3").unwrap();
         assert_eq!(q.ou_max_depth, 3);
+        assert_eq!(q.account_min_age_days, 7);
+        q.set("account-min-age-days=4").unwrap();
+        assert_eq!(q.account_min_age_days, 4);
         assert!(q.set("nope=1").is_err());
         assert!(q.set("ou-max-depth=x").is_err());
     }

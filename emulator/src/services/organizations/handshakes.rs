@@ -20,6 +20,7 @@ use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
+/// One day of world time.
 pub const DAY_MS: i64 = 86_400_000;
 /// Invitations expire after 15 days.
 pub const INVITATION_LIFETIME_MS: i64 = 15 * DAY_MS;

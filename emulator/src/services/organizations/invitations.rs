@@ -473,4 +473,18 @@ mod tests {
         assert!(!theirs.members.contains_key(GUEST));
         assert!(!theirs.attachments.contains_key(GUEST));
     }
+
+    #[test]
+    fn deleting_the_organization_cancels_its_invitations() {
+        let (mut w, mgmt) = org("ALL");
+        let h = invite(&mut w, &mgmt, GUEST, "ACCOUNT").unwrap();
+        run(&mut w, &mgmt, "DeleteOrganization", json!({})).unwrap();
+        let guest = root_caller(GUEST);
+        let seen = act(&mut w, &guest, "DescribeHandshake", &h["Id"]).unwrap();
+        assert_eq!(seen["State"], "CANCELED");
+        assert_eq!(
+            act(&mut w, &guest, "AcceptHandshake", &h["Id"]),
+            Err(code("InvalidHandshakeTransitionException"))
+        );
+    }
 }
