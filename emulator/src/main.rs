@@ -83,8 +83,12 @@ struct ServeArgs {
     /// Milliseconds a CreateAccount stays IN_PROGRESS (it always lasts until the next request).
     #[arg(long, default_value_t = 0)]
     create_account_delay_ms: u32,
+    /// Milliseconds a closed account stays PENDING_CLOSURE before SUSPENDED (it always
+    /// lasts until the next request).
+    #[arg(long, default_value_t = 0)]
+    close_account_delay_ms: u32,
     /// Override a quota: NAME=VALUE (accounts-per-organization, ous-per-organization,
-    /// ou-max-depth, concurrent-account-creations). Repeatable.
+    /// ou-max-depth, concurrent-account-creations, account-min-age-days). Repeatable.
     #[arg(long = "quota", value_name = "NAME=VALUE")]
     quotas: Vec<String>,
     /// Load the world from FILE at start (if it exists) and save it there on shutdown
@@ -131,6 +135,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         strict_roles: args.strict_roles,
         seed: args.seed,
         create_account_delay_ms: i64::from(args.create_account_delay_ms),
+        close_account_delay_ms: i64::from(args.close_account_delay_ms),
         quotas,
     };
     let world = match &args.state {

@@ -47,6 +47,7 @@ impl World {
     pub fn begin_request(&mut self) {
         self.request_count += 1;
         crate::services::organizations::accounts::complete_due_account_creations(self);
+        crate::services::organizations::membership::complete_due_closures(self);
     }
 }
 
@@ -62,6 +63,10 @@ pub struct Settings {
     /// Milliseconds of world time a `CreateAccount` stays `IN_PROGRESS` (at least
     /// until the next request in any case).
     pub create_account_delay_ms: i64,
+    /// Milliseconds of world time a closed account stays `PENDING_CLOSURE` before it is
+    /// `SUSPENDED` (at least until the next request in any case).
+    #[serde(default)]
+    pub close_account_delay_ms: i64,
     pub quotas: Quotas,
 }
 
@@ -72,6 +77,7 @@ impl Default for Settings {
             strict_roles: false,
             seed: None,
             create_account_delay_ms: 0,
+            close_account_delay_ms: 0,
             quotas: Quotas::default(),
         }
     }
@@ -107,6 +113,14 @@ pub struct Quotas {
     pub ai_opt_out_attachments_per_target: usize,
     /// Policies of any other management type attached to one target (AWS: 10).
     pub management_policy_attachments_per_target: usize,
+    /// Days a created account must wait before it can leave or be removed. AWS's
+    /// current quota page says 7; older API text says 4.
+    #[serde(default = "default_account_min_age_days")]
+    pub account_min_age_days: usize,
+}
+
+fn default_account_min_age_days() -> usize {
+    7
 }
 
 impl Default for Quotas {
@@ -126,6 +140,7 @@ impl Default for Quotas {
             rcp_attachments_per_target: 5,
             ai_opt_out_attachments_per_target: 5,
             management_policy_attachments_per_target: 10,
+            account_min_age_days: default_account_min_age_days(),
         }
     }
 }
@@ -157,12 +172,13 @@ impl Quotas {
             "management-policy-attachments-per-target" => {
                 &mut self.management_policy_attachments_per_target
             }
+            "account-min-age-days" => &mut self.account_min_age_days,
             other => {
                 return Err(format!(
                 "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations, \
                  scps-per-organization, policies-per-type, scp-content-size, rcp-content-size, ai-opt-out-content-size, \
                  management-policy-content-size, scp-attachments-per-target, rcp-attachments-per-target, \
-                 ai-opt-out-attachments-per-target, management-policy-attachments-per-target)"
+                 ai-opt-out-attachments-per-target, management-policy-attachments-per-target, account-min-age-days)"
             ))
             }
         };
@@ -311,6 +327,9 @@ mod tests {
         assert_eq!(q.ou_max_depth, 3);
         q.set("scp-content-size=5120").unwrap();
         assert_eq!(q.scp_content_size, 5120);
+        assert_eq!(q.account_min_age_days, 7);
+        q.set("account-min-age-days=4").unwrap();
+        assert_eq!(q.account_min_age_days, 4);
         assert!(q.set("nope=1").is_err());
         assert!(q.set("ou-max-depth=x").is_err());
     }

@@ -3,6 +3,7 @@
 
 mod common;
 mod delegation;
+mod handshakes;
 mod organizations;
 mod policies;
 mod sts;

@@ -132,10 +132,14 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
         return;
     };
     let org = state.organizations.get(&request.organization_id);
+    // Invitations still waiting for an answer count toward the account quota.
+    let invited = super::handshakes::open_invitations(world, &request.organization_id);
     let failure = match org {
         None => Some("INTERNAL_FAILURE"),
         Some(_) if state.email_in_use(&request.email) => Some("EMAIL_ALREADY_EXISTS"),
-        Some(org) if org.members.len() >= world.settings.quotas.accounts_per_organization => {
+        Some(org)
+            if org.members.len() + invited >= world.settings.quotas.accounts_per_organization =>
+        {
             Some("ACCOUNT_LIMIT_EXCEEDED")
         }
         Some(_) => None,

@@ -7,6 +7,10 @@ use super::model::{
     AccountState, CreateAccountRequest, CreateAccountState, FeatureSet, JoinedMethod,
     Organization as OrgModel,
 };
+use super::model::{
+    Handshake as HandshakeModel, HandshakeAction, HandshakePartyType,
+    HandshakeResource as HandshakeResourceModel, HandshakeState,
+};
 use crate::world::epoch_seconds;
 
 #[derive(Debug, Serialize)]
@@ -196,5 +200,71 @@ pub fn parent_type(id: &str) -> &'static str {
         "ROOT"
     } else {
         "ORGANIZATIONAL_UNIT"
+    }
+}
+
+// Handshakes.
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Handshake {
+    pub id: String,
+    pub arn: String,
+    pub parties: Vec<HandshakeParty>,
+    pub state: HandshakeState,
+    pub requested_timestamp: f64,
+    pub expiration_timestamp: f64,
+    pub action: HandshakeAction,
+    pub resources: Vec<HandshakeResource>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HandshakeParty {
+    pub id: String,
+    pub r#type: HandshakePartyType,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HandshakeResource {
+    pub value: String,
+    pub r#type: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<HandshakeResource>,
+}
+
+/// The handshake as its parties see it, in `state` (which accounts for expiry).
+pub fn handshake(handshake: &HandshakeModel, state: HandshakeState) -> Handshake {
+    fn resource(r: &HandshakeResourceModel) -> HandshakeResource {
+        HandshakeResource {
+            value: r.value.clone(),
+            r#type: r.resource_type.clone(),
+            resources: r.resources.iter().map(resource).collect(),
+        }
+    }
+    let action = serde_json::to_value(handshake.action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_lowercase))
+        .unwrap_or_default();
+    Handshake {
+        id: handshake.id.clone(),
+        arn: format!(
+            "arn:aws:organizations::{}:handshake/{}/{action}/{}",
+            handshake.management_account_id, handshake.organization_id, handshake.id
+        ),
+        parties: handshake
+            .parties
+            .iter()
+            .map(|p| HandshakeParty {
+                id: p.id.clone(),
+                r#type: p.party_type,
+            })
+            .collect(),
+        state,
+        requested_timestamp: epoch_seconds(handshake.requested_ms),
+        expiration_timestamp: epoch_seconds(handshake.expiration_ms),
+        action: handshake.action,
+        resources: handshake.resources.iter().map(resource).collect(),
     }
 }

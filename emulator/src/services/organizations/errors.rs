@@ -43,6 +43,15 @@ pub enum OrgError {
     InvalidInput(&'static str, String),
     /// The request body could not be read as the operation's input.
     Serialization(String),
+    // Handshakes, leaving and closing.
+    HandshakeNotFound,
+    HandshakeAlreadyInState,
+    InvalidHandshakeTransition,
+    DuplicateHandshake,
+    /// A handshake rule (`Reason` from HandshakeConstraintViolationExceptionReason).
+    HandshakeConstraintViolation(&'static str, String),
+    MasterCannotLeaveOrganization,
+    AccountAlreadyClosed,
 }
 
 impl OrgError {
@@ -52,6 +61,10 @@ impl OrgError {
 
     pub fn constraint(reason: &'static str, message: impl Into<String>) -> Self {
         OrgError::ConstraintViolation(reason, message.into())
+    }
+
+    pub fn handshake_constraint(reason: &'static str, message: impl Into<String>) -> Self {
+        OrgError::HandshakeConstraintViolation(reason, message.into())
     }
 
     /// Decoding failures become AWS's validation answers.
@@ -107,6 +120,13 @@ impl From<OrgError> for ApiError {
             ConstraintViolation(reason, message) => ("ConstraintViolationException", message, Some(reason)),
             InvalidInput(reason, message) => ("InvalidInputException", message, Some(reason)),
             Serialization(message) => ("SerializationException", message, None),
+            HandshakeNotFound => ("HandshakeNotFoundException", "We can't find a handshake with the HandshakeId that you specified.".into(), None),
+            HandshakeAlreadyInState => ("HandshakeAlreadyInStateException", "The specified handshake is already in the requested state.".into(), None),
+            InvalidHandshakeTransition => ("InvalidHandshakeTransitionException", "You can't perform the operation on the handshake in its current state.".into(), None),
+            DuplicateHandshake => ("DuplicateHandshakeException", "A handshake with the same action and target already exists.".into(), None),
+            HandshakeConstraintViolation(reason, message) => ("HandshakeConstraintViolationException", message, Some(reason)),
+            MasterCannotLeaveOrganization => ("MasterCannotLeaveOrganizationException", "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.".into(), None),
+            AccountAlreadyClosed => ("AccountAlreadyClosedException", "You attempted to close an account that is already closed.".into(), None),
         };
         let error = ApiError::new(code, 400, message).with_message_key("Message");
         match reason {

@@ -2,12 +2,17 @@
 //! other service consults. State is global (not per region).
 
 pub mod accounts;
+pub mod all_features;
 pub mod attachments;
 pub mod delegation;
 pub mod dto;
 pub mod effective;
 pub mod errors;
+pub mod handshake_answers;
+pub mod handshakes;
 pub mod inheritance;
+pub mod invitations;
+pub mod membership;
 pub mod model;
 pub mod operations;
 pub mod organization;
@@ -86,6 +91,18 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "ListOutboundResponsibilityTransfers" => unsupported::list_outbound_responsibility_transfers,
     "TerminateResponsibilityTransfer" => unsupported::terminate_responsibility_transfer,
     "UpdateResponsibilityTransfer" => unsupported::update_responsibility_transfer,
+    // Handshakes, all-features migration, leaving and closing accounts.
+    "InviteAccountToOrganization" => invitations::invite_account_to_organization,
+    "AcceptHandshake" => handshake_answers::accept_handshake,
+    "DeclineHandshake" => handshake_answers::decline_handshake,
+    "CancelHandshake" => handshake_answers::cancel_handshake,
+    "DescribeHandshake" => handshakes::describe_handshake,
+    "ListHandshakesForAccount" => handshakes::list_handshakes_for_account,
+    "ListHandshakesForOrganization" => handshakes::list_handshakes_for_organization,
+    "EnableAllFeatures" => all_features::enable_all_features,
+    "LeaveOrganization" => membership::leave_organization,
+    "RemoveAccountFromOrganization" => membership::remove_account_from_organization,
+    "CloseAccount" => membership::close_account,
 });
 
 /// Operations that take no input still accept (and ignore) an empty object.

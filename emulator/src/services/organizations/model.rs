@@ -22,6 +22,16 @@ pub struct OrganizationsState {
     /// Every handshake by `h-` id: invitations reach accounts outside any organization,
     /// so handshakes live beside the organizations, not inside one.
     pub handshakes: OrdMap<String, Handshake>,
+    /// Handshake ids by sending organization.
+    #[serde(default)]
+    pub handshakes_by_organization: OrdMap<String, OrdSet<String>>,
+    /// Handshake ids by recipient: an account id, or a lower-cased email address.
+    #[serde(default)]
+    pub handshakes_by_recipient: OrdMap<String, OrdSet<String>>,
+    /// Accounts whose `CloseAccount` is still `PENDING_CLOSURE`, with the request
+    /// number that asked (they are suspended in a later request).
+    #[serde(default)]
+    pub pending_closures: OrdMap<String, u64>,
 }
 
 impl OrganizationsState {
@@ -147,30 +157,79 @@ pub struct ResourcePolicy {
     pub content: String,
 }
 
-/// A handshake (invitation, enable-all-features request or approval).
+/// A handshake (invitation, enable-all-features request or approval). The state is as
+/// last written: an `OPEN`/`REQUESTED` one past `expiration_ms` reads as `EXPIRED`
+/// (see `handshakes::state_at`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Handshake {
     pub id: String,
     pub organization_id: String,
     pub management_account_id: String,
-    /// `INVITE`, `ENABLE_ALL_FEATURES`, `APPROVE_ALL_FEATURES`, …
-    pub action: String,
-    /// `REQUESTED`, `OPEN`, `CANCELED`, `ACCEPTED`, `DECLINED`, `EXPIRED`.
-    pub state: String,
+    pub action: HandshakeAction,
+    pub state: HandshakeState,
+    /// The organization first, then the recipient (account or email) if there is one.
     pub parties: Vec<HandshakeParty>,
+    /// What the handshake showed when sent (the sender's email, name, feature set…).
+    pub resources: Vec<HandshakeResource>,
     pub notes: Option<String>,
     pub requested_ms: i64,
     pub expiration_ms: i64,
+    /// When it was accepted, declined or cancelled.
+    pub responded_ms: Option<i64>,
     pub parent_handshake_id: Option<String>,
     /// Tags to put on the account when an invitation is accepted.
     pub tags: Vec<(String, String)>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandshakeAction {
+    Invite,
+    EnableAllFeatures,
+    ApproveAllFeatures,
+    AddOrganizationsServiceLinkedRole,
+    TransferResponsibility,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandshakeState {
+    Requested,
+    Open,
+    Canceled,
+    Accepted,
+    Declined,
+    Expired,
+}
+
+impl HandshakeState {
+    /// Whether the handshake still waits for an answer.
+    pub fn is_pending(self) -> bool {
+        matches!(self, HandshakeState::Requested | HandshakeState::Open)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandshakePartyType {
+    Account,
+    Organization,
+    Email,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandshakeParty {
     pub id: String,
-    /// `ACCOUNT`, `ORGANIZATION` or `EMAIL`.
-    pub party_type: String,
+    pub party_type: HandshakePartyType,
+}
+
+/// One `HandshakeResource`: a typed value, possibly with nested resources.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeResource {
+    /// A `HandshakeResourceType` value, e.g. `MASTER_EMAIL`.
+    pub resource_type: String,
+    pub value: String,
+    pub resources: Vec<HandshakeResource>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -126,6 +126,7 @@ pub fn delete_organization(
         return Err(OrgError::OrganizationNotEmpty);
     }
     let (org_id, management) = (org.id.clone(), org.management_account_id.clone());
+    super::handshakes::cancel_pending_of_organization(world, &org_id);
     let state = &mut world.organizations;
     state.membership.remove(&management);
     let org = state.organizations.remove(&org_id);

@@ -20,6 +20,7 @@ pattern!(
 );
 pattern!(CHILD_ID, r"^(\d{12})$|^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$");
 pattern!(CREATE_ACCOUNT_REQUEST_ID, r"^car-[a-z0-9]{8,32}$");
+pattern!(HANDSHAKE_ID, r"^h-[0-9a-z]{8,32}$");
 pattern!(EMAIL, r"^[^\s@]+@[^\s@]+\.[^\s@]+$");
 pattern!(CREATE_ACCOUNT_NAME, r"^[\x20-\x7E]+$");
 pattern!(ROLE_NAME, r"^[\w+=,.@-]{1,64}$");
@@ -87,6 +88,10 @@ pub fn child_id(field: &str, value: &str) -> Result<(), OrgError> {
 
 pub fn create_account_request_id(value: &str) -> Result<(), OrgError> {
     pattern("CreateAccountRequestId", value, &CREATE_ACCOUNT_REQUEST_ID)
+}
+
+pub fn handshake_id(field: &str, value: &str) -> Result<(), OrgError> {
+    pattern(field, value, &HANDSHAKE_ID)
 }
 
 pub fn email(value: &str) -> Result<(), OrgError> {
