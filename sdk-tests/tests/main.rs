@@ -2,5 +2,6 @@
 //! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
 mod common;
+mod guardduty;
 mod organizations;
 mod sts;
