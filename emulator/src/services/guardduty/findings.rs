@@ -3,7 +3,6 @@
 //! UpdateFindingsFeedback. An administrator sees and manages the findings of its
 //! enabled members.
 
-use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -14,7 +13,7 @@ use super::sample_findings::{self, FINDING_TYPES};
 use super::{own_detector, page, Empty};
 use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
-use crate::world::{epoch_seconds, iso8601, World};
+use crate::world::{iso8601, World};
 
 /// A finding as the API returns it.
 pub fn finding_wire(f: &Finding) -> Value {
@@ -220,7 +219,7 @@ pub struct ListFindingsOutput {
 }
 
 /// The visible findings a criteria matches, in wire form.
-fn matching(
+pub(super) fn matching(
     world: &World,
     caller: &Caller,
     detector: &Detector,
@@ -304,140 +303,6 @@ pub fn get_findings(
         .collect();
     sort.sort(&mut findings);
     Ok(GetFindingsOutput { findings })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetFindingsStatisticsInput {
-    #[serde(rename = "DetectorId")]
-    pub detector_id: String,
-    pub finding_statistic_types: Option<Vec<String>>,
-    pub finding_criteria: Option<FindingCriteria>,
-    pub group_by: Option<String>,
-    pub order_by: Option<String>,
-    pub max_results: Option<i64>,
-}
-
-/// The id of the resource a wire finding is about.
-fn resource_id(f: &Value) -> String {
-    let r = &f["resource"];
-    [
-        &r["instanceDetails"]["instanceId"],
-        &r["s3BucketDetails"][0]["name"],
-        &r["eksClusterDetails"]["name"],
-        &r["lambdaDetails"]["functionName"],
-        &r["rdsDbInstanceDetails"]["dbInstanceIdentifier"],
-        &r["accessKeyDetails"]["accessKeyId"],
-    ]
-    .into_iter()
-    .find_map(|v| v.as_str())
-    .unwrap_or_default()
-    .to_string()
-}
-
-pub fn get_findings_statistics(
-    world: &mut World,
-    caller: &Caller,
-    input: GetFindingsStatisticsInput,
-) -> Result<Value, GdError> {
-    let criteria = input.finding_criteria.unwrap_or_default();
-    criteria.validate()?;
-    let by_severity = match input.finding_statistic_types.as_deref() {
-        None | Some([]) => false,
-        Some(types) if types.iter().all(|t| t == "COUNT_BY_SEVERITY") => true,
-        Some(_) => return Err(GdError::invalid_parameter("findingStatisticTypes")),
-    };
-    let group_by = input.group_by.as_deref();
-    if !matches!(
-        group_by,
-        None | Some("ACCOUNT" | "DATE" | "FINDING_TYPE" | "RESOURCE" | "SEVERITY")
-    ) {
-        return Err(GdError::invalid_parameter("groupBy"));
-    }
-    if !by_severity && group_by.is_none() {
-        return Err(GdError::bad(
-            "The request is rejected because either findingStatisticTypes or groupBy must be specified.",
-        ));
-    }
-    let descending = match input.order_by.as_deref() {
-        None | Some("DESC") => true,
-        Some("ASC") => false,
-        Some(_) => return Err(GdError::invalid_parameter("orderBy")),
-    };
-    let max = match input.max_results {
-        None => 25,
-        Some(n @ 1..=100) => n as usize,
-        Some(_) => return Err(GdError::invalid_parameter("maxResults")),
-    };
-    let detector = own_detector(world, caller, &input.detector_id)?;
-    let findings = matching(world, caller, detector, &criteria);
-    let mut statistics = json!({});
-    if by_severity {
-        let mut counts: OrdMap<String, i64> = OrdMap::new();
-        for f in &findings {
-            *counts
-                .entry(format!("{:?}", f["severity"].as_f64().unwrap_or(0.0)))
-                .or_default() += 1;
-        }
-        statistics["countBySeverity"] = json!(counts);
-    }
-    if let Some(group) = group_by {
-        // group key → (extra members, total, last generated ms, max severity)
-        let mut groups: OrdMap<String, (Value, i64, i64, f64)> = OrdMap::new();
-        for f in &findings {
-            let updated = f["updatedAt"].as_str().and_then(|s| {
-                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
-            });
-            let updated_ms = updated.map_or(0, |t| (t.unix_timestamp_nanos() / 1_000_000) as i64);
-            let severity = f["severity"].as_f64().unwrap_or(0.0);
-            let (key, members) = match group {
-                "ACCOUNT" => (
-                    f["accountId"].to_string(),
-                    json!({"accountId": f["accountId"]}),
-                ),
-                "DATE" => {
-                    let day = updated_ms - updated_ms.rem_euclid(86_400_000);
-                    (day.to_string(), json!({"date": epoch_seconds(day)}))
-                }
-                "FINDING_TYPE" => (f["type"].to_string(), json!({"findingType": f["type"]})),
-                "RESOURCE" => {
-                    let id = resource_id(f);
-                    (
-                        format!("{}/{id}", f["accountId"]),
-                        json!({"accountId": f["accountId"], "resourceId": id, "resourceType": f["resource"]["resourceType"]}),
-                    )
-                }
-                _ => (format!("{severity:?}"), json!({"severity": severity})),
-            };
-            let entry = groups.entry(key).or_insert((members, 0, 0, 0.0));
-            entry.1 += 1;
-            entry.2 = entry.2.max(updated_ms);
-            entry.3 = entry.3.max(severity);
-        }
-        let mut rows: Vec<(Value, i64, i64, f64)> = groups.into_iter().map(|(_, v)| v).collect();
-        rows.sort_by_key(|r| if descending { -r.1 } else { r.1 });
-        let rows: Vec<Value> = rows
-            .into_iter()
-            .take(max)
-            .map(|(mut members, total, last, severity)| {
-                members["totalFindings"] = json!(total);
-                members["lastGeneratedAt"] = json!(epoch_seconds(last));
-                if group == "DATE" {
-                    members["severity"] = json!(severity);
-                }
-                members
-            })
-            .collect();
-        let key = match group {
-            "ACCOUNT" => "groupedByAccount",
-            "DATE" => "groupedByDate",
-            "FINDING_TYPE" => "groupedByFindingType",
-            "RESOURCE" => "groupedByResource",
-            _ => "groupedBySeverity",
-        };
-        statistics[key] = json!(rows);
-    }
-    Ok(json!({ "findingStatistics": statistics }))
 }
 
 #[derive(Debug, Deserialize)]

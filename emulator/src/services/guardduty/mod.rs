@@ -10,12 +10,15 @@ pub mod features;
 pub mod filters;
 pub mod findings;
 pub mod invitations;
+pub mod member_detectors;
 pub mod members;
 pub mod model;
 pub mod operations;
+pub mod org_events;
 pub mod organization_config;
 pub mod organizations_link;
 pub mod sample_findings;
+pub mod statistics;
 
 use serde::Serialize;
 
@@ -49,8 +52,8 @@ service_operations!(ServiceId::GuardDuty, GdError::from_input, {
     "DisassociateMembers" => members::disassociate_members,
     "StartMonitoringMembers" => members::start_monitoring_members,
     "StopMonitoringMembers" => members::stop_monitoring_members,
-    "GetMemberDetectors" => members::get_member_detectors,
-    "UpdateMemberDetectors" => members::update_member_detectors,
+    "GetMemberDetectors" => member_detectors::get_member_detectors,
+    "UpdateMemberDetectors" => member_detectors::update_member_detectors,
     "InviteMembers" => invitations::invite_members,
     "AcceptAdministratorInvitation" => invitations::accept_administrator_invitation,
     "DeclineInvitations" => invitations::decline_invitations,
@@ -62,7 +65,7 @@ service_operations!(ServiceId::GuardDuty, GdError::from_input, {
     "CreateSampleFindings" => findings::create_sample_findings,
     "ListFindings" => findings::list_findings,
     "GetFindings" => findings::get_findings,
-    "GetFindingsStatistics" => findings::get_findings_statistics,
+    "GetFindingsStatistics" => statistics::get_findings_statistics,
     "ArchiveFindings" => findings::archive_findings,
     "UnarchiveFindings" => findings::unarchive_findings,
     "UpdateFindingsFeedback" => findings::update_findings_feedback,
@@ -77,7 +80,7 @@ pub use model::GuardDutyState;
 
 /// Applies an Organizations change to GuardDuty (DESIGN §5). Never fails.
 pub fn on_org_event(world: &mut World, event: &OrgEvent) {
-    organization_config::on_org_event(world, event);
+    org_events::on_org_event(world, event);
 }
 
 /// Operations with no output members answer `{}`.
