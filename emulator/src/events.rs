@@ -39,6 +39,6 @@ pub enum OrgEvent {
 pub fn publish(world: &mut World, event: &OrgEvent) {
     tracing::debug!(?event, "organizations event");
     // Subscribers are added here as the services that react are built
-    // (GuardDuty auto-enable, Security Hub auto-enable, Config aggregators).
-    let _ = world;
+    // (Security Hub auto-enable, Config aggregators).
+    crate::services::guardduty::on_org_event(world, event);
 }

@@ -7,7 +7,10 @@
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::services::{iam::IamState, organizations::model::OrganizationsState, sts::StsState};
+use crate::services::{
+    guardduty::GuardDutyState, iam::IamState, organizations::model::OrganizationsState,
+    sts::StsState,
+};
 
 /// Everything orgsim knows: settings, clock, ID generator and every service's state.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -21,6 +24,9 @@ pub struct World {
     pub organizations: OrganizationsState,
     pub iam: IamState,
     pub sts: StsState,
+    /// GuardDuty, per region and account.
+    #[serde(default)]
+    pub guardduty: GuardDutyState,
 }
 
 impl World {
@@ -39,6 +45,7 @@ impl World {
             organizations: OrganizationsState::default(),
             iam: IamState::default(),
             sts: StsState::default(),
+            guardduty: GuardDutyState::default(),
         }
     }
 

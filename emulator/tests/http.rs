@@ -252,10 +252,10 @@ async fn unbuilt_operations_are_501() {
         Case {
             service: "guardduty",
             method: Method::POST,
-            path: "/detector",
+            path: "/detector/d1/ipset",
             headers: &[("content-type", "application/json")],
-            body: r#"{"Enable":true}"#,
-            operation: "CreateDetector",
+            body: r#"{"name":"s","format":"TXT","location":"s3://b/k","activate":true}"#,
+            operation: "CreateIPSet",
             content_type: "application/json",
         },
         Case {

@@ -3,6 +3,7 @@
 
 mod common;
 mod delegation;
+mod guardduty;
 mod handshakes;
 mod organizations;
 mod policies;

@@ -51,7 +51,8 @@ pub fn dispatch(
     match service {
         ServiceId::Organizations => organizations::dispatch(world, caller, operation, input),
         ServiceId::Sts => sts::dispatch(world, caller, operation, input),
-        ServiceId::GuardDuty | ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
+        ServiceId::GuardDuty => guardduty::dispatch(world, caller, operation, input),
+        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
             Err(ApiError::not_implemented(service, operation))
         }
     }
@@ -62,7 +63,8 @@ pub fn implemented(service: ServiceId) -> &'static [&'static str] {
     match service {
         ServiceId::Organizations => organizations::IMPLEMENTED,
         ServiceId::Sts => sts::IMPLEMENTED,
-        ServiceId::GuardDuty | ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => &[],
+        ServiceId::GuardDuty => guardduty::IMPLEMENTED,
+        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => &[],
     }
 }
 

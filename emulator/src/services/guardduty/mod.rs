@@ -1,4 +1,241 @@
-//! Amazon GuardDuty (restJson1). Routed and recognised on every operation; none built yet, so each
-//! answers 501 `NotImplemented` naming the operation.
+//! Amazon GuardDuty (restJson1, camelCase wire names): detectors per account and
+//! region, the organization's delegated administrator, auto-enable, members,
+//! findings and filters. Operations not listed below answer 501 `NotImplemented`.
 
+pub mod admin;
+pub mod criteria;
+pub mod detectors;
+pub mod errors;
+pub mod features;
+pub mod filters;
+pub mod findings;
+pub mod invitations;
+pub mod member_detectors;
+pub mod members;
+pub mod model;
 pub mod operations;
+pub mod org_events;
+pub mod organization_config;
+pub mod organizations_link;
+pub mod sample_findings;
+pub mod statistics;
+
+use serde::Serialize;
+
+use crate::api::ServiceId;
+use crate::auth::Caller;
+use crate::events::OrgEvent;
+use crate::services::pagination::decode_token;
+use crate::world::World;
+use errors::GdError;
+use model::Detector;
+
+service_operations!(ServiceId::GuardDuty, GdError::from_input, {
+    "CreateDetector" => detectors::create_detector,
+    "GetDetector" => detectors::get_detector,
+    "UpdateDetector" => detectors::update_detector,
+    "DeleteDetector" => detectors::delete_detector,
+    "ListDetectors" => detectors::list_detectors,
+    "TagResource" => detectors::tag_resource,
+    "UntagResource" => detectors::untag_resource,
+    "ListTagsForResource" => detectors::list_tags_for_resource,
+    "EnableOrganizationAdminAccount" => admin::enable_organization_admin_account,
+    "DisableOrganizationAdminAccount" => admin::disable_organization_admin_account,
+    "ListOrganizationAdminAccounts" => admin::list_organization_admin_accounts,
+    "UpdateOrganizationConfiguration" => organization_config::update_organization_configuration,
+    "DescribeOrganizationConfiguration" => organization_config::describe_organization_configuration,
+    "GetOrganizationStatistics" => organization_config::get_organization_statistics,
+    "CreateMembers" => members::create_members,
+    "GetMembers" => members::get_members,
+    "ListMembers" => members::list_members,
+    "DeleteMembers" => members::delete_members,
+    "DisassociateMembers" => members::disassociate_members,
+    "StartMonitoringMembers" => members::start_monitoring_members,
+    "StopMonitoringMembers" => members::stop_monitoring_members,
+    "GetMemberDetectors" => member_detectors::get_member_detectors,
+    "UpdateMemberDetectors" => member_detectors::update_member_detectors,
+    "InviteMembers" => invitations::invite_members,
+    "AcceptAdministratorInvitation" => invitations::accept_administrator_invitation,
+    "DeclineInvitations" => invitations::decline_invitations,
+    "DeleteInvitations" => invitations::delete_invitations,
+    "ListInvitations" => invitations::list_invitations,
+    "GetInvitationsCount" => invitations::get_invitations_count,
+    "GetAdministratorAccount" => invitations::get_administrator_account,
+    "DisassociateFromAdministratorAccount" => invitations::disassociate_from_administrator_account,
+    "CreateSampleFindings" => findings::create_sample_findings,
+    "ListFindings" => findings::list_findings,
+    "GetFindings" => findings::get_findings,
+    "GetFindingsStatistics" => statistics::get_findings_statistics,
+    "ArchiveFindings" => findings::archive_findings,
+    "UnarchiveFindings" => findings::unarchive_findings,
+    "UpdateFindingsFeedback" => findings::update_findings_feedback,
+    "CreateFilter" => filters::create_filter,
+    "GetFilter" => filters::get_filter,
+    "UpdateFilter" => filters::update_filter,
+    "DeleteFilter" => filters::delete_filter,
+    "ListFilters" => filters::list_filters,
+});
+
+pub use model::GuardDutyState;
+
+/// Applies an Organizations change to GuardDuty (DESIGN §5). Never fails.
+pub fn on_org_event(world: &mut World, event: &OrgEvent) {
+    org_events::on_org_event(world, event);
+}
+
+/// Operations with no output members answer `{}`.
+#[derive(Debug, Default, Serialize)]
+pub struct Empty {}
+
+/// The caller's detector, if `detector_id` names it (AWS's two messages: a malformed
+/// id, an id that is not the caller's).
+pub fn own_detector<'w>(
+    world: &'w World,
+    caller: &Caller,
+    detector_id: &str,
+) -> Result<&'w Detector, GdError> {
+    if detector_id.is_empty() || detector_id.len() > 300 {
+        return Err(GdError::invalid_parameter("detectorId"));
+    }
+    world
+        .guardduty
+        .detector(&caller.region, &caller.account_id)
+        .filter(|d| d.id == detector_id)
+        .ok_or_else(GdError::detector_not_owned)
+}
+
+/// Page size (1..=`limit`, default `default`) and the key to resume after.
+pub fn page(
+    listing: &str,
+    max_results: Option<i64>,
+    next_token: &Option<String>,
+    default: usize,
+    limit: usize,
+) -> Result<(usize, Option<String>), GdError> {
+    let max = match max_results {
+        None => default,
+        Some(n) if n >= 1 && n as usize <= limit => n as usize,
+        Some(_) => return Err(GdError::invalid_parameter("maxResults")),
+    };
+    let after = match next_token {
+        None => None,
+        Some(t) if t.is_empty() => None,
+        Some(token) => Some(
+            decode_token(listing, token).ok_or_else(|| GdError::invalid_parameter("nextToken"))?,
+        ),
+    };
+    Ok((max, after))
+}
+
+/// 1..=50 account ids, each 12 digits (`AccountIds`).
+pub fn validate_account_ids(ids: &[String]) -> Result<(), GdError> {
+    if ids.is_empty() || ids.len() > 50 {
+        return Err(GdError::invalid_parameter("accountIds"));
+    }
+    Ok(())
+}
+
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One `UnprocessedAccount`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnprocessedAccount {
+    pub account_id: String,
+    pub result: String,
+}
+
+impl UnprocessedAccount {
+    pub fn new(account_id: &str, result: impl Into<String>) -> Self {
+        UnprocessedAccount {
+            account_id: account_id.to_string(),
+            result: result.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::services::organizations;
+    use serde_json::{json, Value};
+
+    pub use crate::services::organizations::test_support::{root_caller, world};
+
+    pub const MANAGEMENT: &str = "111111111111";
+
+    /// Runs a GuardDuty operation the way the server does.
+    pub fn run(
+        world: &mut World,
+        caller: &Caller,
+        op: &str,
+        input: Value,
+    ) -> Result<Value, ApiError> {
+        world.begin_request();
+        dispatch(world, caller, op, input)
+    }
+
+    pub fn run_ok(world: &mut World, account: &str, op: &str, input: Value) -> Value {
+        run(world, &root_caller(account), op, input)
+            .unwrap_or_else(|e| panic!("{op} as {account}: {e:?}"))
+    }
+
+    pub fn error_of(result: Result<Value, ApiError>) -> (String, String) {
+        let e = result.expect_err("expected an error");
+        (e.code, e.message)
+    }
+
+    pub fn org_call(world: &mut World, account: &str, op: &str, input: Value) -> Value {
+        world.begin_request();
+        organizations::dispatch(world, &root_caller(account), op, input)
+            .unwrap_or_else(|e| panic!("{op}: {e:?}"))
+    }
+
+    /// An organization of MANAGEMENT with `n` created member accounts (their ids).
+    pub fn org_with_accounts(world: &mut World, n: usize) -> Vec<String> {
+        org_call(world, MANAGEMENT, "CreateOrganization", json!({}));
+        (0..n).map(|i| create_org_account(world, i)).collect()
+    }
+
+    pub fn create_org_account(world: &mut World, i: usize) -> String {
+        let out = org_call(
+            world,
+            MANAGEMENT,
+            "CreateAccount",
+            json!({"Email": format!("acct{i}-{}@example.com", world.request_count), "AccountName": format!("a{i}")}),
+        );
+        let id = out["CreateAccountStatus"]["Id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let status = org_call(
+            world,
+            MANAGEMENT,
+            "DescribeCreateAccountStatus",
+            json!({"CreateAccountRequestId": id}),
+        );
+        status["CreateAccountStatus"]["AccountId"]
+            .as_str()
+            .expect("account created")
+            .to_string()
+    }
+
+    pub fn create_detector(world: &mut World, account: &str) -> String {
+        run_ok(world, account, "CreateDetector", json!({"enable": true}))["detectorId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn detector_id(world: &World, account: &str) -> String {
+        world
+            .guardduty
+            .detector("us-east-1", account)
+            .expect("detector")
+            .id
+            .clone()
+    }
+}

@@ -13,6 +13,7 @@ use super::model::{AccountState, FeatureSet, Organization};
 use super::service_principals::{trusted_service, Delegation, TrustedService};
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
+use crate::events::{self, OrgEvent};
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::{epoch_seconds, World};
 
@@ -176,6 +177,40 @@ pub fn register_delegated_administrator(
         .insert(principal.to_string(), now_ms);
 }
 
+/// Registers a delegated administrator (after the checks above) and tells the services
+/// that react (DESIGN §5), inside the calling operation.
+pub fn register_delegated_admin_in(
+    world: &mut World,
+    org_id: &str,
+    account_id: &str,
+    principal: &str,
+    now_ms: i64,
+) {
+    register_delegated_administrator(org_mut(world, org_id), account_id, principal, now_ms);
+    let registered = OrgEvent::DelegatedAdminRegistered {
+        organization_id: org_id.to_string(),
+        account_id: account_id.to_string(),
+        service_principal: principal.to_string(),
+    };
+    events::publish(world, &registered);
+}
+
+/// Deregisters a delegated administrator and tells the services that react.
+pub fn deregister_delegated_admin_in(
+    world: &mut World,
+    org_id: &str,
+    account_id: &str,
+    principal: &str,
+) {
+    forget_delegated_admin(org_mut(world, org_id), account_id, principal);
+    let deregistered = OrgEvent::DelegatedAdminDeregistered {
+        organization_id: org_id.to_string(),
+        account_id: account_id.to_string(),
+        service_principal: principal.to_string(),
+    };
+    events::publish(world, &deregistered);
+}
+
 /// Removes one registration; an account with none left is no delegated admin at all.
 pub fn forget_delegated_admin(org: &mut Organization, account_id: &str, principal: &str) {
     let emptied = match org.delegated_admins.get_mut(account_id) {
@@ -221,6 +256,13 @@ pub fn disable_aws_service_access(
     let org = managed_org(world, caller)?;
     check_disable_service_access(org, service)?;
     let org_id = org.id.clone();
+    let admins: Vec<String> = delegated_admins_for(org, service.principal)
+        .cloned()
+        .collect();
+    // Deregistering first lets every reacting service hear of each admin it loses.
+    for account in admins {
+        deregister_delegated_admin_in(world, &org_id, &account, service.principal);
+    }
     disable_service_access(org_mut(world, &org_id), service.principal);
     Ok(Empty {})
 }
@@ -287,12 +329,7 @@ pub fn register_delegated_administrator_op(
         ));
     }
     let (org_id, now) = (org.id.clone(), world.clock.now_ms());
-    register_delegated_administrator(
-        org_mut(world, &org_id),
-        &input.account_id,
-        service.principal,
-        now,
-    );
+    register_delegated_admin_in(world, &org_id, &input.account_id, service.principal, now);
     Ok(Empty {})
 }
 
@@ -311,11 +348,7 @@ pub fn deregister_delegated_administrator(
         return Err(OrgError::AccountNotRegistered);
     }
     let org_id = org.id.clone();
-    forget_delegated_admin(
-        org_mut(world, &org_id),
-        &input.account_id,
-        service.principal,
-    );
+    deregister_delegated_admin_in(world, &org_id, &input.account_id, service.principal);
     Ok(Empty {})
 }
 
