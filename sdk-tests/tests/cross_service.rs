@@ -1,0 +1,145 @@
+//! Services acting on each other (DESIGN §5), through the real SDKs: GuardDuty follows
+//! what happens in Organizations within the same call.
+
+use aws_sdk_guardduty::types::AutoEnableMembers;
+use aws_sdk_organizations::types::{HandshakeParty, HandshakePartyType};
+use orgsim::Emulator;
+
+use crate::common::{config, create_account, orgs, MANAGEMENT};
+
+const OUTSIDER: &str = "444455556666";
+const GUARDDUTY: &str = "guardduty.amazonaws.com";
+
+fn guardduty(emulator: &Emulator, access_key: &str) -> aws_sdk_guardduty::Client {
+    aws_sdk_guardduty::Client::new(&config(emulator, access_key))
+}
+
+async fn detector_of(gd: &aws_sdk_guardduty::Client) -> Option<String> {
+    let listed = gd.list_detectors().send().await.expect("ListDetectors");
+    listed.detector_ids().first().cloned()
+}
+
+async fn is_enabled_member(gd: &aws_sdk_guardduty::Client, detector: &str, account: &str) -> bool {
+    let got = gd
+        .get_members()
+        .detector_id(detector)
+        .account_ids(account)
+        .send()
+        .await
+        .expect("GetMembers");
+    got.members()
+        .iter()
+        .any(|m| m.relationship_status() == Some("Enabled"))
+}
+
+#[tokio::test]
+async fn guardduty_follows_joins_leaves_and_delegation() {
+    let emulator = Emulator::start();
+    let mgmt = orgs(&emulator, MANAGEMENT);
+    mgmt.create_organization().send().await.unwrap();
+    let security = create_account(&mgmt, "security@example.com", "Security")
+        .await
+        .account_id
+        .unwrap();
+    let dev = create_account(&mgmt, "dev@example.com", "Dev")
+        .await
+        .account_id
+        .unwrap();
+
+    // GuardDuty's designation is Organizations' delegation and trusted access.
+    guardduty(&emulator, MANAGEMENT)
+        .enable_organization_admin_account()
+        .admin_account_id(&security)
+        .send()
+        .await
+        .expect("EnableOrganizationAdminAccount");
+    let admins = mgmt
+        .list_delegated_administrators()
+        .service_principal(GUARDDUTY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        admins.delegated_administrators()[0].id(),
+        Some(security.as_str())
+    );
+    let access = mgmt
+        .list_aws_service_access_for_organization()
+        .send()
+        .await
+        .unwrap();
+    assert!(access
+        .enabled_service_principals()
+        .iter()
+        .any(|p| p.service_principal() == Some(GUARDDUTY)));
+
+    let sec_gd = guardduty(&emulator, &security);
+    let admin_detector = detector_of(&sec_gd)
+        .await
+        .expect("the admin has a detector");
+    sec_gd
+        .update_organization_configuration()
+        .detector_id(&admin_detector)
+        .auto_enable_organization_members(AutoEnableMembers::All)
+        .send()
+        .await
+        .unwrap();
+    assert!(is_enabled_member(&sec_gd, &admin_detector, &dev).await);
+
+    // An invited account that accepts is enrolled within the AcceptHandshake call.
+    let invitation = mgmt
+        .invite_account_to_organization()
+        .target(
+            HandshakeParty::builder()
+                .id(OUTSIDER)
+                .r#type(HandshakePartyType::Account)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .handshake
+        .unwrap();
+    assert!(detector_of(&guardduty(&emulator, OUTSIDER)).await.is_none());
+    orgs(&emulator, OUTSIDER)
+        .accept_handshake()
+        .handshake_id(invitation.id().unwrap())
+        .send()
+        .await
+        .expect("AcceptHandshake");
+    assert!(detector_of(&guardduty(&emulator, OUTSIDER)).await.is_some());
+    assert!(is_enabled_member(&sec_gd, &admin_detector, OUTSIDER).await);
+
+    // An account that leaves stops being a member (created accounts wait 7 days first).
+    emulator.with_world(|w| w.clock.advance(8 * 24 * 3600 * 1000));
+    mgmt.remove_account_from_organization()
+        .account_id(&dev)
+        .send()
+        .await
+        .expect("RemoveAccountFromOrganization");
+    assert!(!is_enabled_member(&sec_gd, &admin_detector, &dev).await);
+
+    // The delegated administrator cannot leave; deregistering it in Organizations ends
+    // its GuardDuty administration.
+    let e = mgmt
+        .remove_account_from_organization()
+        .account_id(&security)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(e.is_constraint_violation_exception(), "{e:?}");
+    mgmt.deregister_delegated_administrator()
+        .account_id(&security)
+        .service_principal(GUARDDUTY)
+        .send()
+        .await
+        .expect("DeregisterDelegatedAdministrator");
+    let gd_admins = guardduty(&emulator, MANAGEMENT)
+        .list_organization_admin_accounts()
+        .send()
+        .await
+        .unwrap();
+    assert!(gd_admins.admin_accounts().is_empty(), "{gd_admins:?}");
+}
