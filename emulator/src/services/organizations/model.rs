@@ -114,6 +114,10 @@ pub struct Organization {
     pub feature_set: FeatureSet,
     pub root: Root,
     pub ous: OrdMap<String, OrganizationalUnit>,
+    /// `<parent id>/<name>` → OU id: names are unique under a parent, checked in
+    /// O(log n) rather than by scanning the siblings.
+    #[serde(default)]
+    pub ou_names: OrdMap<String, String>,
     /// Children of the root and of every OU, by parent id.
     pub children: OrdMap<String, Children>,
     pub members: OrdMap<String, Member>,
@@ -380,6 +384,11 @@ impl Organization {
                 }
             }
         }
+    }
+
+    /// The key of `ou_names` for an OU name under a parent.
+    pub fn ou_name_key(parent_id: &str, name: &str) -> String {
+        format!("{parent_id}/{name}")
     }
 
     /// Whether a policy is attached directly to a target.

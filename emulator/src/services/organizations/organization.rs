@@ -59,6 +59,7 @@ pub fn create_organization(
             },
         },
         ous: OrdMap::new(),
+        ou_names: OrdMap::new(),
         children: OrdMap::unit(root_id.clone(), root_children),
         members: OrdMap::unit(
             management.clone(),

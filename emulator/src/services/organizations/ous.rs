@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dto::{self, ChildType, Tag};
 use super::errors::OrgError;
-use super::model::{Children, OrganizationalUnit};
+use super::model::{Children, Organization, OrganizationalUnit};
 use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
@@ -73,6 +73,10 @@ pub fn create_organizational_unit(
         }
     };
     let org = org_mut(world, &org_id);
+    org.ou_names.insert(
+        Organization::ou_name_key(&input.parent_id, &input.name),
+        ou_id.clone(),
+    );
     org.ous.insert(
         ou_id.clone(),
         OrganizationalUnit {
@@ -103,14 +107,9 @@ fn name_taken(
     name: &str,
     except: Option<&str>,
 ) -> bool {
-    org.children
-        .get(parent_id)
-        .map(|c| {
-            c.ous.iter().any(|id| {
-                Some(id.as_str()) != except && org.ous.get(id).is_some_and(|ou| ou.name == name)
-            })
-        })
-        .unwrap_or(false)
+    org.ou_names
+        .get(&Organization::ou_name_key(parent_id, name))
+        .is_some_and(|id| Some(id.as_str()) != except)
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +160,12 @@ pub fn update_organizational_unit(
     }
     let org = org_mut(world, &org.id.clone());
     if let (Some(name), Some(ou)) = (input.name, org.ous.get_mut(&input.organizational_unit_id)) {
+        org.ou_names
+            .remove(&Organization::ou_name_key(&ou.parent_id, &ou.name));
+        org.ou_names.insert(
+            Organization::ou_name_key(&ou.parent_id, &name),
+            ou.id.clone(),
+        );
         ou.name = name;
     }
     Ok(OrganizationalUnitOutput {
@@ -191,7 +196,10 @@ pub fn delete_organizational_unit(
     let parent_id = ou.parent_id.clone();
     let org = org_mut(world, &org.id.clone());
     let ou_id = &input.organizational_unit_id;
-    org.ous.remove(ou_id);
+    if let Some(ou) = org.ous.remove(ou_id) {
+        org.ou_names
+            .remove(&Organization::ou_name_key(&ou.parent_id, &ou.name));
+    }
     org.children.remove(ou_id);
     org.detach_all_from(ou_id);
     org.tags.remove(ou_id);
