@@ -5,6 +5,7 @@ mod common;
 mod cross_service;
 mod delegation;
 mod guardduty;
+mod guardduty_operations;
 mod handshakes;
 mod organizations;
 mod policies;
