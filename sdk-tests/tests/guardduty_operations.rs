@@ -269,7 +269,7 @@ async fn every_other_guardduty_operation() {
         .send()
         .await
         .expect("ListFilters");
-    assert_eq!(listed.filter_names(), [name.clone()]);
+    assert_eq!(listed.filter_names(), std::slice::from_ref(&name));
     admin
         .update_filter()
         .detector_id(&admin_detector)
