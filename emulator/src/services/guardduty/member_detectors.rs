@@ -111,20 +111,6 @@ mod tests {
     use super::super::test_support::*;
     use serde_json::json;
 
-    fn admin_with_all(n: usize) -> (crate::world::World, Vec<String>, String, String) {
-        let mut w = world();
-        let accounts = org_with_accounts(&mut w, n);
-        let security = accounts[0].clone();
-        run_ok(
-            &mut w,
-            MANAGEMENT,
-            "EnableOrganizationAdminAccount",
-            json!({"adminAccountId": security}),
-        );
-        let detector = detector_id(&w, &security);
-        (w, accounts, security, detector)
-    }
-
     #[test]
     fn member_detectors_are_read_and_updated_by_the_administrator() {
         let (mut w, accounts, security, detector) = admin_with_all(2);

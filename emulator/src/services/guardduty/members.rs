@@ -412,20 +412,6 @@ mod tests {
     use super::super::test_support::*;
     use serde_json::json;
 
-    fn admin_with_all(n: usize) -> (crate::world::World, Vec<String>, String, String) {
-        let mut w = world();
-        let accounts = org_with_accounts(&mut w, n);
-        let security = accounts[0].clone();
-        run_ok(
-            &mut w,
-            MANAGEMENT,
-            "EnableOrganizationAdminAccount",
-            json!({"adminAccountId": security}),
-        );
-        let detector = detector_id(&w, &security);
-        (w, accounts, security, detector)
-    }
-
     #[test]
     fn org_accounts_are_enabled_without_invitation_and_failures_are_partial() {
         let (mut w, accounts, security, detector) = admin_with_all(2);

@@ -238,4 +238,20 @@ pub(crate) mod test_support {
             .id
             .clone()
     }
+
+    /// An organization of `n` created accounts whose first is GuardDuty's delegated
+    /// administrator: (world, accounts, admin account, admin detector id).
+    pub fn admin_with_all(n: usize) -> (crate::world::World, Vec<String>, String, String) {
+        let mut w = world();
+        let accounts = org_with_accounts(&mut w, n);
+        let security = accounts[0].clone();
+        run_ok(
+            &mut w,
+            MANAGEMENT,
+            "EnableOrganizationAdminAccount",
+            json!({"adminAccountId": security}),
+        );
+        let detector = detector_id(&w, &security);
+        (w, accounts, security, detector)
+    }
 }
