@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn member_detectors_are_read_and_updated_by_the_administrator() {
-        let (mut w, accounts, security, detector) = admin_with_all(2);
+        let (mut w, accounts, security, detector) = organization_with_admin(2);
         run_ok(
             &mut w,
             &security,

@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn org_accounts_are_enabled_without_invitation_and_failures_are_partial() {
-        let (mut w, accounts, security, detector) = admin_with_all(2);
+        let (mut w, accounts, security, detector) = organization_with_admin(2);
         let out = run_ok(
             &mut w,
             &security,
@@ -477,7 +477,7 @@ mod tests {
 
     #[test]
     fn all_forbids_letting_org_members_go() {
-        let (mut w, accounts, security, detector) = admin_with_all(2);
+        let (mut w, accounts, security, detector) = organization_with_admin(2);
         run_ok(
             &mut w,
             &security,

@@ -241,7 +241,7 @@ pub(crate) mod test_support {
 
     /// An organization of `n` created accounts whose first is GuardDuty's delegated
     /// administrator: (world, accounts, admin account, admin detector id).
-    pub fn admin_with_all(n: usize) -> (crate::world::World, Vec<String>, String, String) {
+    pub fn organization_with_admin(n: usize) -> (crate::world::World, Vec<String>, String, String) {
         let mut w = world();
         let accounts = org_with_accounts(&mut w, n);
         let security = accounts[0].clone();
