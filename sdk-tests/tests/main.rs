@@ -10,3 +10,4 @@ mod handshakes;
 mod organizations;
 mod policies;
 mod sts;
+mod workshop;
