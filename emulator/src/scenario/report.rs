@@ -100,11 +100,16 @@ impl Reporter for Quiet {}
 /// Prints each step as it finishes.
 pub struct Console<W: Write + Send> {
     out: W,
+    /// Width of the step-name column: the longest name of the current file.
+    name_width: usize,
 }
 
 impl<W: Write + Send> Console<W> {
     pub fn new(out: W) -> Self {
-        Console { out }
+        Console {
+            out,
+            name_width: 40,
+        }
     }
 
     pub fn into_inner(self) -> W {
@@ -114,6 +119,13 @@ impl<W: Write + Send> Console<W> {
 
 impl<W: Write + Send> Reporter for Console<W> {
     fn scenario_started(&mut self, scenario: &Scenario) {
+        self.name_width = scenario
+            .steps
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(20, 80);
         let _ = writeln!(self.out, "{}  ({})", scenario.name, scenario.file);
     }
 
@@ -133,8 +145,11 @@ impl<W: Write + Send> Reporter for Console<W> {
         };
         let _ = writeln!(
             self.out,
-            "  {mark} {:>2}. {:<55} {:>8.1} ms{polls}",
-            step.number, step.name, step.duration_ms
+            "  {mark} {:>2}. {:<width$} {:>8.1} ms{polls}",
+            step.number,
+            step.name,
+            step.duration_ms,
+            width = self.name_width
         );
         if step.status == StepStatus::Failed {
             let _ = writeln!(self.out, "       {} (line {})", step.call, step.line);
