@@ -131,7 +131,7 @@ struct RawStep {
     #[serde(default)]
     save: Option<Spanned<BTreeMap<String, String>>>,
     until: Option<Spanned<Map<String, Value>>>,
-    poll: Option<Poll>,
+    poll: Option<Spanned<Poll>>,
 }
 
 #[derive(Deserialize)]
@@ -309,6 +309,7 @@ impl Checker<'_> {
             }
         }
         if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| (e.line, e.column));
             return Err(FileErrors(self.errors));
         }
         Ok(Scenario {
@@ -433,13 +434,14 @@ impl Checker<'_> {
             }
         }
 
-        let poll = raw.poll.unwrap_or_default();
+        let poll_at = raw.poll.as_ref().map_or(at, |p| p.referenced);
+        let poll = raw.poll.as_ref().map(|p| p.value).unwrap_or_default();
         if raw.poll.is_some() && until.is_none() {
-            self.error(&at, "poll: only means something with until");
+            self.error(&poll_at, "poll: only means something with until");
         }
         if poll.attempts == 0 || !poll.delay.is_finite() || poll.delay < 0.0 {
             self.error(
-                &at,
+                &poll_at,
                 "poll: attempts must be at least 1 and delay a number of seconds ≥ 0",
             );
         }
@@ -590,4 +592,153 @@ pub fn parse_instant(text: &str) -> Result<i64, String> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
         .map_err(|e| format!("'{text}' is not an RFC 3339 instant such as {DEFAULT_CLOCK}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const EXAMPLE: &str = r#"
+name: Example
+description: Two steps
+seed: 7
+clock: 2030-05-01T12:00:00Z
+region: eu-west-1
+accounts:
+  security: "000000000222"
+steps:
+  - name: Create
+    call: organizations.CreateOrganization
+    input: { FeatureSet: ALL }
+    expect:
+      Organization.FeatureSet: ALL
+    save:
+      org: Organization.Id
+  - name: Wait
+    as: security
+    region: us-east-2
+    call: organizations.DescribeOrganization
+    until:
+      Organization.Id: ${org}
+    poll: { attempts: 3, delay: 0 }
+  - name: Refused
+    as: ${org}
+    call: sts.AssumeRole
+    input: { RoleArn: "arn:aws:iam::${security}:role/R", RoleSessionName: s }
+    expect_error: { code: AccessDenied, message: not authorized }
+"#;
+
+    #[test]
+    fn a_scenario_with_every_field() {
+        let s = parse("example.yaml", EXAMPLE).unwrap();
+        assert_eq!((s.name.as_str(), s.seed), ("Example", Some(7)));
+        assert_eq!(s.clock_ms, parse_instant("2030-05-01T12:00:00Z").unwrap());
+        assert_eq!(s.region, "eu-west-1");
+        assert_eq!(s.accounts["security"], "000000000222", "leading zeros kept");
+        assert_eq!(s.accounts["management"], DEFAULT_MANAGEMENT);
+        let [create, wait, refused] = &s.steps[..] else {
+            panic!("three steps")
+        };
+        assert_eq!((create.number, create.line), (1, 10));
+        assert_eq!(create.caller, "management");
+        assert_eq!(create.call(), "organizations.CreateOrganization");
+        assert_eq!(create.input, json!({"FeatureSet": "ALL"}));
+        assert_eq!(create.save[0].0, "org");
+        assert_eq!(wait.region.as_deref(), Some("us-east-2"));
+        assert_eq!(wait.poll.attempts, 3);
+        assert!(wait.until.is_some());
+        let error = refused.expect_error.as_ref().unwrap();
+        assert_eq!(error.code, "AccessDenied");
+        assert_eq!(error.message, Some(json!("not authorized")));
+    }
+
+    #[test]
+    fn json_files_are_scenarios_too() {
+        let json = r#"{
+  "name": "JSON",
+  "steps": [
+    {"name": "Roots", "call": "organizations.ListRoots", "expect": {"Roots": {"length": 1}}}
+  ]
+}"#;
+        let s = parse("x.json", json).unwrap();
+        assert_eq!(s.steps[0].line, 4);
+        assert_eq!(s.clock_ms, parse_instant(DEFAULT_CLOCK).unwrap());
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        parse("f.yaml", text)
+            .unwrap_err()
+            .0
+            .iter()
+            .map(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let got = errors(
+            "name: x
+clock: yesterday
+accounts:
+  dev: 12345
+steps:
+  - name: a
+    call: organizations
+  - name: b
+    call: guardduty.listdetectors
+  - name: c
+    call: sts.GetCallerIdentity
+    expect:
+      A..B: 1
+      C: { matches: \"(\" }
+    save:
+      later: Account
+      dev: Account
+  - name: d
+    call: sts.GetCallerIdentity
+    expect: { Account: x }
+    expect_error: AccessDenied
+  - name: e
+    call: sts.GetCallerIdentity
+    poll: { attempts: 2 }
+    input: { X: \"${unknown} ${later}\" }
+",
+        );
+        let expected = [
+            "2:8: clock: 'yesterday' is not an RFC 3339 instant",
+            "4:8: account 'dev': '12345' is not a 12-digit account id",
+            "7:11: call: 'organizations' is not <service>.<Operation>",
+            "9:11: call: guardduty has no operation 'listdetectors' (did you mean ListDetectors?)",
+            "13:7: expect: path 'A..B'",
+            "13:7: expect C: 'matches'",
+            "16:7: save: 'dev' would hide the account alias",
+            "21:19: expect_error cannot be combined with expect",
+            "24:11: poll: only means something with until",
+            "25:12: ${unknown} is not defined",
+        ];
+        assert_eq!(got.len(), expected.len(), "{got:#?}");
+        for (got, want) in got.iter().zip(expected) {
+            assert!(
+                got.starts_with(want),
+                "{got:?} does not start with {want:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn yaml_errors_carry_the_file_and_a_snippet() {
+        let e = parse("class.yaml", "name: x\nsteps:\n  - name: a\n    call: [\n").unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.starts_with("class.yaml:"), "{shown}");
+        assert!(e.0[0].line >= 4, "{shown}");
+        let e = parse("class.yaml", "name: x\nsteps: []\n").unwrap_err();
+        assert!(e.to_string().contains("at least one step"), "{e}");
+        let e = parse(
+            "class.yaml",
+            "steps:\n  - name: a\n    call: sts.GetCallerIdentity\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("name"), "{e}");
+    }
 }
