@@ -15,12 +15,13 @@
 //!       org: Organization.Id
 //! ```
 //!
-//! - [`parse`]: file → checked [`Scenario`], errors with file, line and column;
+//! - [`parse`], [`check`]: file → checked [`Scenario`], errors with file, line and column;
 //! - [`path`], [`vars`], [`expect`]: paths into answers, `${variables}`, checks;
 //! - [`run`]: the steps over the wire with orgsim's signed [`crate::client`];
 //! - [`local`]: fresh in-process emulators, `serve --scenario` preloading, determinism;
 //! - [`report`]: ✓ / ✗ lines for people and a JSON report for machines.
 
+pub mod check;
 pub mod expect;
 pub mod local;
 pub mod parse;
