@@ -8,6 +8,8 @@ RUN cargo build --release --locked -p orgsim --bin orgsim
 FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --no-create-home orgsim
 COPY --from=build /src/target/release/orgsim /usr/local/bin/orgsim
+# The chapters, so a class can start from one: `serve --scenario /scenarios/03-….yaml`.
+COPY --from=build /src/scenarios /scenarios
 USER orgsim
 EXPOSE 4566
 ENV ORGSIM_HOST=0.0.0.0 \

@@ -38,6 +38,7 @@
 //! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed into a typed tree.
 //! - [`world`]: the state, its clock and its seeded ID generator.
 //! - [`client`]: orgsim's own signed AWS client (scenario runner, benchmark).
+//! - [`scenario`]: scenario files: parse, run over the wire, expectations, reports.
 //! - [`snapshot`]: the world as a JSON document, saved atomically.
 //! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
 
@@ -51,6 +52,7 @@ pub mod emulator;
 pub mod events;
 pub mod policy;
 pub mod protocol;
+pub mod scenario;
 pub mod server;
 pub mod services;
 pub mod snapshot;

@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 
 use orgsim::server::{router, AppState};
 use orgsim::world::World;
-use orgsim::{snapshot, Quotas, Settings};
+use orgsim::{scenario, snapshot, Quotas, Settings};
 
 /// Offline emulator of AWS Organizations, GuardDuty, Security Hub, Config and STS.
 #[derive(Parser)]
@@ -28,6 +28,35 @@ enum Command {
     Serve(ServeArgs),
     /// Measure a server: seed an organization, then drive it with signed requests.
     Bench(BenchArgs),
+    /// Scenario files: the walkthrough as replayable, checkable steps.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+}
+
+#[derive(Subcommand)]
+enum ScenarioCommand {
+    /// Run scenario files, each against a fresh in-process emulator (or --endpoint).
+    /// Exits 0 when every step passes, 1 when one fails, 2 when a file is malformed.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario files (YAML or JSON).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Run against a running server instead, one file after the other.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// With --endpoint: empty the server's world (POST /_orgsim/reset) before each file.
+    #[arg(long, requires = "endpoint")]
+    reset: bool,
+    /// Stop after this step (its name or number); later files do not run.
+    #[arg(long, value_name = "STEP")]
+    until: Option<String>,
+    /// Print one machine-readable JSON report at the end instead of the steps.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Clone)]
@@ -95,6 +124,10 @@ struct ServeArgs {
     /// and on `POST /_orgsim/state/save`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Run these scenario files before listening, so a class starts from a chapter.
+    /// With --state, only when the state file does not exist yet.
+    #[arg(long = "scenario", value_name = "FILE", num_args = 1..)]
+    scenarios: Vec<PathBuf>,
 }
 
 fn parse_account_id(value: &str) -> Result<String, String> {
@@ -110,11 +143,117 @@ fn main() {
     let result = match cli.command {
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Bench(args)) => bench(args),
+        Some(Command::Scenario(ScenarioCommand::Run(args))) => {
+            std::process::exit(run_scenarios(args))
+        }
         None => serve(cli.serve),
     };
     if let Err(message) = result {
         eprintln!("orgsim: {message}");
         std::process::exit(1);
+    }
+}
+
+/// Loads every file, reporting every malformed one with file and line.
+fn load_scenarios(files: &[PathBuf]) -> Result<Vec<scenario::Scenario>, String> {
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for file in files {
+        match scenario::load(file) {
+            Ok(s) => loaded.push(s),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(errors.join("\n"))
+    }
+}
+
+/// `orgsim scenario run`: the exit code.
+fn run_scenarios(args: RunArgs) -> i32 {
+    let scenarios = match load_scenarios(&args.files) {
+        Ok(s) => s,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return 2;
+        }
+    };
+    let stop_after = scenario::StopAfter(args.until.clone());
+    if let Some(step) = &args.until {
+        if !scenarios
+            .iter()
+            .flat_map(|s| &s.steps)
+            .any(|s| stop_after.matches(s))
+        {
+            eprintln!("orgsim: --until {step}: no step has that name or number");
+            return 2;
+        }
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("orgsim: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let reports = runtime.block_on(async {
+        let mut reporter: Box<dyn scenario::Reporter> = if args.json {
+            Box::new(scenario::Quiet)
+        } else {
+            Box::new(scenario::Console::new(std::io::stdout()))
+        };
+        let client = args.endpoint.as_deref().map(orgsim::client::Client::new);
+        let mut reports = Vec::new();
+        for s in &scenarios {
+            let report = match (&client, &args.endpoint) {
+                (Some(client), Some(endpoint)) => {
+                    if args.reset {
+                        scenario::local::reset_endpoint(endpoint).await?;
+                    }
+                    scenario::run_scenario(s, client, &stop_after, reporter.as_mut()).await
+                }
+                _ => {
+                    scenario::local::run_in_process(s, &stop_after, reporter.as_mut())
+                        .await
+                        .0
+                }
+            };
+            let stop = report.stopped_after.is_some();
+            reports.push(report);
+            if stop {
+                break;
+            }
+        }
+        Ok::<_, String>(reports)
+    });
+    let reports = match reports {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("orgsim: {message}");
+            return 1;
+        }
+    };
+    let passed = reports.iter().all(|r| r.passed);
+    if args.json {
+        let report = scenario::report::json_report(&reports);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        let failed = reports.iter().filter(|r| !r.passed).count();
+        println!(
+            "{} scenario(s): {} passed, {failed} failed",
+            reports.len(),
+            reports.len() - failed
+        );
+    }
+    if passed {
+        0
+    } else {
+        1
     }
 }
 
@@ -138,12 +277,15 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         close_account_delay_ms: i64::from(args.close_account_delay_ms),
         quotas,
     };
+    let scenarios = load_scenarios(&args.scenarios)?;
+    let mut loaded_state = false;
     let world = match &args.state {
         Some(path) => match snapshot::load(path)? {
             Some(mut loaded) => {
                 // The flags of this run win over the settings saved with the world.
                 loaded.settings = settings.clone();
                 tracing::info!(file = %path.display(), "state loaded");
+                loaded_state = true;
                 loaded
             }
             None => World::new(settings.clone()),
@@ -154,6 +296,13 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
+        if loaded_state && !scenarios.is_empty() {
+            // The saved world already holds what the scenarios built the first time.
+            tracing::info!("state file loaded: --scenario files not run again");
+        } else if !scenarios.is_empty() {
+            let mut console = scenario::Console::new(std::io::stdout());
+            scenario::local::preload(app_state.clone(), &scenarios, &mut console).await?;
+        }
         let address: SocketAddr = format!("{}:{}", args.host, args.port)
             .parse()
             .map_err(|e| format!("--host/--port '{}:{}': {e}", args.host, args.port))?;
