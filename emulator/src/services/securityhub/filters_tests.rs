@@ -1,0 +1,1 @@
+//! Filter semantics, one by one against the API Reference.
