@@ -234,6 +234,27 @@ pub fn store_imported(
                 }
             }
         }
+        // Fields a customer changed with BatchUpdateFindings are the customer's
+        // from then on; the provider's values go to FindingProviderFields only.
+        let history = previous
+            .as_ref()
+            .map(|p| p.history.as_slice())
+            .unwrap_or_default();
+        for field in [
+            "Confidence",
+            "Criticality",
+            "RelatedFindings",
+            "Severity",
+            "Types",
+        ] {
+            let customer_set = history.iter().any(|r| {
+                r.source_type == "BATCH_UPDATE_FINDINGS"
+                    && r.updates.iter().any(|u| u.field == field)
+            });
+            if customer_set {
+                finding[field] = old[field].clone();
+            }
+        }
         let reopened = (old["RecordState"] == "ARCHIVED" && finding["RecordState"] == "ACTIVE")
             || (old["Compliance"]["Status"] == "PASSED"
                 && finding["Compliance"]["Status"] == "FAILED");

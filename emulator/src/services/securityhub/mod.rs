@@ -8,11 +8,14 @@ pub mod admin;
 pub mod aggregators;
 pub mod controls_catalog;
 pub mod errors;
+pub mod filter_attributes;
 pub mod filters;
 #[cfg(test)]
 mod filters_tests;
 pub mod finding_updates;
 pub mod findings;
+#[cfg(test)]
+mod findings_tests;
 pub mod guardduty_import;
 pub mod hub;
 pub mod insights;
