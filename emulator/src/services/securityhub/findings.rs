@@ -372,10 +372,7 @@ fn import_problem(f: &Value, caller: &Caller) -> Result<(), (&'static str, Strin
     let types = f
         .get("Types")
         .or_else(|| f["FindingProviderFields"].get("Types"));
-    if !types
-        .and_then(Value::as_array)
-        .is_some_and(|t| !t.is_empty())
-    {
+    if types.and_then(Value::as_array).is_none_or(|t| t.is_empty()) {
         return Err(invalid(
             "Finding is missing the required field Types".into(),
         ));

@@ -87,11 +87,18 @@ fn pascal(v: &Value) -> Value {
             map.iter()
                 .map(|(k, v)| {
                     let mut chars = k.chars();
-                    let key = chars
+                    let key: String = chars
                         .next()
                         .map(|c| c.to_uppercase().chain(chars).collect())
                         .unwrap_or_default();
-                    (key, pascal(v))
+                    // GuardDuty's `asn` is text; ASFF's `Asn` is an integer.
+                    let value = match (key.as_str(), v) {
+                        ("Asn", Value::String(s)) => {
+                            s.parse::<i64>().map_or(Value::Null, |n| json!(n))
+                        }
+                        _ => pascal(v),
+                    };
+                    (key, value)
                 })
                 .collect(),
         ),
