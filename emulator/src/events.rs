@@ -39,6 +39,7 @@ pub enum OrgEvent {
 pub fn publish(world: &mut World, event: &OrgEvent) {
     tracing::debug!(?event, "organizations event");
     // Subscribers are added here as the services that react are built
-    // (Security Hub auto-enable, Config aggregators).
+    // (Config aggregators).
     crate::services::guardduty::on_org_event(world, event);
+    crate::services::securityhub::on_org_event(world, event);
 }

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::services::{
     guardduty::GuardDutyState, iam::IamState, organizations::model::OrganizationsState,
-    sts::StsState,
+    securityhub::SecurityHubState, sts::StsState,
 };
 
 /// Everything orgsim knows: settings, clock, ID generator and every service's state.
@@ -27,6 +27,9 @@ pub struct World {
     /// GuardDuty, per region and account.
     #[serde(default)]
     pub guardduty: GuardDutyState,
+    /// Security Hub, per region and account.
+    #[serde(default)]
+    pub securityhub: SecurityHubState,
 }
 
 impl World {
@@ -46,6 +49,7 @@ impl World {
             iam: IamState::default(),
             sts: StsState::default(),
             guardduty: GuardDutyState::default(),
+            securityhub: SecurityHubState::default(),
         }
     }
 

@@ -261,10 +261,10 @@ async fn unbuilt_operations_are_501() {
         Case {
             service: "securityhub",
             method: Method::GET,
-            path: "/accounts",
+            path: "/automationrulesv2/list",
             headers: &[],
             body: "",
-            operation: "DescribeHub",
+            operation: "ListAutomationRulesV2",
             content_type: "application/json",
         },
         Case {

@@ -9,5 +9,6 @@ mod guardduty_operations;
 mod handshakes;
 mod organizations;
 mod policies;
+mod securityhub;
 mod sts;
 mod workshop;

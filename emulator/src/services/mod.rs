@@ -52,9 +52,8 @@ pub fn dispatch(
         ServiceId::Organizations => organizations::dispatch(world, caller, operation, input),
         ServiceId::Sts => sts::dispatch(world, caller, operation, input),
         ServiceId::GuardDuty => guardduty::dispatch(world, caller, operation, input),
-        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
-            Err(ApiError::not_implemented(service, operation))
-        }
+        ServiceId::SecurityHub => securityhub::dispatch(world, caller, operation, input),
+        ServiceId::Config | ServiceId::Iam => Err(ApiError::not_implemented(service, operation)),
     }
 }
 
@@ -64,7 +63,8 @@ pub fn implemented(service: ServiceId) -> &'static [&'static str] {
         ServiceId::Organizations => organizations::IMPLEMENTED,
         ServiceId::Sts => sts::IMPLEMENTED,
         ServiceId::GuardDuty => guardduty::IMPLEMENTED,
-        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => &[],
+        ServiceId::SecurityHub => securityhub::IMPLEMENTED,
+        ServiceId::Config | ServiceId::Iam => &[],
     }
 }
 

@@ -13,6 +13,7 @@ use super::sample_findings::{self, FINDING_TYPES};
 use super::{own_detector, page, Empty};
 use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
+use crate::services::securityhub;
 use crate::world::{iso8601, World};
 
 /// A finding as the API returns it.
@@ -148,6 +149,10 @@ pub fn add_findings(world: &mut World, region: &str, account: &str, findings: Ve
             );
         }
     }
+    let created: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| (account.to_string(), f.id.clone()))
+        .collect();
     let detector = world.guardduty.detector_mut(region, account);
     for mut finding in findings {
         let wire = finding_wire(&finding);
@@ -156,6 +161,7 @@ pub fn add_findings(world: &mut World, region: &str, account: &str, findings: Ve
         }
         detector.findings.insert(finding.id.clone(), finding);
     }
+    securityhub::guardduty_import::on_guardduty_findings(world, region, &created);
 }
 
 #[derive(Debug, Deserialize)]
@@ -331,16 +337,17 @@ fn set_archived(
         ));
     }
     let located = locate(world, caller, detector, &input.finding_ids).map_err(unknown_ids)?;
-    for (account, id) in located {
+    for (account, id) in &located {
         if let Some(f) = world
             .guardduty
-            .detector_mut(&caller.region, &account)
+            .detector_mut(&caller.region, account)
             .findings
-            .get_mut(&id)
+            .get_mut(id)
         {
             f.archived = archived;
         }
     }
+    securityhub::guardduty_import::on_guardduty_findings(world, &caller.region, &located);
     Ok(Empty {})
 }
 

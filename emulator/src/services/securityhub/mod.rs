@@ -1,4 +1,243 @@
-//! AWS Security Hub (restJson1). Routed and recognised on every operation; none built yet, so each
-//! answers 501 `NotImplemented` naming the operation.
+//! AWS Security Hub (restJson1, PascalCase wire names, ISO-8601 timestamps): the hub
+//! per account and region, standards and controls, the organization's delegated
+//! administrator, auto-enable, members, findings in ASFF (GuardDuty's included),
+//! insights and cross-region aggregation. Operations not listed below answer 501
+//! `NotImplemented`.
 
+pub mod admin;
+pub mod aggregators;
+pub mod controls_catalog;
+pub mod errors;
+pub mod filter_attributes;
+pub mod filters;
+#[cfg(test)]
+mod filters_tests;
+pub mod finding_updates;
+pub mod findings;
+#[cfg(test)]
+mod findings_tests;
+pub mod guardduty_import;
+pub mod hub;
+pub mod insights;
+pub mod invitations;
+pub mod members;
+pub mod model;
 pub mod operations;
+pub mod organization_config;
+pub mod organizations_link;
+pub mod products;
+pub mod standards;
+
+use serde::Serialize;
+
+use crate::api::ServiceId;
+use crate::auth::Caller;
+use crate::events::OrgEvent;
+use crate::services::pagination::decode_token;
+use crate::world::World;
+use errors::ShError;
+use model::Hub;
+
+service_operations!(ServiceId::SecurityHub, ShError::from_input, {
+    "EnableSecurityHub" => hub::enable_security_hub,
+    "DisableSecurityHub" => hub::disable_security_hub,
+    "DescribeHub" => hub::describe_hub,
+    "UpdateSecurityHubConfiguration" => hub::update_security_hub_configuration,
+    "DescribeStandards" => standards::describe_standards,
+    "BatchEnableStandards" => standards::batch_enable_standards,
+    "BatchDisableStandards" => standards::batch_disable_standards,
+    "GetEnabledStandards" => standards::get_enabled_standards,
+    "DescribeStandardsControls" => standards::describe_standards_controls,
+    "UpdateStandardsControl" => standards::update_standards_control,
+    "ListSecurityControlDefinitions" => standards::list_security_control_definitions,
+    "EnableOrganizationAdminAccount" => admin::enable_organization_admin_account,
+    "DisableOrganizationAdminAccount" => admin::disable_organization_admin_account,
+    "ListOrganizationAdminAccounts" => admin::list_organization_admin_accounts,
+    "UpdateOrganizationConfiguration" => organization_config::update_organization_configuration,
+    "DescribeOrganizationConfiguration" => organization_config::describe_organization_configuration,
+    "CreateMembers" => members::create_members,
+    "GetMembers" => members::get_members,
+    "ListMembers" => members::list_members,
+    "DisassociateMembers" => members::disassociate_members,
+    "DeleteMembers" => members::delete_members,
+    "InviteMembers" => invitations::invite_members,
+    "AcceptAdministratorInvitation" => invitations::accept_administrator_invitation,
+    "AcceptInvitation" => invitations::accept_invitation,
+    "DeclineInvitations" => invitations::decline_invitations,
+    "DeleteInvitations" => invitations::delete_invitations,
+    "ListInvitations" => invitations::list_invitations,
+    "GetInvitationsCount" => invitations::get_invitations_count,
+    "GetAdministratorAccount" => invitations::get_administrator_account,
+    "GetMasterAccount" => invitations::get_master_account,
+    "DisassociateFromAdministratorAccount" => invitations::disassociate_from_administrator_account,
+    "DisassociateFromMasterAccount" => invitations::disassociate_from_administrator_account,
+    "BatchImportFindings" => findings::batch_import_findings,
+    "GetFindings" => findings::get_findings,
+    "BatchUpdateFindings" => finding_updates::batch_update_findings,
+    "GetFindingHistory" => finding_updates::get_finding_history,
+    "CreateInsight" => insights::create_insight,
+    "GetInsights" => insights::get_insights,
+    "GetInsightResults" => insights::get_insight_results,
+    "UpdateInsight" => insights::update_insight,
+    "DeleteInsight" => insights::delete_insight,
+    "DescribeProducts" => products::describe_products,
+    "EnableImportFindingsForProduct" => products::enable_import_findings_for_product,
+    "DisableImportFindingsForProduct" => products::disable_import_findings_for_product,
+    "ListEnabledProductsForImport" => products::list_enabled_products_for_import,
+    "CreateFindingAggregator" => aggregators::create_finding_aggregator,
+    "GetFindingAggregator" => aggregators::get_finding_aggregator,
+    "UpdateFindingAggregator" => aggregators::update_finding_aggregator,
+    "DeleteFindingAggregator" => aggregators::delete_finding_aggregator,
+    "ListFindingAggregators" => aggregators::list_finding_aggregators,
+});
+
+pub use model::SecurityHubState;
+
+/// Applies an Organizations change to Security Hub (DESIGN §5). Never fails.
+pub fn on_org_event(world: &mut World, event: &OrgEvent) {
+    organization_config::on_org_event(world, event);
+}
+
+/// Operations with no output members answer `{}`.
+#[derive(Debug, Default, Serialize)]
+pub struct Empty {}
+
+/// The caller's hub in its region, or AWS's 401 when Security Hub is off.
+pub fn own_hub<'w>(world: &'w World, caller: &Caller) -> Result<&'w Hub, ShError> {
+    world
+        .securityhub
+        .hub(&caller.region, &caller.account_id)
+        .ok_or_else(|| ShError::not_subscribed(&caller.account_id))
+}
+
+/// Page size (1..=`limit`, default `default`) and the key to resume after.
+pub fn page(
+    listing: &str,
+    max_results: Option<i64>,
+    next_token: &Option<String>,
+    default: usize,
+    limit: usize,
+) -> Result<(usize, Option<String>), ShError> {
+    let max = match max_results {
+        None => default,
+        Some(n) if n >= 1 && n as usize <= limit => n as usize,
+        Some(n) => {
+            return Err(ShError::invalid(format!(
+                "MaxResults {n} is outside 1..{limit}"
+            )))
+        }
+    };
+    let after = match next_token {
+        None => None,
+        Some(t) if t.is_empty() => None,
+        Some(token) => Some(
+            decode_token(listing, token)
+                .ok_or_else(|| ShError::invalid("The NextToken is invalid."))?,
+        ),
+    };
+    Ok((max, after))
+}
+
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// 1..=50 account ids (`AccountIds`).
+pub fn validate_account_ids(ids: &[String]) -> Result<(), ShError> {
+    if ids.is_empty() || ids.len() > 50 {
+        return Err(ShError::invalid(
+            "AccountIds must contain between 1 and 50 account ids",
+        ));
+    }
+    Ok(())
+}
+
+/// One `Result` of `UnprocessedAccounts`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UnprocessedAccount {
+    pub account_id: String,
+    pub processing_result: String,
+}
+
+impl UnprocessedAccount {
+    pub fn new(account_id: &str, result: impl Into<String>) -> Self {
+        UnprocessedAccount {
+            account_id: account_id.to_string(),
+            processing_result: result.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::api::ApiError;
+    use serde_json::{json, Value};
+
+    pub use crate::services::guardduty::test_support::{
+        create_org_account, org_call, org_with_accounts, MANAGEMENT,
+    };
+    pub use crate::services::organizations::test_support::{root_caller, world};
+
+    pub const ACCT: &str = "222222222222";
+
+    /// Runs a Security Hub operation the way the server does.
+    pub fn run(
+        world: &mut World,
+        caller: &Caller,
+        op: &str,
+        input: Value,
+    ) -> Result<Value, ApiError> {
+        world.begin_request();
+        dispatch(world, caller, op, input)
+    }
+
+    pub fn run_ok(world: &mut World, account: &str, op: &str, input: Value) -> Value {
+        run(world, &root_caller(account), op, input)
+            .unwrap_or_else(|e| panic!("{op} as {account}: {e:?}"))
+    }
+
+    pub fn run_in(world: &mut World, account: &str, region: &str, op: &str, input: Value) -> Value {
+        let mut caller = root_caller(account);
+        caller.region = region.to_string();
+        run(world, &caller, op, input).unwrap_or_else(|e| panic!("{op} as {account}: {e:?}"))
+    }
+
+    pub fn error_of(result: Result<Value, ApiError>) -> (String, String) {
+        let e = result.expect_err("expected an error");
+        (e.code, e.message)
+    }
+
+    /// An organization with `n` accounts whose first account is the Security Hub
+    /// administrator with Security Hub on: (security, the others).
+    pub fn org_with_admin(world: &mut World, n: usize) -> (String, Vec<String>) {
+        let accounts = org_with_accounts(world, n);
+        run_ok(
+            world,
+            MANAGEMENT,
+            "EnableOrganizationAdminAccount",
+            json!({"AdminAccountId": accounts[0]}),
+        );
+        run_ok(world, &accounts[0], "EnableSecurityHub", json!({}));
+        (accounts[0].clone(), accounts[1..].to_vec())
+    }
+
+    /// A minimal valid ASFF finding of `account` from its default product.
+    pub fn asff(account: &str, id: &str) -> Value {
+        json!({
+            "SchemaVersion": "2018-10-08",
+            "Id": id,
+            "ProductArn": format!("arn:aws:securityhub:us-east-1:{account}:product/{account}/default"),
+            "GeneratorId": "test-generator",
+            "AwsAccountId": account,
+            "Types": ["Software and Configuration Checks/Vulnerabilities/CVE"],
+            "CreatedAt": "2024-01-01T00:00:00Z",
+            "UpdatedAt": "2024-01-01T00:00:00Z",
+            "Severity": {"Label": "HIGH"},
+            "Title": format!("Finding {id}"),
+            "Description": "A test finding",
+            "Resources": [{"Type": "AwsEc2Instance", "Id": "arn:aws:ec2:us-east-1:111111111111:instance/i-1"}],
+        })
+    }
+}

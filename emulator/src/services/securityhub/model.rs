@@ -1,0 +1,231 @@
+//! Security Hub state: per region, per account — the hub with its standards,
+//! members, findings, insights, product subscriptions and finding aggregator;
+//! invitations received; and each organization's administrator per region.
+
+use imbl::OrdMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Every region's Security Hub.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SecurityHubState {
+    pub regions: OrdMap<String, RegionState>,
+}
+
+/// Security Hub in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RegionState {
+    pub accounts: OrdMap<String, AccountState>,
+    /// The Security Hub administrator of each organization here: org id → account.
+    pub org_admins: OrdMap<String, String>,
+}
+
+/// One account in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AccountState {
+    pub hub: Option<Hub>,
+    /// The administrator this account is an associated member of.
+    pub administrator: Option<String>,
+    /// Invitations received and not yet answered, by inviting administrator.
+    pub invitations: OrdMap<String, ReceivedInvitation>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReceivedInvitation {
+    pub invitation_id: String,
+    pub invited_ms: i64,
+}
+
+/// Security Hub turned on in one account and region.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Hub {
+    pub account_id: String,
+    pub region: String,
+    pub subscribed_ms: i64,
+    pub auto_enable_controls: bool,
+    /// `SECURITY_CONTROL` or `STANDARD_CONTROL`.
+    pub control_finding_generator: String,
+    pub tags: BTreeMap<String, String>,
+    /// Enabled standards by standards ARN.
+    pub standards: OrdMap<String, Subscription>,
+    /// Accounts this hub administers.
+    pub members: OrdMap<String, MemberRecord>,
+    pub org_config: OrgConfig,
+    /// Findings by [`finding_key`].
+    pub findings: OrdMap<String, StoredFinding>,
+    pub insights: OrdMap<String, Insight>,
+    /// Products whose findings are imported: product ARN → since (ms).
+    pub products: OrdMap<String, i64>,
+    /// The cross-region finding aggregator, when this is its home region.
+    pub aggregator: Option<Aggregator>,
+}
+
+impl Hub {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:securityhub:{}:{}:hub/default",
+            self.region, self.account_id
+        )
+    }
+}
+
+/// One enabled standard.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Subscription {
+    pub standards_arn: String,
+    pub subscription_arn: String,
+    pub input: BTreeMap<String, String>,
+    /// The request that enabled it: `PENDING` during it, `READY` after.
+    pub requested_at: u64,
+    pub enabled_ms: i64,
+    /// Controls switched off, by the standard's control id.
+    pub disabled_controls: BTreeMap<String, DisabledControl>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DisabledControl {
+    pub reason: String,
+    pub updated_ms: i64,
+}
+
+/// `MemberStatus` values Security Hub reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberStatus {
+    Created,
+    Invited,
+    Enabled,
+    Removed,
+    Resigned,
+}
+
+impl MemberStatus {
+    pub fn wire(self) -> &'static str {
+        match self {
+            MemberStatus::Created => "Created",
+            MemberStatus::Invited => "Invited",
+            MemberStatus::Enabled => "Enabled",
+            MemberStatus::Removed => "Removed",
+            MemberStatus::Resigned => "Resigned",
+        }
+    }
+}
+
+/// An account as its administrator records it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub account_id: String,
+    pub email: String,
+    pub status: MemberStatus,
+    /// Added through the organization (no invitation) rather than invited.
+    pub via_organization: bool,
+    pub invitation_id: Option<String>,
+    pub invited_ms: Option<i64>,
+    pub updated_ms: i64,
+}
+
+/// The administrator's organization configuration.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrgConfig {
+    pub auto_enable: bool,
+    /// `DEFAULT` or `NONE`.
+    pub auto_enable_standards: String,
+    /// `LOCAL` or `CENTRAL`.
+    pub configuration_type: String,
+}
+
+impl Default for OrgConfig {
+    fn default() -> Self {
+        OrgConfig {
+            auto_enable: false,
+            auto_enable_standards: "DEFAULT".to_string(),
+            configuration_type: "LOCAL".to_string(),
+        }
+    }
+}
+
+/// A finding in ASFF (wire JSON) and what changed it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredFinding {
+    pub finding: Value,
+    pub history: Vec<HistoryRecord>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    pub update_ms: i64,
+    pub created: bool,
+    /// `BATCH_IMPORT_FINDINGS` or `BATCH_UPDATE_FINDINGS`.
+    pub source_type: String,
+    pub identity: String,
+    pub updates: Vec<FieldChange>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// A custom insight; `filters` is `AwsSecurityFindingFilters` in wire form.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Insight {
+    pub arn: String,
+    pub name: String,
+    pub filters: Value,
+    pub group_by: String,
+}
+
+/// A cross-region finding aggregator (home region = the hub's region).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Aggregator {
+    pub arn: String,
+    pub mode: String,
+    pub regions: Vec<String>,
+}
+
+/// Findings are identified by product ARN and id together.
+pub fn finding_key(product_arn: &str, id: &str) -> String {
+    format!("{product_arn}|{id}")
+}
+
+impl SecurityHubState {
+    pub fn account(&self, region: &str, account: &str) -> Option<&AccountState> {
+        self.regions.get(region)?.accounts.get(account)
+    }
+
+    pub fn account_mut(&mut self, region: &str, account: &str) -> &mut AccountState {
+        self.regions
+            .entry(region.to_string())
+            .or_default()
+            .accounts
+            .entry(account.to_string())
+            .or_default()
+    }
+
+    pub fn hub(&self, region: &str, account: &str) -> Option<&Hub> {
+        self.account(region, account)?.hub.as_ref()
+    }
+
+    /// The hub of an account checked to have one.
+    pub fn hub_mut(&mut self, region: &str, account: &str) -> &mut Hub {
+        self.account_mut(region, account)
+            .hub
+            .as_mut()
+            .expect("hub checked before mutation")
+    }
+
+    pub fn administrator_of(&self, region: &str, account: &str) -> Option<&str> {
+        self.account(region, account)?.administrator.as_deref()
+    }
+
+    /// The Security Hub administrator of `org_id` in `region`.
+    pub fn org_admin(&self, region: &str, org_id: &str) -> Option<&str> {
+        self.regions
+            .get(region)?
+            .org_admins
+            .get(org_id)
+            .map(String::as_str)
+    }
+}

@@ -1,0 +1,66 @@
+//! The one place Security Hub changes Organizations: trusted access and the
+//! delegated administrator for `securityhub.amazonaws.com`, through the
+//! Organizations module's own functions, inside the Security Hub operation
+//! (DESIGN §5).
+
+use super::errors::ShError;
+use crate::api::ApiError;
+use crate::services::organizations::delegation;
+use crate::services::organizations::model::Organization;
+use crate::services::organizations::service_principals::trusted_service;
+use crate::world::World;
+
+pub const SERVICE_PRINCIPAL: &str = "securityhub.amazonaws.com";
+
+/// The account Organizations records as Security Hub's delegated administrator.
+pub fn registered_admin(org: &Organization) -> Option<String> {
+    delegation::delegated_admins_for(org, SERVICE_PRINCIPAL)
+        .next()
+        .cloned()
+}
+
+/// What Organizations would refuse about making `account` the administrator: the
+/// organization's features and `RegisterDelegatedAdministrator`'s own rules. The
+/// management account is not registered in Organizations (AWS allows it as
+/// Security Hub administrator, but Organizations cannot delegate to it).
+pub fn check_register(org: &Organization, account: &str) -> Result<(), ShError> {
+    let refuse = |e: crate::services::organizations::errors::OrgError| {
+        ShError::invalid(ApiError::from(e).message)
+    };
+    delegation::check_enable_service_access(org).map_err(refuse)?;
+    if account == org.management_account_id
+        || delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL)
+    {
+        return Ok(());
+    }
+    let service = trusted_service(SERVICE_PRINCIPAL).expect("known principal");
+    delegation::check_register_delegated_administrator(org, account, service).map_err(refuse)
+}
+
+/// Turns trusted access on and registers `account` as delegated administrator for
+/// Security Hub (each only if not already so); registering tells the subscribers.
+pub fn register_admin(world: &mut World, org_id: &str, account: &str, now: i64) {
+    let Some(org) = world.organizations.organizations.get_mut(org_id) else {
+        return;
+    };
+    delegation::enable_service_access(org, SERVICE_PRINCIPAL, now);
+    if account == org.management_account_id
+        || delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL)
+    {
+        return;
+    }
+    delegation::register_delegated_admin_in(world, org_id, account, SERVICE_PRINCIPAL, now);
+}
+
+/// Deregisters `account` as Security Hub's delegated administrator. Trusted access
+/// stays on, as in AWS.
+pub fn deregister_admin(world: &mut World, org_id: &str, account: &str) {
+    let registered = world
+        .organizations
+        .organizations
+        .get(org_id)
+        .is_some_and(|org| delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL));
+    if registered {
+        delegation::deregister_delegated_admin_in(world, org_id, account, SERVICE_PRINCIPAL);
+    }
+}
