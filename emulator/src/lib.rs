@@ -45,6 +45,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod authorize;
 pub mod bench;
 pub mod client;
 pub mod emulator;
