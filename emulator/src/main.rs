@@ -87,7 +87,7 @@ struct BenchArgs {
     seconds: f64,
     /// Workloads to run (repeatable; default: all). One of: describe-organization,
     /// list-accounts, list-parents, create-organizational-unit, get-caller-identity,
-    /// list-detectors.
+    /// list-detectors, scp-checked (a member call through 5 SCPs).
     #[arg(long = "workload")]
     workloads: Vec<String>,
 }

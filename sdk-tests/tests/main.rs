@@ -7,4 +7,5 @@ mod guardduty;
 mod handshakes;
 mod organizations;
 mod policies;
+mod scp;
 mod sts;

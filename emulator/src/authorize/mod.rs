@@ -316,3 +316,6 @@ fn attached<'o>(org: &'o Organization, id: &'o str, kind: PolicyKind) -> Option<
         document: policy.document.as_deref(),
     })
 }
+
+#[cfg(test)]
+mod tests;
