@@ -189,7 +189,7 @@ async fn a_member_is_denied_by_an_scp_on_its_ou_its_parent_ou_and_itself() {
             .send()
             .await
             .expect("ListDetectors is allowed");
-        assert_eq!(listed.detector_ids(), [detector.clone()]);
+        assert_eq!(listed.detector_ids(), std::slice::from_ref(&detector));
         let trail = s
             .explain(&format!(
                 "account={}&action=guardduty:DeleteDetector&role=OrganizationAccountAccessRole",
@@ -199,8 +199,7 @@ async fn a_member_is_denied_by_an_scp_on_its_ou_its_parent_ou_and_itself() {
         assert_eq!(trail["decision"], "DENIED");
         let text = trail["text"].as_str().unwrap();
         assert!(
-            text.contains(&format!("{deny}"))
-                && text.contains("DENY by statement 'ProtectGuardDuty'"),
+            text.contains(deny.as_str()) && text.contains("DENY by statement 'ProtectGuardDuty'"),
             "{text}"
         );
         s.detach(&deny, &target).await;

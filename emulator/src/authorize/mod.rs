@@ -136,7 +136,7 @@ pub fn authorize(
     service: ServiceId,
     operation: &str,
     input: &Value,
-) -> Result<(), Denial> {
+) -> Result<(), Box<Denial>> {
     // AWS: GetCallerIdentity needs no permission and is never denied.
     if service == ServiceId::Sts && operation == "GetCallerIdentity" {
         return Ok(());
@@ -185,7 +185,7 @@ fn denial(
     caller: &Caller,
     action: &str,
     resource: &str,
-) -> Result<(), Denial> {
+) -> Result<(), Box<Denial>> {
     let reason = match outcome {
         PathOutcome::Allowed => return Ok(()),
         PathOutcome::ExplicitDeny {
@@ -202,13 +202,13 @@ fn denial(
             target_id: target_id.to_string(),
         },
     };
-    Err(Denial {
+    Err(Box::new(Denial {
         kind,
         reason,
         principal_arn: caller.arn(),
         action: action.to_string(),
         resource: resource.to_string(),
-    })
+    }))
 }
 
 /// The caller's organization, if its SCPs restrict the caller at all.

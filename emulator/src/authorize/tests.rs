@@ -57,7 +57,7 @@ impl Org {
         service: ServiceId,
         op: &str,
         input: Value,
-    ) -> Result<(), Denial> {
+    ) -> Result<(), Box<Denial>> {
         authorize(&self.world, caller, service, op, &input)
     }
 }

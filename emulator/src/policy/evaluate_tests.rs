@@ -532,7 +532,6 @@ fn every_level_must_allow_and_no_level_may_deny() {
     let deny_delete = scp(
         r#"{"Statement":{"Sid":"Protect","Effect":"Deny","Action":"guardduty:DeleteDetector"}}"#,
     );
-    let c = RequestContext::default();
     fn run<'a>(levels: &[Level<'a>], action: &str) -> PathOutcome<'a> {
         let c = RequestContext::default();
         let request = Request {
