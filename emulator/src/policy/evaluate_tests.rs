@@ -1,6 +1,5 @@
 //! Evaluation tests, many on the example SCPs of AWS's Organizations User Guide.
 
-use super::levels::{evaluate_path, Attached, Level, PathOutcome};
 use super::*;
 
 fn scp(text: &str) -> PolicyDocument {
@@ -35,9 +34,6 @@ fn condition_holds(condition: &str, c: &RequestContext) -> bool {
     ));
     decide(&doc, "guardduty:ListDetectors", "*", c) == PolicyDecision::Deny(0)
 }
-
-const FULL_AWS_ACCESS: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 #[test]
 fn actions_match_with_wildcards_and_ignore_case() {
@@ -507,115 +503,6 @@ fn bad_conditions_are_refused_at_parse() {
         let e = parse(&text, Dialect::ServiceControlPolicy).expect_err(condition);
         assert!(e.message.contains(expected), "{condition}: {e}");
     }
-}
-
-fn level<'a>(target_id: &'a str, policies: &[(&'a str, &'a PolicyDocument)]) -> Level<'a> {
-    Level {
-        target_id,
-        policies: policies
-            .iter()
-            .map(|(id, doc)| Attached {
-                id,
-                name: id,
-                document: Some(*doc),
-            })
-            .collect(),
-    }
-}
-
-#[test]
-fn every_level_must_allow_and_no_level_may_deny() {
-    let full = scp(FULL_AWS_ACCESS);
-    let allow_list = scp(
-        r#"{"Statement":{"Effect":"Allow","Action":["guardduty:List*","guardduty:Get*"],"Resource":"*"}}"#,
-    );
-    let deny_delete = scp(
-        r#"{"Statement":{"Sid":"Protect","Effect":"Deny","Action":"guardduty:DeleteDetector"}}"#,
-    );
-    fn run<'a>(levels: &[Level<'a>], action: &str) -> PathOutcome<'a> {
-        let c = RequestContext::default();
-        let request = Request {
-            action,
-            resource: "*",
-            context: &c,
-        };
-        evaluate_path(levels, &request).outcome
-    }
-
-    let all_full = [
-        level("r-root", &[("p-FullAWSAccess", &full)]),
-        level("ou-1", &[("p-FullAWSAccess", &full)]),
-        level("111122223333", &[("p-FullAWSAccess", &full)]),
-    ];
-    assert_eq!(
-        run(&all_full, "guardduty:DeleteDetector"),
-        PathOutcome::Allowed
-    );
-
-    // An allow list replacing FullAWSAccess on the OU: what it does not list is refused
-    // there, even though the root and the account allow everything.
-    let allow_listed = [
-        level("r-root", &[("p-FullAWSAccess", &full)]),
-        level("ou-1", &[("p-list", &allow_list)]),
-        level("111122223333", &[("p-FullAWSAccess", &full)]),
-    ];
-    assert_eq!(
-        run(&allow_listed, "guardduty:ListDetectors"),
-        PathOutcome::Allowed
-    );
-    assert_eq!(
-        run(&allow_listed, "guardduty:DeleteDetector"),
-        PathOutcome::NoAllow { target_id: "ou-1" }
-    );
-
-    // A deny at the root reaches every account below, whatever else is attached.
-    let denied = [
-        level(
-            "r-root",
-            &[("p-FullAWSAccess", &full), ("p-deny", &deny_delete)],
-        ),
-        level("ou-1", &[("p-FullAWSAccess", &full)]),
-        level("111122223333", &[("p-FullAWSAccess", &full)]),
-    ];
-    assert_eq!(
-        run(&denied, "guardduty:DeleteDetector"),
-        PathOutcome::ExplicitDeny {
-            target_id: "r-root",
-            policy_id: "p-deny",
-            policy_name: "p-deny",
-            sid: Some("Protect")
-        }
-    );
-    assert_eq!(
-        run(&denied, "guardduty:CreateDetector"),
-        PathOutcome::Allowed
-    );
-
-    // An explicit deny is reported even where a level also allows nothing.
-    let both = [
-        level("r-root", &[("p-FullAWSAccess", &full)]),
-        level("ou-1", &[("p-list", &allow_list)]),
-        level("111122223333", &[("p-deny", &deny_delete)]),
-    ];
-    assert!(matches!(
-        run(&both, "guardduty:DeleteDetector"),
-        PathOutcome::ExplicitDeny {
-            target_id: "111122223333",
-            ..
-        }
-    ));
-
-    // A level with nothing attached allows nothing.
-    let bare = [
-        level("r-root", &[("p-FullAWSAccess", &full)]),
-        level("111122223333", &[]),
-    ];
-    assert_eq!(
-        run(&bare, "guardduty:ListDetectors"),
-        PathOutcome::NoAllow {
-            target_id: "111122223333"
-        }
-    );
 }
 
 #[test]
