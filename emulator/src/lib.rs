@@ -21,7 +21,9 @@
 //!    by wire member names.
 //! 4. Under the world lock, [`auth::resolve_caller`] maps the access key to a caller
 //!    (STS-minted key → assumed role; 12 digits → that account; else the default
-//!    account), and [`services::dispatch`] runs the typed handler inside
+//!    account), [`authorize::authorize`] checks the SCPs on the caller's path (and RCPs on
+//!    a role's path for `sts:AssumeRole`) — a denial is answered at once, nothing runs —
+//!    and [`services::dispatch`] runs the typed handler inside
 //!    [`server::run_atomically`]: an error or a panic puts the world back as it was.
 //! 5. The output or [`api::ApiError`] is encoded in the service's protocol; every
 //!    response carries `x-amzn-RequestId`; one log line per request.
@@ -31,11 +33,14 @@
 //! - [`api`]: what the layers hand each other ([`api::ServiceId`], [`api::ApiError`]).
 //! - [`protocol`]: awsJson1.1, restJson1, awsQuery. Knows bytes, not meanings.
 //! - [`auth`]: SigV4 credential scope → [`auth::Caller`].
+//! - [`authorize`]: organization policies in the request path: request → action,
+//!   resource ARN and condition keys → allow or AWS's denial; `explain` shows the trail.
 //! - [`services`]: one folder per API; handlers are `fn(&mut World, &Caller, Input)`.
 //!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
-//! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed into a typed tree.
+//! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed once into a typed tree with
+//!   compiled conditions, and evaluated (wildcards, conditions, the root-to-account rule).
 //! - [`world`]: the state, its clock and its seeded ID generator.
 //! - [`client`]: orgsim's own signed AWS client (scenario runner, benchmark).
 //! - [`scenario`]: scenario files: parse, run over the wire, expectations, reports.
@@ -46,6 +51,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod authorize;
 pub mod bench;
 pub mod client;
 pub mod emulator;

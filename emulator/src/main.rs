@@ -31,6 +31,9 @@ enum Command {
     /// Scenario files: the walkthrough as replayable, checkable steps.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Explain whether the organization's SCPs (and, for sts:AssumeRole, RCPs) let an
+    /// account perform an action: the decision and each level's policies.
+    Explain(ExplainArgs),
 }
 
 #[derive(Subcommand)]
@@ -60,6 +63,35 @@ struct RunArgs {
 }
 
 #[derive(Args, Clone)]
+struct ExplainArgs {
+    /// The account that calls.
+    #[arg(long, value_parser = parse_account_id)]
+    account: String,
+    /// The action, e.g. guardduty:DeleteDetector.
+    #[arg(long)]
+    action: String,
+    /// The resource's ARN (default: *).
+    #[arg(long)]
+    resource: Option<String>,
+    /// The region the call is made in (default: us-east-1).
+    #[arg(long)]
+    region: Option<String>,
+    /// Explain for a session of this role in the account, not its root user.
+    #[arg(long)]
+    role: Option<String>,
+    /// The running orgsim to ask.
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:4566",
+        env = "AWS_ENDPOINT_URL"
+    )]
+    endpoint: String,
+    /// Print the JSON answer instead of the text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Clone)]
 struct BenchArgs {
     /// A running orgsim to measure; without it, one is started from this executable.
     #[arg(long)]
@@ -84,7 +116,7 @@ struct BenchArgs {
     seconds: f64,
     /// Workloads to run (repeatable; default: all). One of: describe-organization,
     /// list-accounts, list-parents, create-organizational-unit, get-caller-identity,
-    /// list-detectors.
+    /// list-detectors, scp-checked (a member call through 5 SCPs).
     #[arg(long = "workload")]
     workloads: Vec<String>,
 }
@@ -146,6 +178,7 @@ fn main() {
         Some(Command::Scenario(ScenarioCommand::Run(args))) => {
             std::process::exit(run_scenarios(args))
         }
+        Some(Command::Explain(args)) => explain(args),
         None => serve(cli.serve),
     };
     if let Err(message) = result {
@@ -348,6 +381,41 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     runtime.block_on(orgsim::bench::run(options))
 }
 
+fn explain(args: ExplainArgs) -> Result<(), String> {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("account", &args.account);
+    query.append_pair("action", &args.action);
+    for (name, value) in [
+        ("resource", &args.resource),
+        ("region", &args.region),
+        ("role", &args.role),
+    ] {
+        if let Some(value) = value {
+            query.append_pair(name, value);
+        }
+    }
+    let path = format!("/_orgsim/explain?{}", query.finish());
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let client = orgsim::client::Client::new(&args.endpoint);
+    let (status, answer) = runtime.block_on(client.admin_get(&path))?;
+    if status != 200 {
+        return Err(answer["error"]
+            .as_str()
+            .unwrap_or("explain failed")
+            .to_string());
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        );
+    } else {
+        print!("{}", answer["text"].as_str().unwrap_or_default());
+    }
+    Ok(())
+}
+
 fn print_banner(bound: SocketAddr, default_account: &str) {
     let host = if bound.ip().is_unspecified() {
         "127.0.0.1".to_string()
@@ -363,7 +431,7 @@ fn print_banner(bound: SocketAddr, default_account: &str) {
            export AWS_SECRET_ACCESS_KEY=orgsim        # any secret; signatures are not checked\n  \
            export AWS_REGION=us-east-1\n\n\
          Any other access key acts as the default account {default_account}.\n\
-         Admin: {url}/_orgsim/health, POST {url}/_orgsim/reset, {url}/_orgsim/state, {url}/_orgsim/clock. Ctrl-C stops.\n",
+         Admin: {url}/_orgsim/health, POST {url}/_orgsim/reset, {url}/_orgsim/state, {url}/_orgsim/clock, {url}/_orgsim/explain. Ctrl-C stops.\n",
         env!("CARGO_PKG_VERSION")
     );
 }

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use crate::api::{ApiError, ServiceId};
 use crate::auth::{self, CodeStyle};
+use crate::authorize;
 use crate::protocol::{self, Protocol, WireRequest};
 use crate::services;
 use crate::snapshot;
@@ -85,6 +86,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_orgsim/clock", get(read_clock).post(set_clock))
         .route("/_orgsim/state", get(read_state).put(replace_state))
         .route("/_orgsim/state/save", post(save_state))
+        .route("/_orgsim/explain", get(explain))
         .fallback(aws_entry)
         .with_state(state)
 }
@@ -234,12 +236,26 @@ fn admin_error(message: &str) -> Response<Body> {
     response
 }
 
+/// `GET /_orgsim/explain?account=ID&action=svc:Op[&resource=ARN][&region=R][&role=NAME]`:
+/// the SCP/RCP decision and its trail (see `authorize::explain`).
+async fn explain(
+    State(state): State<Arc<AppState>>,
+    query: axum::extract::Query<authorize::explain::ExplainQuery>,
+) -> Response<Body> {
+    match authorize::explain::explain(&state.world(), &query) {
+        Ok(report) => Json(report).into_response(),
+        Err(message) => admin_error(&message),
+    }
+}
+
 /// What the request log line needs to know about a request.
 struct Outcome {
     service: Option<ServiceId>,
     operation: String,
     account: String,
     region: String,
+    /// The policy that refused the call, if one did.
+    denied_by: Option<String>,
 }
 
 async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Response<Body> {
@@ -250,6 +266,7 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
         operation: "-".into(),
         account: "-".into(),
         region: "-".into(),
+        denied_by: None,
     };
     let response = handle(&state, request, &request_id, &mut outcome).await;
     tracing::info!(
@@ -259,6 +276,7 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
         account = %outcome.account,
         region = %outcome.region,
         status = response.status().as_u16(),
+        denied_by = outcome.denied_by.as_deref().unwrap_or("-"),
         duration_ms = format!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
         "request"
     );
@@ -348,9 +366,16 @@ async fn handle(
         };
         outcome.account = caller.account_id.clone();
         outcome.region = caller.region.clone();
-        run_atomically(&mut world, |world| {
-            services::dispatch(world, &caller, service, &decoded.operation, decoded.input)
-        })
+        let (operation, input) = (&decoded.operation, &decoded.input);
+        match authorize::authorize(&world, &caller, service, operation, input) {
+            Err(denial) => {
+                outcome.denied_by = Some(denial.log_summary());
+                Err(denial.to_api_error(service))
+            }
+            Ok(()) => run_atomically(&mut world, |world| {
+                services::dispatch(world, &caller, service, operation, decoded.input)
+            }),
+        }
     };
     match result {
         Ok(output) => protocol::encode_output(

@@ -9,6 +9,7 @@ mod guardduty_operations;
 mod handshakes;
 mod organizations;
 mod policies;
+mod scp;
 mod securityhub;
 mod sts;
 mod workshop;

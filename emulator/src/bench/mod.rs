@@ -38,6 +38,7 @@ pub const WORKLOADS: &[&str] = &[
     "create-organizational-unit",
     "get-caller-identity",
     "list-detectors",
+    "scp-checked",
 ];
 
 /// One workload's figures.
@@ -112,17 +113,25 @@ pub async fn run(options: BenchOptions) -> Result<(), String> {
             after.rss_kib as f64 / 1024.0
         );
     }
+    let selected: Vec<&str> = WORKLOADS
+        .iter()
+        .copied()
+        .filter(|w| options.workloads.is_empty() || options.workloads.iter().any(|x| x == w))
+        .collect();
+    let mut seeded = seeded;
+    if selected.contains(&"scp-checked") {
+        let member = seed::seed_scps(&client, &seeded).await?;
+        println!(
+            "  attached 4 guardrail SCPs (5 with FullAWSAccess) on the path of member {member}"
+        );
+        seeded.scp_member = Some(Signer::new(&member, "us-east-1"));
+    }
     let seeded = Arc::new(seeded);
 
     println!(
         "\n  {:<28} {:>9} {:>10} {:>9} {:>9} {:>7} {:>12} {:>9}",
         "workload", "requests", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "RSS MiB"
     );
-    let selected: Vec<&str> = WORKLOADS
-        .iter()
-        .copied()
-        .filter(|w| options.workloads.is_empty() || options.workloads.iter().any(|x| x == w))
-        .collect();
     for name in selected {
         let report = run_workload(&client, name, &seeded, &options, pid).await;
         print_row(&report);
@@ -191,6 +200,13 @@ fn request_for(
             )
         }
         "get-caller-identity" => (management, ServiceId::Sts, "GetCallerIdentity", json!({})),
+        // A member's call, checked against the SCPs on its path (root, OU, account).
+        "scp-checked" => (
+            seeded.scp_member.clone().unwrap_or(management),
+            ServiceId::GuardDuty,
+            "ListDetectors",
+            json!({}),
+        ),
         _ => (management, ServiceId::GuardDuty, "ListDetectors", json!({})),
     }
 }

@@ -14,6 +14,8 @@ pub struct Seeded {
     /// Distinguishes this run's names from an earlier run's on the same server.
     pub run_id: String,
     pub elapsed: Duration,
+    /// The member whose calls the `scp-checked` workload makes, once its SCPs are seeded.
+    pub scp_member: Option<Signer>,
 }
 
 /// Workers creating accounts at once: under AWS's limit of 5 creations in progress.
@@ -125,5 +127,73 @@ pub async fn seed(
         ous: ou_ids,
         run_id,
         elapsed: started.elapsed(),
+        scp_member: None,
     })
+}
+
+/// SCPs on one member's path for the `scp-checked` workload: five distinct policies
+/// (FullAWSAccess and four guardrails with conditions, as a landing zone has them),
+/// seven attachments from the root down to the account. Returns the member.
+pub async fn seed_scps(client: &Client, seeded: &Seeded) -> Result<String, String> {
+    let management = &seeded.management;
+    let call = |operation: &'static str, input: serde_json::Value| async move {
+        client
+            .call(management, ServiceId::Organizations, operation, &input)
+            .await
+            .map_err(|e| format!("seeding SCPs, {operation}: {e}"))
+    };
+    let roots = call("ListRoots", json!({})).await?;
+    let root = roots["Roots"][0]["Id"]
+        .as_str()
+        .ok_or("no root")?
+        .to_string();
+    let enabled = roots["Roots"][0]["PolicyTypes"]
+        .as_array()
+        .is_some_and(|types| types.iter().any(|t| t["Type"] == "SERVICE_CONTROL_POLICY"));
+    if !enabled {
+        call(
+            "EnablePolicyType",
+            json!({"RootId": root, "PolicyType": "SERVICE_CONTROL_POLICY"}),
+        )
+        .await?;
+    }
+    let ou = seeded.ous.first().ok_or("no OU")?;
+    let in_ou = call("ListAccountsForParent", json!({"ParentId": ou})).await?;
+    let member = in_ou["Accounts"][0]["Id"]
+        .as_str()
+        .ok_or("no account in the first OU (seed at least one account)")?
+        .to_string();
+    let guardrails = [
+        (
+            "RegionGuard",
+            &root,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideRegions","Effect":"Deny","NotAction":["iam:*","organizations:*","sts:*","support:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]},"ArnNotLike":{"aws:PrincipalARN":"arn:aws:iam::*:role/PlatformAdmin"}}}]}"#,
+        ),
+        (
+            "ProtectSecurityServices",
+            ou,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProtectSecurity","Effect":"Deny","Action":["guardduty:Delete*","guardduty:Disassociate*","guardduty:UpdateDetector","securityhub:Disable*","config:Delete*","config:Stop*"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/SecurityAdmin","arn:aws:iam::*:role/PlatformAdmin"]}}}]}"#,
+        ),
+        (
+            "StayInOrganization",
+            ou,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#,
+        ),
+        (
+            "ProtectAccessRole",
+            &member,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:*Role*","iam:*Policy*"],"Resource":"arn:aws:iam::*:role/OrganizationAccountAccessRole","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/PlatformAdmin"}}}]}"#,
+        ),
+    ];
+    for (name, target, content) in guardrails {
+        let created = call(
+            "CreatePolicy",
+            json!({"Name": format!("{name}-{}", seeded.run_id), "Description": "bench guardrail",
+                   "Type": "SERVICE_CONTROL_POLICY", "Content": content}),
+        )
+        .await?;
+        let id = created["Policy"]["PolicySummary"]["Id"].clone();
+        call("AttachPolicy", json!({"PolicyId": id, "TargetId": target})).await?;
+    }
+    Ok(member)
 }

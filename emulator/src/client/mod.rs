@@ -121,6 +121,31 @@ impl Client {
     }
 }
 
+impl Client {
+    /// `GET` an admin route (`/_orgsim/…`): its status and JSON answer.
+    pub async fn admin_get(&self, path_and_query: &str) -> Result<(u16, Value), String> {
+        let uri = format!("{}{path_and_query}", self.endpoint);
+        let request = axum::http::Request::get(&uri)
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| e.to_string())?;
+        let response = self
+            .http
+            .request(request)
+            .await
+            .map_err(|e| format!("cannot reach {}: {e}", self.endpoint))?;
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| format!("response body: {e}"))?
+            .to_bytes();
+        let value = serde_json::from_slice(&body)
+            .map_err(|e| format!("{uri} answered {status} with no JSON: {e}"))?;
+        Ok((status, value))
+    }
+}
+
 fn sign_request(
     request: &mut axum::http::Request<Full<Bytes>>,
     signer: &Signer,

@@ -250,6 +250,7 @@ fn condition(value: &Value) -> Parsed<Condition> {
         return Err(bad("it must be an object of condition operators"));
     };
     let mut out = BTreeMap::new();
+    let mut tests = Vec::new();
     for (operator, keys) in operators {
         let Value::Object(keys) = keys else {
             return Err(bad(&format!(
@@ -269,9 +270,10 @@ fn condition(value: &Value) -> Parsed<Condition> {
                 )));
             }
         }
+        tests.extend(super::condition::compile(operator, keys)?);
         out.insert(operator.clone(), keys.clone());
     }
-    Ok(Condition(out))
+    Ok(Condition { blocks: out, tests })
 }
 
 #[cfg(test)]
@@ -322,7 +324,7 @@ mod tests {
         );
         let condition = s.condition.as_ref().unwrap();
         assert_eq!(
-            condition.0["StringNotEquals"]["aws:RequestedRegion"],
+            condition.blocks["StringNotEquals"]["aws:RequestedRegion"],
             serde_json::json!(["eu-west-1", "eu-central-1"])
         );
     }

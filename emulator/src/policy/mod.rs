@@ -3,13 +3,21 @@
 //!
 //! A policy's text is parsed once, by [`parse`], into a typed [`PolicyDocument`]; the
 //! rules that differ between kinds of policy (an SCP names no principal, an RCP names
-//! `"*"` and only denies) are the [`Dialect`]'s. Evaluation — which statements match a
-//! request, and whether the answer is allow, deny or no decision — is built on this
-//! tree, never on the JSON.
+//! `"*"` and only denies) are the [`Dialect`]'s. Conditions are compiled at parse time
+//! ([`condition`]), so evaluation ([`evaluate`]: does a policy allow, deny or say nothing
+//! about a request; [`levels`]: the root-to-account rule of SCPs and RCPs) never looks
+//! at JSON.
 
+mod condition;
+mod evaluate;
 mod grammar;
+pub mod levels;
+mod wildcard;
 
+pub use condition::{parse_date, ConditionTest};
+pub use evaluate::{PolicyDecision, Request, RequestContext};
 pub use grammar::parse;
+pub use wildcard::{arn_matches, matches as wildcard_matches};
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -109,10 +117,13 @@ pub enum ResourceClause {
 }
 
 /// The `Condition` block: operator (`StringEquals`, `ArnLike`, …, with `IfExists` and
-/// `ForAnyValue:`/`ForAllValues:` forms) → condition key → value or values. Checked
-/// for shape here; operators and keys are interpreted by evaluation.
+/// `ForAnyValue:`/`ForAllValues:` forms) → condition key → value or values, as written,
+/// and compiled into one test per (operator, key), all of which must hold.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Condition(pub BTreeMap<String, Map<String, Value>>);
+pub struct Condition {
+    pub blocks: BTreeMap<String, Map<String, Value>>,
+    pub tests: Vec<ConditionTest>,
+}
 
 /// Why a document is not a valid policy of its dialect.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,3 +146,7 @@ impl fmt::Display for PolicyError {
 }
 
 impl std::error::Error for PolicyError {}
+
+#[cfg(test)]
+#[path = "evaluate_tests.rs"]
+mod evaluate_tests;

@@ -3,6 +3,9 @@
 use imbl::{OrdMap, OrdSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::policy::{Dialect, PolicyDocument};
 
 /// All organizations of the world and the accounts they hold.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -144,14 +147,81 @@ pub struct Organization {
 
 /// A customer-managed policy of any type.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "StoredPolicy")]
 pub struct Policy {
     pub id: String,
     pub name: String,
     pub description: String,
     /// A `PolicyType` value, e.g. `SERVICE_CONTROL_POLICY`.
     pub policy_type: String,
+    /// Change it with [`Policy::set_content`], which keeps `document` in step.
     pub content: String,
     pub updated_ms: i64,
+    /// SCPs and RCPs, parsed once when written (and when a snapshot loads), so a request
+    /// never parses JSON.
+    #[serde(skip)]
+    pub document: Option<Arc<PolicyDocument>>,
+}
+
+impl Policy {
+    pub fn new(
+        id: String,
+        name: String,
+        description: String,
+        policy_type: String,
+        content: String,
+        updated_ms: i64,
+    ) -> Policy {
+        let document = parse_authorization_policy(&policy_type, &content);
+        Policy {
+            id,
+            name,
+            description,
+            policy_type,
+            content,
+            updated_ms,
+            document,
+        }
+    }
+
+    pub fn set_content(&mut self, content: String) {
+        self.document = parse_authorization_policy(&self.policy_type, &content);
+        self.content = content;
+    }
+}
+
+/// The parsed form of an SCP or RCP; `None` for other types (and unparsable text).
+fn parse_authorization_policy(policy_type: &str, content: &str) -> Option<Arc<PolicyDocument>> {
+    let dialect = match policy_type {
+        SERVICE_CONTROL_POLICY => Dialect::ServiceControlPolicy,
+        RESOURCE_CONTROL_POLICY => Dialect::ResourceControlPolicy,
+        _ => return None,
+    };
+    crate::policy::parse(content, dialect).ok().map(Arc::new)
+}
+
+/// A policy as snapshots hold it: without the parsed form, which loading rebuilds.
+#[derive(Deserialize)]
+struct StoredPolicy {
+    id: String,
+    name: String,
+    description: String,
+    policy_type: String,
+    content: String,
+    updated_ms: i64,
+}
+
+impl From<StoredPolicy> for Policy {
+    fn from(p: StoredPolicy) -> Policy {
+        Policy::new(
+            p.id,
+            p.name,
+            p.description,
+            p.policy_type,
+            p.content,
+            p.updated_ms,
+        )
+    }
 }
 
 /// The organization's resource-based delegation policy.
@@ -298,6 +368,7 @@ pub struct CreateAccountRequest {
 
 pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
 pub const SERVICE_CONTROL_POLICY: &str = "SERVICE_CONTROL_POLICY";
+pub const RESOURCE_CONTROL_POLICY: &str = "RESOURCE_CONTROL_POLICY";
 
 impl Organization {
     pub fn arn(&self) -> String {

@@ -221,14 +221,14 @@ pub fn create_policy(
             break candidate;
         }
     };
-    let policy = Policy {
-        id: id.clone(),
-        name: input.name,
-        description: input.description,
-        policy_type: policy_type.as_str().to_string(),
-        content: input.content,
-        updated_ms: world.clock.now_ms(),
-    };
+    let policy = Policy::new(
+        id.clone(),
+        input.name,
+        input.description,
+        policy_type.as_str().to_string(),
+        input.content,
+        world.clock.now_ms(),
+    );
     let org = org_mut(world, &org_id);
     org.policies.insert(id.clone(), policy);
     if !tags.is_empty() {
@@ -316,7 +316,7 @@ pub fn update_policy(
         policy.description = description;
     }
     if let Some(content) = input.content {
-        policy.content = content;
+        policy.set_content(content);
         policy.updated_ms = now;
     }
     let policy = find_policy(org, &input.policy_id).expect("checked above");

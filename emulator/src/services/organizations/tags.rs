@@ -212,14 +212,14 @@ mod tests {
         let root = org.root.id.clone();
         org.policies.insert(
             "p-examplepolicy".into(),
-            Policy {
-                id: "p-examplepolicy".into(),
-                name: "p".into(),
-                description: String::new(),
-                policy_type: "SERVICE_CONTROL_POLICY".into(),
-                content: "{}".into(),
-                updated_ms: 0,
-            },
+            Policy::new(
+                "p-examplepolicy".into(),
+                "p".into(),
+                String::new(),
+                "SERVICE_CONTROL_POLICY".into(),
+                "{}".into(),
+                0,
+            ),
         );
         let ou = run(
             &mut w,

@@ -170,6 +170,20 @@ pub fn assume_role(
         session_name: input.role_session_name.clone(),
     };
     let issued = issue(world, &role.account_id, principal, duration);
+    // What later calls of the session show to policies as aws:SourceIdentity and
+    // aws:PrincipalTag/*; a chained session keeps the source identity it came with.
+    let source_identity = input.source_identity.clone().or_else(|| {
+        world
+            .sts
+            .credentials
+            .get(&caller.access_key_id)
+            .and_then(|c| c.source_identity.clone())
+    });
+    let session_tags = session_tags(input.tags.as_deref());
+    if let Some(session) = world.sts.credentials.get_mut(&issued.access_key_id) {
+        session.source_identity = source_identity;
+        session.session_tags = session_tags;
+    }
     Ok(AssumeRoleOutput {
         assumed_role_user: AssumedRoleUser {
             assumed_role_id: format!("{}:{}", role.role_id, input.role_session_name),
@@ -222,6 +236,19 @@ fn trusted_role(
         role_id: implicit_role_id(account_id, name),
         max_session_duration: 3600,
     })
+}
+
+/// `Tags.member.N` of `AssumeRole` as (key, value) pairs.
+fn session_tags(tags: Option<&[Value]>) -> Vec<(String, String)> {
+    tags.unwrap_or_default()
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t["Key"].as_str()?.to_string(),
+                t["Value"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// A stable `AROA…` id for a role orgsim does not hold, derived from its name.
@@ -361,6 +388,8 @@ fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64
             account_id: account_id.to_string(),
             principal,
             expiration_ms,
+            source_identity: None,
+            session_tags: Vec::new(),
         },
     );
     Credentials {

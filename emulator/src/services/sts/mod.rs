@@ -34,4 +34,11 @@ pub struct IssuedCredentials {
     pub account_id: String,
     pub principal: Principal,
     pub expiration_ms: i64,
+    /// `SourceIdentity` set when the role was assumed (kept through role chaining):
+    /// the session's `aws:SourceIdentity`.
+    #[serde(default)]
+    pub source_identity: Option<String>,
+    /// Session tags passed to `AssumeRole`: the session's `aws:PrincipalTag/*`.
+    #[serde(default)]
+    pub session_tags: Vec<(String, String)>,
 }
