@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::services::{
-    guardduty::GuardDutyState, iam::IamState, organizations::model::OrganizationsState,
-    sts::StsState,
+    config::ConfigState, guardduty::GuardDutyState, iam::IamState,
+    organizations::model::OrganizationsState, sts::StsState,
 };
 
 /// Everything orgsim knows: settings, clock, ID generator and every service's state.
@@ -27,6 +27,9 @@ pub struct World {
     /// GuardDuty, per region and account.
     #[serde(default)]
     pub guardduty: GuardDutyState,
+    /// AWS Config, per region and account.
+    #[serde(default)]
+    pub config: ConfigState,
 }
 
 impl World {
@@ -46,6 +49,7 @@ impl World {
             iam: IamState::default(),
             sts: StsState::default(),
             guardduty: GuardDutyState::default(),
+            config: ConfigState::default(),
         }
     }
 

@@ -52,7 +52,8 @@ pub fn dispatch(
         ServiceId::Organizations => organizations::dispatch(world, caller, operation, input),
         ServiceId::Sts => sts::dispatch(world, caller, operation, input),
         ServiceId::GuardDuty => guardduty::dispatch(world, caller, operation, input),
-        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => {
+        ServiceId::Config => config::dispatch(world, caller, operation, input),
+        ServiceId::SecurityHub | ServiceId::Iam => {
             Err(ApiError::not_implemented(service, operation))
         }
     }
@@ -64,7 +65,8 @@ pub fn implemented(service: ServiceId) -> &'static [&'static str] {
         ServiceId::Organizations => organizations::IMPLEMENTED,
         ServiceId::Sts => sts::IMPLEMENTED,
         ServiceId::GuardDuty => guardduty::IMPLEMENTED,
-        ServiceId::SecurityHub | ServiceId::Config | ServiceId::Iam => &[],
+        ServiceId::Config => config::IMPLEMENTED,
+        ServiceId::SecurityHub | ServiceId::Iam => &[],
     }
 }
 
