@@ -5,12 +5,14 @@
 
 pub mod aggregate_queries;
 pub mod aggregation;
+pub mod authorizations;
 pub mod compliance;
 pub mod delivery;
 pub mod errors;
 pub mod managed_rules;
 pub mod model;
 pub mod operations;
+pub mod organization_rule_status;
 pub mod organization_rules;
 pub mod recorders;
 pub mod rules;
@@ -47,10 +49,10 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
     "DescribeComplianceByResource" => compliance::describe_compliance_by_resource,
     "GetComplianceDetailsByConfigRule" => compliance::get_compliance_details_by_config_rule,
     "GetComplianceSummaryByConfigRule" => compliance::get_compliance_summary_by_config_rule,
-    "PutAggregationAuthorization" => aggregation::put_aggregation_authorization,
-    "DescribeAggregationAuthorizations" => aggregation::describe_aggregation_authorizations,
-    "DeleteAggregationAuthorization" => aggregation::delete_aggregation_authorization,
-    "DescribePendingAggregationRequests" => aggregation::describe_pending_aggregation_requests,
+    "PutAggregationAuthorization" => authorizations::put_aggregation_authorization,
+    "DescribeAggregationAuthorizations" => authorizations::describe_aggregation_authorizations,
+    "DeleteAggregationAuthorization" => authorizations::delete_aggregation_authorization,
+    "DescribePendingAggregationRequests" => authorizations::describe_pending_aggregation_requests,
     "PutConfigurationAggregator" => aggregation::put_configuration_aggregator,
     "DescribeConfigurationAggregators" => aggregation::describe_configuration_aggregators,
     "DeleteConfigurationAggregator" => aggregation::delete_configuration_aggregator,
@@ -60,8 +62,8 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
     "GetAggregateConfigRuleComplianceSummary" => aggregate_queries::get_aggregate_config_rule_compliance_summary,
     "PutOrganizationConfigRule" => organization_rules::put_organization_config_rule,
     "DescribeOrganizationConfigRules" => organization_rules::describe_organization_config_rules,
-    "DescribeOrganizationConfigRuleStatuses" => organization_rules::describe_organization_config_rule_statuses,
-    "GetOrganizationConfigRuleDetailedStatus" => organization_rules::get_organization_config_rule_detailed_status,
+    "DescribeOrganizationConfigRuleStatuses" => organization_rule_status::describe_organization_config_rule_statuses,
+    "GetOrganizationConfigRuleDetailedStatus" => organization_rule_status::get_organization_config_rule_detailed_status,
     "DeleteOrganizationConfigRule" => organization_rules::delete_organization_config_rule,
 });
 
