@@ -414,3 +414,65 @@ pub fn describe_configuration_aggregator_sources_status(
         next_token: next.map(|k| encode_token(&listing, &k)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use serde_json::json;
+
+    const OWNER: &str = "222222222222";
+
+    #[test]
+    fn aggregators_are_updated_in_place_listed_and_deleted() {
+        let mut w = world();
+        let put = |regions: &[&str]| json!({"ConfigurationAggregatorName": "agg", "AccountAggregationSources": [{"AccountIds": ["333333333333"], "AwsRegions": regions}]});
+        let first = run_ok(
+            &mut w,
+            OWNER,
+            "PutConfigurationAggregator",
+            put(&["us-east-1"]),
+        );
+        let second = run_ok(
+            &mut w,
+            OWNER,
+            "PutConfigurationAggregator",
+            put(&["eu-west-1"]),
+        );
+        let arn = &first["ConfigurationAggregator"]["ConfigurationAggregatorArn"];
+        assert_eq!(
+            &second["ConfigurationAggregator"]["ConfigurationAggregatorArn"],
+            arn
+        );
+        let listed = run_ok(&mut w, OWNER, "DescribeConfigurationAggregators", json!({}));
+        let aggregators = listed["ConfigurationAggregators"].as_array().unwrap();
+        assert_eq!(aggregators.len(), 1);
+        assert_eq!(
+            aggregators[0]["AccountAggregationSources"][0]["AwsRegions"],
+            json!(["eu-west-1"])
+        );
+        assert_eq!(
+            error_code(
+                &mut w,
+                OWNER,
+                "PutConfigurationAggregator",
+                json!({"ConfigurationAggregatorName": "both", "AccountAggregationSources": [{"AccountIds": ["333333333333"], "AllAwsRegions": true, "AwsRegions": ["us-east-1"]}]})
+            ),
+            "InvalidParameterValueException"
+        );
+        run_ok(
+            &mut w,
+            OWNER,
+            "DeleteConfigurationAggregator",
+            json!({"ConfigurationAggregatorName": "agg"}),
+        );
+        assert_eq!(
+            error_code(
+                &mut w,
+                OWNER,
+                "DescribeConfigurationAggregators",
+                json!({"ConfigurationAggregatorNames": ["agg"]})
+            ),
+            "NoSuchConfigurationAggregatorException"
+        );
+    }
+}

@@ -213,3 +213,55 @@ pub fn describe_pending_aggregation_requests(
         next_token: next.map(|k| encode_token(&listing, &k)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use serde_json::json;
+
+    const SOURCE: &str = "333333333333";
+
+    #[test]
+    fn authorizations_are_idempotent_listed_and_deleted() {
+        let mut w = world();
+        let grant =
+            json!({"AuthorizedAccountId": "222222222222", "AuthorizedAwsRegion": "eu-west-1"});
+        let first = run_ok(&mut w, SOURCE, "PutAggregationAuthorization", grant.clone());
+        let again = run_ok(&mut w, SOURCE, "PutAggregationAuthorization", grant.clone());
+        assert_eq!(first, again, "a second put changes nothing");
+        assert_eq!(
+            first["AggregationAuthorization"]["AggregationAuthorizationArn"],
+            "arn:aws:config:us-east-1:333333333333:aggregation-authorization/222222222222/eu-west-1"
+        );
+        let listed = run_ok(
+            &mut w,
+            SOURCE,
+            "DescribeAggregationAuthorizations",
+            json!({}),
+        );
+        assert_eq!(
+            listed["AggregationAuthorizations"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        run_ok(&mut w, SOURCE, "DeleteAggregationAuthorization", grant);
+        let listed = run_ok(
+            &mut w,
+            SOURCE,
+            "DescribeAggregationAuthorizations",
+            json!({}),
+        );
+        assert_eq!(listed["AggregationAuthorizations"], json!([]));
+        assert_eq!(
+            error_code(
+                &mut w,
+                SOURCE,
+                "PutAggregationAuthorization",
+                json!({"AuthorizedAccountId": "12", "AuthorizedAwsRegion": "eu-west-1"})
+            ),
+            "InvalidParameterValueException"
+        );
+    }
+}

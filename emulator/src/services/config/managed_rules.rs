@@ -59,16 +59,32 @@ fn verdict(
                     Some("GuardDuty is not enabled in this account and region.".to_string()),
                 )
             } else {
-                match parameter(rule, "CentralMonitoringAccount") {
-                    Some(central) if central != account => {
-                        let admin = subjects::guardduty_administrator(world, account, region);
-                        if admin == Some(central.as_str()) {
-                            (true, None)
-                        } else {
-                            (false, Some(format!("GuardDuty is not administered by the centralized account {central}.")))
-                        }
-                    }
-                    _ => (true, None),
+                // `CentralMonitoringAccount` is a comma-separated list of the accounts
+                // allowed to hold the results: an account in it, or administered by one
+                // of them, complies.
+                let central: Vec<String> = parameter(rule, "CentralMonitoringAccount")
+                    .map(|list| {
+                        list.split(',')
+                            .map(|a| a.trim().to_string())
+                            .filter(|a| !a.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let admin = subjects::guardduty_administrator(world, account, region);
+                if central.is_empty()
+                    || central
+                        .iter()
+                        .any(|c| c == account || Some(c.as_str()) == admin)
+                {
+                    (true, None)
+                } else {
+                    (
+                        false,
+                        Some(format!(
+                            "GuardDuty results are not centralized in {}.",
+                            central.join(", ")
+                        )),
+                    )
                 }
             }
         }
@@ -186,21 +202,43 @@ mod tests {
     }
 
     #[test]
-    fn central_account_parameter_requires_that_administrator() {
-        let mut w = world();
-        let accounts = org_with_accounts(&mut w, 1);
-        let member = &accounts[0];
+    fn central_accounts_are_the_account_itself_or_its_administrator() {
+        let (mut w, accounts, security, _) =
+            crate::services::guardduty::test_support::organization_with_admin(2);
+        let member = &accounts[1];
         start_recording(&mut w, member);
         create_detector(&mut w, member);
+        let central = format!("{{\"CentralMonitoringAccount\":\"{MANAGEMENT}, {security}\"}}");
         put_rule(
             &mut w,
             member,
             "GUARDDUTY_ENABLED_CENTRALIZED",
-            Some(&format!(
-                "{{\"CentralMonitoringAccount\":\"{MANAGEMENT}\"}}"
-            )),
+            Some(&central),
         );
-        assert_eq!(verdicts(&w, member)[0].1, NON_COMPLIANT);
+        assert_eq!(
+            verdicts(&w, member)[0].1,
+            NON_COMPLIANT,
+            "not administered yet"
+        );
+        crate::services::guardduty::organization_config::enroll_org_member(
+            &mut w,
+            "us-east-1",
+            &security,
+            member,
+        );
+        assert_eq!(verdicts(&w, member)[0].1, COMPLIANT);
+        start_recording(&mut w, &security);
+        put_rule(
+            &mut w,
+            &security,
+            "GUARDDUTY_ENABLED_CENTRALIZED",
+            Some(&central),
+        );
+        assert_eq!(
+            verdicts(&w, &security)[0].1,
+            COMPLIANT,
+            "a central account itself"
+        );
     }
 
     #[test]
