@@ -8,7 +8,7 @@
 use aws_sdk_config::types::{
     ComplianceType, ConfigRuleComplianceFilters, ConfigRuleComplianceSummaryGroupKey,
     ConfigurationRecorder, DeliveryChannel, MemberAccountRuleStatus, OrganizationAggregationSource,
-    OrganizationManagedRuleMetadata,
+    OrganizationManagedRuleMetadata, ResourceType,
 };
 use aws_sdk_config::Client;
 use orgsim::Emulator;
@@ -227,6 +227,30 @@ async fn organization_wide_config_chapter() {
         aggregated(&sec, gd_rule).await,
         expected(&[&security, &dev, &prod])
     );
+
+    let detectors = sec
+        .list_aggregate_discovered_resources()
+        .configuration_aggregator_name("organization")
+        .resource_type(ResourceType::from("AWS::GuardDuty::Detector"))
+        .send()
+        .await
+        .expect("ListAggregateDiscoveredResources");
+    let mut holders: Vec<&str> = detectors
+        .resource_identifiers()
+        .iter()
+        .map(|r| r.source_account_id())
+        .collect();
+    holders.sort();
+    let mut expected_holders = vec![security.as_str(), dev.as_str(), prod.as_str()];
+    expected_holders.sort();
+    assert_eq!(holders, expected_holders);
+    let own = config_client(&emulator, &prod)
+        .list_discovered_resources()
+        .resource_type(ResourceType::from("AWS::GuardDuty::Detector"))
+        .send()
+        .await
+        .expect("ListDiscoveredResources");
+    assert_eq!(own.resource_identifiers().len(), 1);
 
     let summary = sec
         .get_aggregate_config_rule_compliance_summary()

@@ -16,6 +16,8 @@ pub enum ConfigError {
     InvalidDeliveryChannelName(String),
     InvalidResultToken(String),
     NoSuchBucket(String),
+    InvalidTimeRange(String),
+    ResourceNotDiscovered(String),
     MaxNumberOfConfigurationRecordersExceeded(String),
     MaxNumberOfDeliveryChannelsExceeded(String),
     MaxNumberOfConfigRulesExceeded(String),
@@ -82,6 +84,8 @@ impl From<ConfigError> for ApiError {
             InvalidDeliveryChannelName(m) => ("InvalidDeliveryChannelNameException", m),
             InvalidResultToken(m) => ("InvalidResultTokenException", m),
             NoSuchBucket(m) => ("NoSuchBucketException", m),
+            InvalidTimeRange(m) => ("InvalidTimeRangeException", m),
+            ResourceNotDiscovered(m) => ("ResourceNotDiscoveredException", m),
             MaxNumberOfConfigurationRecordersExceeded(m) => {
                 ("MaxNumberOfConfigurationRecordersExceededException", m)
             }

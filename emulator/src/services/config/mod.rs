@@ -4,6 +4,7 @@
 //! Operations not listed below answer 501 `NotImplemented`.
 
 pub mod aggregate_queries;
+pub mod aggregate_resources;
 pub mod aggregation;
 pub mod authorizations;
 pub mod compliance;
@@ -15,6 +16,7 @@ pub mod operations;
 pub mod organization_rule_status;
 pub mod organization_rules;
 pub mod recorders;
+pub mod resources;
 pub mod rules;
 pub mod subjects;
 
@@ -65,6 +67,13 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
     "DescribeOrganizationConfigRuleStatuses" => organization_rule_status::describe_organization_config_rule_statuses,
     "GetOrganizationConfigRuleDetailedStatus" => organization_rule_status::get_organization_config_rule_detailed_status,
     "DeleteOrganizationConfigRule" => organization_rules::delete_organization_config_rule,
+    "ListDiscoveredResources" => resources::list_discovered_resources,
+    "GetDiscoveredResourceCounts" => resources::get_discovered_resource_counts,
+    "BatchGetResourceConfig" => resources::batch_get_resource_config,
+    "GetResourceConfigHistory" => resources::get_resource_config_history,
+    "GetAggregateDiscoveredResourceCounts" => aggregate_resources::get_aggregate_discovered_resource_counts,
+    "ListAggregateDiscoveredResources" => aggregate_resources::list_aggregate_discovered_resources,
+    "GetAggregateResourceConfig" => aggregate_resources::get_aggregate_resource_config,
 });
 
 pub use model::ConfigState;
