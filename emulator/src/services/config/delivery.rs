@@ -133,9 +133,9 @@ pub fn describe_delivery_channel_status(
     let status = channel.map(|c| {
         json!({
             "name": channel_name(c),
-            "configSnapshotDeliveryInfo": {"lastStatus": "NOT_APPLICABLE"},
-            "configHistoryDeliveryInfo": {"lastStatus": "NOT_APPLICABLE"},
-            "configStreamDeliveryInfo": {"lastStatus": "NOT_APPLICABLE"},
+            "configSnapshotDeliveryInfo": {"lastStatus": "Not_Applicable"},
+            "configHistoryDeliveryInfo": {"lastStatus": "Not_Applicable"},
+            "configStreamDeliveryInfo": {"lastStatus": "Not_Applicable"},
         })
     });
     Ok(DescribeDeliveryChannelStatusOutput {
@@ -205,6 +205,11 @@ mod tests {
                 json!({"DeliveryChannel": {"name": "default"}})
             ),
             "NoSuchBucketException"
+        );
+        let status = run_ok(&mut w, ACCOUNT, "DescribeDeliveryChannelStatus", json!({}));
+        assert_eq!(
+            status["DeliveryChannelsStatus"][0]["configStreamDeliveryInfo"]["lastStatus"],
+            "Not_Applicable"
         );
         let delete = json!({"DeliveryChannelName": "default"});
         assert_eq!(

@@ -1,6 +1,8 @@
 //! AWS Config (awsJson1.1, `StarlingDoveService.<Op>`): the recorder and delivery
 //! channel, managed rules evaluated from the state of the other emulated services,
-//! aggregators over accounts or the whole organization, and organization rules.
+//! aggregators over accounts or the whole organization, organization rules, and the
+//! resources orgsim holds as Config resources. Compliance and resources are computed
+//! from the world when asked, never stored, so they are always current.
 //! Operations not listed below answer 501 `NotImplemented`.
 
 pub mod aggregate_queries;
