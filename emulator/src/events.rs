@@ -38,8 +38,8 @@ pub enum OrgEvent {
 /// Subscribers must not fail: the Organizations change has already been made.
 pub fn publish(world: &mut World, event: &OrgEvent) {
     tracing::debug!(?event, "organizations event");
-    // Subscribers are added here as the services that react are built
-    // (Config aggregators).
+    // Config needs no subscription: its aggregators and organization rules read the
+    // organization's membership when they are queried.
     crate::services::guardduty::on_org_event(world, event);
     crate::services::securityhub::on_org_event(world, event);
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::services::{
-    guardduty::GuardDutyState, iam::IamState, organizations::model::OrganizationsState,
-    securityhub::SecurityHubState, sts::StsState,
+    config::ConfigState, guardduty::GuardDutyState, iam::IamState,
+    organizations::model::OrganizationsState, securityhub::SecurityHubState, sts::StsState,
 };
 
 /// Everything orgsim knows: settings, clock, ID generator and every service's state.
@@ -30,6 +30,9 @@ pub struct World {
     /// Security Hub, per region and account.
     #[serde(default)]
     pub securityhub: SecurityHubState,
+    /// AWS Config, per region and account.
+    #[serde(default)]
+    pub config: ConfigState,
 }
 
 impl World {
@@ -50,6 +53,7 @@ impl World {
             sts: StsState::default(),
             guardduty: GuardDutyState::default(),
             securityhub: SecurityHubState::default(),
+            config: ConfigState::default(),
         }
     }
 

@@ -273,10 +273,10 @@ async fn unbuilt_operations_are_501() {
             path: "/",
             headers: &[
                 ("content-type", AMZ_JSON),
-                ("x-amz-target", "StarlingDoveService.DescribeConfigRules"),
+                ("x-amz-target", "StarlingDoveService.SelectResourceConfig"),
             ],
             body: "{}",
-            operation: "DescribeConfigRules",
+            operation: "SelectResourceConfig",
             content_type: AMZ_JSON,
         },
         Case {

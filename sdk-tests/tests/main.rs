@@ -2,6 +2,7 @@
 //! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
 mod common;
+mod config;
 mod cross_service;
 mod delegation;
 mod guardduty;

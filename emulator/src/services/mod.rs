@@ -53,7 +53,8 @@ pub fn dispatch(
         ServiceId::Sts => sts::dispatch(world, caller, operation, input),
         ServiceId::GuardDuty => guardduty::dispatch(world, caller, operation, input),
         ServiceId::SecurityHub => securityhub::dispatch(world, caller, operation, input),
-        ServiceId::Config | ServiceId::Iam => Err(ApiError::not_implemented(service, operation)),
+        ServiceId::Config => config::dispatch(world, caller, operation, input),
+        ServiceId::Iam => Err(ApiError::not_implemented(service, operation)),
     }
 }
 
@@ -64,7 +65,8 @@ pub fn implemented(service: ServiceId) -> &'static [&'static str] {
         ServiceId::Sts => sts::IMPLEMENTED,
         ServiceId::GuardDuty => guardduty::IMPLEMENTED,
         ServiceId::SecurityHub => securityhub::IMPLEMENTED,
-        ServiceId::Config | ServiceId::Iam => &[],
+        ServiceId::Config => config::IMPLEMENTED,
+        ServiceId::Iam => &[],
     }
 }
 

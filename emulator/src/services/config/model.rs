@@ -1,0 +1,180 @@
+//! AWS Config state: per region, per account — the recorder, the delivery channel, the
+//! account's own rules, aggregators and the authorizations it granted — and, per region,
+//! each organization's organization rules. Compliance is not stored: it is computed
+//! from the world when asked (`managed_rules`), so it is always current.
+
+use imbl::OrdMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Every region's Config.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ConfigState {
+    pub regions: OrdMap<String, RegionState>,
+}
+
+/// Config in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RegionState {
+    pub accounts: OrdMap<String, AccountState>,
+    /// Organization rules by organization id, then by rule name.
+    pub organization_rules: OrdMap<String, OrdMap<String, OrganizationRule>>,
+}
+
+/// One account in one region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AccountState {
+    pub recorder: Option<Recorder>,
+    pub delivery_channel: Option<Value>,
+    pub rules: OrdMap<String, ConfigRule>,
+    pub aggregators: OrdMap<String, Aggregator>,
+    /// Authorizations this account granted, keyed `account/region` of the aggregator.
+    pub authorizations: OrdMap<String, Authorization>,
+}
+
+/// The customer-managed configuration recorder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recorder {
+    pub name: String,
+    pub role_arn: String,
+    /// `recordingGroup` and `recordingMode` in wire form, as given (or AWS's default).
+    pub recording_group: Value,
+    pub recording_mode: Option<Value>,
+    pub recording: bool,
+    pub last_start_ms: Option<i64>,
+    pub last_stop_ms: Option<i64>,
+}
+
+/// A rule the account created itself.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConfigRule {
+    pub name: String,
+    pub id: String,
+    pub arn: String,
+    pub description: Option<String>,
+    /// `Source` (Owner, SourceIdentifier, …) and `Scope` in wire form.
+    pub source: Value,
+    pub scope: Option<Value>,
+    pub input_parameters: Option<String>,
+    pub maximum_execution_frequency: Option<String>,
+    pub created_ms: i64,
+    /// Results sent with `PutEvaluations`, keyed `resourceType/resourceId`.
+    pub evaluations: OrdMap<String, StoredEvaluation>,
+    /// When `StartConfigRulesEvaluation` last asked for a run.
+    pub last_run_requested_ms: Option<i64>,
+}
+
+/// One `Evaluation` as `PutEvaluations` delivered it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredEvaluation {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub compliance_type: String,
+    pub annotation: Option<String>,
+    pub ordering_ms: i64,
+    pub recorded_ms: i64,
+}
+
+/// A configuration aggregator.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Aggregator {
+    pub name: String,
+    pub arn: String,
+    pub account_sources: Vec<AccountSource>,
+    pub organization_source: Option<OrganizationSource>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountSource {
+    pub account_ids: Vec<String>,
+    pub all_regions: bool,
+    pub regions: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrganizationSource {
+    pub role_arn: String,
+    pub all_regions: bool,
+    pub regions: Vec<String>,
+}
+
+/// Permission for an aggregator in (`account`, `region`) to collect this account's data.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Authorization {
+    pub arn: String,
+    pub account: String,
+    pub region: String,
+    pub created_ms: i64,
+}
+
+/// A rule the organization's management account or delegated administrator deploys to
+/// every member; member accounts see it as `member_rule_name`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrganizationRule {
+    pub name: String,
+    pub arn: String,
+    /// `OrganizationManagedRuleMetadata` (or the custom variants) in wire form.
+    pub managed: Option<Value>,
+    pub custom: Option<Value>,
+    pub custom_policy: Option<Value>,
+    pub excluded_accounts: Vec<String>,
+    pub member_rule_name: String,
+    /// `ConfigRuleId` of the rule in every member (one id for all: orgsim's choice).
+    pub member_rule_id: String,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+impl OrganizationRule {
+    /// The managed rule identifier, for managed organization rules.
+    pub fn rule_identifier(&self) -> Option<&str> {
+        self.managed.as_ref()?.get("RuleIdentifier")?.as_str()
+    }
+
+    pub fn input_parameters(&self) -> Option<&str> {
+        let metadata = self.managed.as_ref().or(self.custom.as_ref())?;
+        metadata.get("InputParameters")?.as_str()
+    }
+}
+
+impl ConfigState {
+    pub fn account(&self, region: &str, account: &str) -> Option<&AccountState> {
+        self.regions.get(region)?.accounts.get(account)
+    }
+
+    pub fn account_mut(&mut self, region: &str, account: &str) -> &mut AccountState {
+        self.regions
+            .entry(region.to_string())
+            .or_default()
+            .accounts
+            .entry(account.to_string())
+            .or_default()
+    }
+
+    pub fn recorder(&self, region: &str, account: &str) -> Option<&Recorder> {
+        self.account(region, account)?.recorder.as_ref()
+    }
+
+    pub fn organization_rules(
+        &self,
+        region: &str,
+        org_id: &str,
+    ) -> Option<&OrdMap<String, OrganizationRule>> {
+        self.regions.get(region)?.organization_rules.get(org_id)
+    }
+
+    pub fn organization_rules_mut(
+        &mut self,
+        region: &str,
+        org_id: &str,
+    ) -> &mut OrdMap<String, OrganizationRule> {
+        self.regions
+            .entry(region.to_string())
+            .or_default()
+            .organization_rules
+            .entry(org_id.to_string())
+            .or_default()
+    }
+}

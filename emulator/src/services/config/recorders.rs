@@ -1,0 +1,362 @@
+//! The configuration recorder: one customer-managed recorder per account and region
+//! (CATALOG §7), started only once a delivery channel exists.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::errors::ConfigError;
+use super::model::Recorder;
+use super::Empty;
+use crate::auth::Caller;
+use crate::world::{epoch_seconds, World};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigurationRecorderInput {
+    pub name: Option<String>,
+    #[serde(rename = "roleARN")]
+    pub role_arn: Option<String>,
+    pub recording_group: Option<Value>,
+    pub recording_mode: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutConfigurationRecorderInput {
+    pub configuration_recorder: ConfigurationRecorderInput,
+    #[serde(default)]
+    pub tags: Vec<Value>,
+}
+
+/// AWS's default: every supported type except the global IAM ones.
+fn default_recording_group() -> Value {
+    json!({"allSupported": true, "includeGlobalResourceTypes": false, "resourceTypes": []})
+}
+
+fn recorder_arn(caller: &Caller, name: &str) -> String {
+    format!(
+        "arn:aws:config:{}:{}:configuration-recorder/{name}",
+        caller.region, caller.account_id
+    )
+}
+
+pub fn put_configuration_recorder(
+    world: &mut World,
+    caller: &Caller,
+    input: PutConfigurationRecorderInput,
+) -> Result<Empty, ConfigError> {
+    let given = input.configuration_recorder;
+    let name = given.name.unwrap_or_else(|| "default".to_string());
+    if name.is_empty() || name.len() > 256 || name.trim().is_empty() {
+        return Err(ConfigError::InvalidConfigurationRecorderName(format!(
+            "The configuration recorder name '{name}' is not valid, blank string."
+        )));
+    }
+    let role_arn = match given.role_arn {
+        Some(arn) if arn.starts_with("arn:aws") && arn.contains(":iam::") => arn,
+        _ => {
+            return Err(ConfigError::InvalidRole(
+                "The roleARN parameter must be a valid IAM role ARN.".to_string(),
+            ))
+        }
+    };
+    let existing = world.config.recorder(&caller.region, &caller.account_id);
+    if let Some(existing) = existing {
+        if existing.name != name {
+            return Err(ConfigError::MaxNumberOfConfigurationRecordersExceeded(format!(
+                "Failed to put configuration recorder '{name}' because the maximum number of configuration recorders: 1 is reached."
+            )));
+        }
+    }
+    let (recording, last_start_ms, last_stop_ms) = existing
+        .map(|r| (r.recording, r.last_start_ms, r.last_stop_ms))
+        .unwrap_or((false, None, None));
+    world
+        .config
+        .account_mut(&caller.region, &caller.account_id)
+        .recorder = Some(Recorder {
+        name,
+        role_arn,
+        recording_group: given
+            .recording_group
+            .unwrap_or_else(default_recording_group),
+        recording_mode: given.recording_mode,
+        recording,
+        last_start_ms,
+        last_stop_ms,
+    });
+    Ok(Empty {})
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRecordersInput {
+    pub configuration_recorder_names: Option<Vec<String>>,
+    pub service_principal: Option<String>,
+    pub arn: Option<String>,
+}
+
+/// The caller's recorder, checked against the names asked for.
+fn asked_recorder<'w>(
+    world: &'w World,
+    caller: &Caller,
+    names: &Option<Vec<String>>,
+) -> Result<Option<&'w Recorder>, ConfigError> {
+    let recorder = world.config.recorder(&caller.region, &caller.account_id);
+    for name in names.iter().flatten() {
+        if recorder.is_none_or(|r| &r.name != name) {
+            return Err(no_such_recorder(name));
+        }
+    }
+    Ok(recorder)
+}
+
+fn no_such_recorder(name: &str) -> ConfigError {
+    ConfigError::NoSuchConfigurationRecorder(format!(
+        "Cannot find configuration recorder with the specified name '{name}'."
+    ))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRecordersOutput {
+    pub configuration_recorders: Vec<Value>,
+}
+
+pub fn describe_configuration_recorders(
+    world: &mut World,
+    caller: &Caller,
+    input: DescribeRecordersInput,
+) -> Result<DescribeRecordersOutput, ConfigError> {
+    let recorder = asked_recorder(world, caller, &input.configuration_recorder_names)?;
+    // Service-linked recorders are not emulated: asking for one finds none.
+    let customer = input.service_principal.is_none();
+    let by_arn = |r: &Recorder| {
+        input
+            .arn
+            .as_ref()
+            .is_none_or(|a| *a == recorder_arn(caller, &r.name))
+    };
+    let configuration_recorders = recorder
+        .filter(|r| customer && by_arn(r))
+        .map(|r| {
+            let mut out = json!({
+                "arn": recorder_arn(caller, &r.name),
+                "name": r.name,
+                "roleARN": r.role_arn,
+                "recordingGroup": r.recording_group,
+                "recordingScope": "PAID",
+            });
+            out["recordingMode"] = r.recording_mode.clone().unwrap_or_else(
+                || json!({"recordingFrequency": "CONTINUOUS", "recordingModeOverrides": []}),
+            );
+            out
+        })
+        .into_iter()
+        .collect();
+    Ok(DescribeRecordersOutput {
+        configuration_recorders,
+    })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeRecorderStatusOutput {
+    pub configuration_recorders_status: Vec<Value>,
+}
+
+pub fn describe_configuration_recorder_status(
+    world: &mut World,
+    caller: &Caller,
+    input: DescribeRecordersInput,
+) -> Result<DescribeRecorderStatusOutput, ConfigError> {
+    let recorder = asked_recorder(world, caller, &input.configuration_recorder_names)?;
+    let configuration_recorders_status = recorder
+        .map(|r| {
+            let mut status = json!({
+                "arn": recorder_arn(caller, &r.name),
+                "name": r.name,
+                "recording": r.recording,
+            });
+            if let Some(ms) = r.last_start_ms {
+                status["lastStartTime"] = json!(epoch_seconds(ms));
+                // orgsim delivers nothing, so a started recorder never fails.
+                status["lastStatus"] = json!("Success");
+                status["lastStatusChangeTime"] =
+                    json!(epoch_seconds(r.last_stop_ms.unwrap_or(ms).max(ms)));
+            }
+            if let Some(ms) = r.last_stop_ms {
+                status["lastStopTime"] = json!(epoch_seconds(ms));
+            }
+            status
+        })
+        .into_iter()
+        .collect();
+    Ok(DescribeRecorderStatusOutput {
+        configuration_recorders_status,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecorderNameInput {
+    pub configuration_recorder_name: String,
+}
+
+/// The caller's recorder named `name`.
+fn own_recorder<'w>(
+    world: &'w World,
+    caller: &Caller,
+    name: &str,
+) -> Result<&'w Recorder, ConfigError> {
+    world
+        .config
+        .recorder(&caller.region, &caller.account_id)
+        .filter(|r| r.name == name)
+        .ok_or_else(|| no_such_recorder(name))
+}
+
+pub fn delete_configuration_recorder(
+    world: &mut World,
+    caller: &Caller,
+    input: RecorderNameInput,
+) -> Result<Empty, ConfigError> {
+    own_recorder(world, caller, &input.configuration_recorder_name)?;
+    world
+        .config
+        .account_mut(&caller.region, &caller.account_id)
+        .recorder = None;
+    Ok(Empty {})
+}
+
+pub fn start_configuration_recorder(
+    world: &mut World,
+    caller: &Caller,
+    input: RecorderNameInput,
+) -> Result<Empty, ConfigError> {
+    own_recorder(world, caller, &input.configuration_recorder_name)?;
+    let has_channel = world
+        .config
+        .account(&caller.region, &caller.account_id)
+        .is_some_and(|a| a.delivery_channel.is_some());
+    if !has_channel {
+        return Err(ConfigError::NoAvailableDeliveryChannel(
+            "Delivery channel is not available to start configuration recorder.".to_string(),
+        ));
+    }
+    let now = world.clock.now_ms();
+    let account = world.config.account_mut(&caller.region, &caller.account_id);
+    let recorder = account.recorder.as_mut().expect("recorder checked above");
+    if !recorder.recording {
+        recorder.recording = true;
+        recorder.last_start_ms = Some(now);
+    }
+    Ok(Empty {})
+}
+
+pub fn stop_configuration_recorder(
+    world: &mut World,
+    caller: &Caller,
+    input: RecorderNameInput,
+) -> Result<Empty, ConfigError> {
+    own_recorder(world, caller, &input.configuration_recorder_name)?;
+    let now = world.clock.now_ms();
+    let account = world.config.account_mut(&caller.region, &caller.account_id);
+    let recorder = account.recorder.as_mut().expect("recorder checked above");
+    if recorder.recording {
+        recorder.recording = false;
+        recorder.last_stop_ms = Some(now);
+    }
+    Ok(Empty {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use serde_json::json;
+
+    const ACCOUNT: &str = "222222222222";
+
+    fn put(
+        w: &mut crate::world::World,
+        name: &str,
+    ) -> Result<serde_json::Value, crate::api::ApiError> {
+        run(
+            w,
+            &root_caller(ACCOUNT),
+            "PutConfigurationRecorder",
+            json!({"ConfigurationRecorder": {"name": name, "roleARN": "arn:aws:iam::222222222222:role/c"}}),
+        )
+    }
+
+    #[test]
+    fn one_recorder_per_region_and_start_needs_a_channel() {
+        let mut w = world();
+        put(&mut w, "default").unwrap();
+        put(&mut w, "default").expect("same name updates");
+        assert_eq!(
+            put(&mut w, "other").unwrap_err().code,
+            "MaxNumberOfConfigurationRecordersExceededException"
+        );
+        let start = json!({"ConfigurationRecorderName": "default"});
+        assert_eq!(
+            error_code(&mut w, ACCOUNT, "StartConfigurationRecorder", start.clone()),
+            "NoAvailableDeliveryChannelException"
+        );
+        run_ok(
+            &mut w,
+            ACCOUNT,
+            "PutDeliveryChannel",
+            json!({"DeliveryChannel": {"s3BucketName": "b"}}),
+        );
+        run_ok(&mut w, ACCOUNT, "StartConfigurationRecorder", start);
+        let status = run_ok(
+            &mut w,
+            ACCOUNT,
+            "DescribeConfigurationRecorderStatus",
+            json!({}),
+        );
+        assert_eq!(status["ConfigurationRecordersStatus"][0]["recording"], true);
+        assert_eq!(
+            error_code(
+                &mut w,
+                ACCOUNT,
+                "DescribeConfigurationRecorders",
+                json!({"ConfigurationRecorderNames": ["nope"]})
+            ),
+            "NoSuchConfigurationRecorderException"
+        );
+    }
+
+    #[test]
+    fn role_is_required_and_stop_records_the_time() {
+        let mut w = world();
+        assert_eq!(
+            error_code(
+                &mut w,
+                ACCOUNT,
+                "PutConfigurationRecorder",
+                json!({"ConfigurationRecorder": {"name": "default"}})
+            ),
+            "InvalidRoleException"
+        );
+        start_recording(&mut w, ACCOUNT);
+        run_ok(
+            &mut w,
+            ACCOUNT,
+            "StopConfigurationRecorder",
+            json!({"ConfigurationRecorderName": "default"}),
+        );
+        let status = run_ok(
+            &mut w,
+            ACCOUNT,
+            "DescribeConfigurationRecorderStatus",
+            json!({}),
+        );
+        assert_eq!(
+            status["ConfigurationRecordersStatus"][0]["recording"],
+            false
+        );
+        assert!(status["ConfigurationRecordersStatus"][0]["lastStopTime"].is_number());
+    }
+}
