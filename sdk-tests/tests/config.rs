@@ -228,6 +228,17 @@ async fn organization_wide_config_chapter() {
         expected(&[&security, &dev, &prod])
     );
 
+    // The same for Security Hub: turning it on in dev flips only dev.
+    aws_sdk_securityhub::Client::new(&config(&emulator, &dev))
+        .enable_security_hub()
+        .send()
+        .await
+        .expect("EnableSecurityHub");
+    assert_eq!(
+        aggregated(&sec, "OrgConfigRule-securityhub-enabled-").await,
+        expected(&[&dev])
+    );
+
     let detectors = sec
         .list_aggregate_discovered_resources()
         .configuration_aggregator_name("organization")
