@@ -366,6 +366,49 @@ async fn state_survives_sigterm_and_restart() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn config_rules_and_security_hub_survive_sigterm_and_restart() {
+    let dir = temp_dir("config-state");
+    let state = dir.join("state.json");
+    let state_arg = state.display().to_string();
+    let server = Server::spawn(&["--state", &state_arg]);
+    let out = run_cli(&[
+        "scenario",
+        "run",
+        "--endpoint",
+        &server.url,
+        &chapter("06").display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let before = http_get(&format!("{}/_orgsim/state", server.url)).await;
+    server.terminate();
+
+    let server = Server::spawn(&["--state", &state_arg]);
+    let after = http_get(&format!("{}/_orgsim/state", server.url)).await;
+    for part in ["organizations", "guardduty", "securityhub", "config"] {
+        assert_eq!(after["world"][part], before["world"][part], "{part}");
+    }
+    // Through the API: the organization rules are still deployed and still evaluated.
+    let client = Client::new(&server.url);
+    let management = Signer::new("111111111111", "us-east-1");
+    let rules = client
+        .call(
+            &management,
+            ServiceId::Config,
+            "DescribeOrganizationConfigRules",
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rules["OrganizationConfigRules"].as_array().unwrap().len(),
+        2,
+        "{rules}"
+    );
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 const WRONG: &str = "\
 name: A wrong expectation
 seed: 1
