@@ -3,6 +3,7 @@
 
 mod common;
 mod config;
+mod config_conformance;
 mod cross_service;
 mod delegation;
 mod guardduty;

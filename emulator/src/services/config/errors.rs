@@ -34,6 +34,14 @@ pub enum ConfigError {
     NoAvailableOrganization(String),
     OrganizationAccessDenied(String),
     OrganizationAllFeaturesNotEnabled(String),
+    ConformancePackTemplateValidation(String),
+    OrganizationConformancePackTemplateValidation(String),
+    NoSuchConformancePack(String),
+    NoSuchOrganizationConformancePack(String),
+    NoSuchConfigRuleInConformancePack(String),
+    MaxNumberOfConformancePacksExceeded(String),
+    MaxNumberOfOrganizationConformancePacksExceeded(String),
+    ResourceInUse(String),
 }
 
 impl ConfigError {
@@ -110,6 +118,27 @@ impl From<ConfigError> for ApiError {
             OrganizationAllFeaturesNotEnabled(m) => {
                 ("OrganizationAllFeaturesNotEnabledException", m)
             }
+            ConformancePackTemplateValidation(m) => {
+                ("ConformancePackTemplateValidationException", m)
+            }
+            OrganizationConformancePackTemplateValidation(m) => {
+                ("OrganizationConformancePackTemplateValidationException", m)
+            }
+            NoSuchConformancePack(m) => ("NoSuchConformancePackException", m),
+            NoSuchOrganizationConformancePack(m) => {
+                ("NoSuchOrganizationConformancePackException", m)
+            }
+            NoSuchConfigRuleInConformancePack(m) => {
+                ("NoSuchConfigRuleInConformancePackException", m)
+            }
+            MaxNumberOfConformancePacksExceeded(m) => {
+                ("MaxNumberOfConformancePacksExceededException", m)
+            }
+            MaxNumberOfOrganizationConformancePacksExceeded(m) => (
+                "MaxNumberOfOrganizationConformancePacksExceededException",
+                m,
+            ),
+            ResourceInUse(m) => ("ResourceInUseException", m),
         };
         ApiError::new(code, 400, message)
     }

@@ -1,6 +1,7 @@
 //! AWS Config (awsJson1.1, `StarlingDoveService.<Op>`): the recorder and delivery
 //! channel, managed rules evaluated from the state of the other emulated services,
-//! aggregators over accounts or the whole organization, organization rules, and the
+//! aggregators over accounts or the whole organization, organization rules,
+//! conformance packs (per account and organization-wide), and the
 //! resources orgsim holds as Config resources. Compliance and resources are computed
 //! from the world when asked, never stored, so they are always current.
 //! Operations not listed below answer 501 `NotImplemented`.
@@ -10,11 +11,16 @@ pub mod aggregate_resources;
 pub mod aggregation;
 pub mod authorizations;
 pub mod compliance;
+pub mod conformance_pack_compliance;
+pub mod conformance_packs;
+pub mod conformance_template;
 pub mod delivery;
 pub mod errors;
 pub mod managed_rules;
 pub mod model;
 pub mod operations;
+pub mod organization_conformance_pack_status;
+pub mod organization_conformance_packs;
 pub mod organization_rule_status;
 pub mod organization_rules;
 pub mod recorders;
@@ -69,6 +75,18 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
     "DescribeOrganizationConfigRuleStatuses" => organization_rule_status::describe_organization_config_rule_statuses,
     "GetOrganizationConfigRuleDetailedStatus" => organization_rule_status::get_organization_config_rule_detailed_status,
     "DeleteOrganizationConfigRule" => organization_rules::delete_organization_config_rule,
+    "PutConformancePack" => conformance_packs::put_conformance_pack,
+    "DescribeConformancePacks" => conformance_packs::describe_conformance_packs,
+    "DescribeConformancePackStatus" => conformance_packs::describe_conformance_pack_status,
+    "DeleteConformancePack" => conformance_packs::delete_conformance_pack,
+    "DescribeConformancePackCompliance" => conformance_pack_compliance::describe_conformance_pack_compliance,
+    "GetConformancePackComplianceSummary" => conformance_pack_compliance::get_conformance_pack_compliance_summary,
+    "GetConformancePackComplianceDetails" => conformance_pack_compliance::get_conformance_pack_compliance_details,
+    "PutOrganizationConformancePack" => organization_conformance_packs::put_organization_conformance_pack,
+    "DescribeOrganizationConformancePacks" => organization_conformance_packs::describe_organization_conformance_packs,
+    "DescribeOrganizationConformancePackStatuses" => organization_conformance_pack_status::describe_organization_conformance_pack_statuses,
+    "GetOrganizationConformancePackDetailedStatus" => organization_conformance_pack_status::get_organization_conformance_pack_detailed_status,
+    "DeleteOrganizationConformancePack" => organization_conformance_packs::delete_organization_conformance_pack,
     "ListDiscoveredResources" => resources::list_discovered_resources,
     "GetDiscoveredResourceCounts" => resources::get_discovered_resource_counts,
     "BatchGetResourceConfig" => resources::batch_get_resource_config,

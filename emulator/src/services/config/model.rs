@@ -19,6 +19,9 @@ pub struct RegionState {
     pub accounts: OrdMap<String, AccountState>,
     /// Organization rules by organization id, then by rule name.
     pub organization_rules: OrdMap<String, OrdMap<String, OrganizationRule>>,
+    /// Organization conformance packs by organization id, then by pack name.
+    #[serde(default)]
+    pub organization_conformance_packs: OrdMap<String, OrdMap<String, OrganizationConformancePack>>,
 }
 
 /// One account in one region.
@@ -30,6 +33,8 @@ pub struct AccountState {
     pub aggregators: OrdMap<String, Aggregator>,
     /// Authorizations this account granted, keyed `account/region` of the aggregator.
     pub authorizations: OrdMap<String, Authorization>,
+    #[serde(default)]
+    pub conformance_packs: OrdMap<String, ConformancePack>,
 }
 
 /// The customer-managed configuration recorder.
@@ -139,6 +144,52 @@ impl OrganizationRule {
     }
 }
 
+/// A conformance pack: managed rules deployed together from one template.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConformancePack {
+    pub name: String,
+    pub arn: String,
+    pub id: String,
+    pub rules: Vec<PackRule>,
+    pub delivery_s3_bucket: Option<String>,
+    pub delivery_s3_key_prefix: Option<String>,
+    /// `ConformancePackInputParameters` in wire form.
+    pub input_parameters: Vec<Value>,
+    /// `config-multiaccountsetup.amazonaws.com` for packs an organization pack deploys.
+    pub created_by: Option<String>,
+    pub requested_ms: i64,
+    /// The request that created or updated it: the pack is in progress until a later one.
+    pub requested_in: u64,
+    pub updated: bool,
+}
+
+/// A rule of a conformance pack as it is deployed (`<rule>-conformance-pack-<suffix>`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PackRule {
+    /// The `ConfigRuleName` the template gave.
+    pub template_name: String,
+    pub name: String,
+    pub id: String,
+    pub description: Option<String>,
+    pub source: Value,
+    pub scope: Option<Value>,
+    pub input_parameters: Option<String>,
+    pub maximum_execution_frequency: Option<String>,
+}
+
+/// A conformance pack the organization's management account or delegated administrator
+/// deploys to every member; members see it as `member_pack` (under their own ARN).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrganizationConformancePack {
+    pub name: String,
+    pub arn: String,
+    pub excluded_accounts: Vec<String>,
+    /// The pack as every member holds it; its `arn` names the account as `{account}`.
+    pub member_pack: ConformancePack,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
 impl ConfigState {
     pub fn account(&self, region: &str, account: &str) -> Option<&AccountState> {
         self.regions.get(region)?.accounts.get(account)
@@ -163,6 +214,30 @@ impl ConfigState {
         org_id: &str,
     ) -> Option<&OrdMap<String, OrganizationRule>> {
         self.regions.get(region)?.organization_rules.get(org_id)
+    }
+
+    pub fn organization_conformance_packs(
+        &self,
+        region: &str,
+        org_id: &str,
+    ) -> Option<&OrdMap<String, OrganizationConformancePack>> {
+        self.regions
+            .get(region)?
+            .organization_conformance_packs
+            .get(org_id)
+    }
+
+    pub fn organization_conformance_packs_mut(
+        &mut self,
+        region: &str,
+        org_id: &str,
+    ) -> &mut OrdMap<String, OrganizationConformancePack> {
+        self.regions
+            .entry(region.to_string())
+            .or_default()
+            .organization_conformance_packs
+            .entry(org_id.to_string())
+            .or_default()
     }
 
     pub fn organization_rules_mut(

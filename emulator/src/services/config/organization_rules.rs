@@ -35,8 +35,13 @@ fn source_of(rule: &OrganizationRule) -> Value {
 
 /// Whether the rule is in force in `account` (a member of its organization).
 pub fn lands_in(world: &World, rule: &OrganizationRule, account: &str, region: &str) -> bool {
-    !rule.excluded_accounts.iter().any(|a| a == account)
-        && world.config.recorder(region, account).is_some()
+    deploys_to(world, &rule.excluded_accounts, account, region)
+}
+
+/// Whether an organization deployment (rule or conformance pack) excluding `excluded`
+/// is in force in `account`: not excluded, and recording in the region.
+pub fn deploys_to(world: &World, excluded: &[String], account: &str, region: &str) -> bool {
+    !excluded.iter().any(|a| a == account) && world.config.recorder(region, account).is_some()
 }
 
 /// The organization rules in force in (`account`, `region`), as the member sees them.

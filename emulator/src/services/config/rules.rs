@@ -1,10 +1,12 @@
 //! Config rules: the account's own (PutConfigRule …) and the organization rules
-//! deployed to it, seen together as the rules in force in an account and region.
+//! and conformance packs deployed to it, seen together as the rules in force in an
+//! account and region.
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::conformance_packs::conformance_pack_rules;
 use super::errors::ConfigError;
 use super::model::{ConfigRule, StoredEvaluation};
 use super::organization_rules::deployed_rules;
@@ -100,6 +102,7 @@ pub fn active_rules(world: &World, account: &str, region: &str) -> Vec<ActiveRul
         .map(|a| a.rules.values().map(ActiveRule::from_own).collect())
         .unwrap_or_default();
     rules.extend(deployed_rules(world, account, region));
+    rules.extend(conformance_pack_rules(world, account, region));
     rules.sort_by(|a, b| a.name.cmp(&b.name));
     rules
 }
