@@ -218,11 +218,7 @@ pub fn put_configuration_aggregator(
         updated_ms: now,
     };
     if let Some(org_id) = enable_access_in {
-        if let Some(org) = world.organizations.organizations.get_mut(&org_id) {
-            if !delegation::service_access_enabled(org, SERVICE_PRINCIPAL) {
-                delegation::enable_service_access(org, SERVICE_PRINCIPAL, now);
-            }
-        }
+        delegation::ensure_service_access(world, &org_id, SERVICE_PRINCIPAL, now);
     }
     let wire = aggregator_wire(&aggregator);
     world

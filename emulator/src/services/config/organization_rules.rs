@@ -190,11 +190,7 @@ pub fn put_organization_config_rule(
     };
     let arn = rule.arn.clone();
     if management {
-        if let Some(org) = world.organizations.organizations.get_mut(&org_id) {
-            if !delegation::service_access_enabled(org, SERVICE_PRINCIPAL) {
-                delegation::enable_service_access(org, SERVICE_PRINCIPAL, now);
-            }
-        }
+        delegation::ensure_service_access(world, &org_id, SERVICE_PRINCIPAL, now);
     }
     world
         .config

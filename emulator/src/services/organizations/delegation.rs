@@ -211,6 +211,57 @@ pub fn deregister_delegated_admin_in(
     events::publish(world, &deregistered);
 }
 
+// ---- For services that act on Organizations themselves (DESIGN §5) --------------------
+
+/// Turns trusted access for `principal` on, as a service does itself when its own
+/// call needs it (Config aggregators and organization rules, GuardDuty and Security
+/// Hub designating their administrator). Enabling again keeps the first date.
+pub fn ensure_service_access(world: &mut World, org_id: &str, principal: &str, now_ms: i64) {
+    if let Some(org) = world.organizations.organizations.get_mut(org_id) {
+        enable_service_access(org, principal, now_ms);
+    }
+}
+
+/// The account Organizations records as delegated administrator for `principal`, for
+/// services that allow only one (GuardDuty, Security Hub).
+pub fn service_admin(org: &Organization, principal: &str) -> Option<String> {
+    delegated_admins_for(org, principal).next().cloned()
+}
+
+/// What a service's `EnableOrganizationAdminAccount` does in Organizations: trusted
+/// access on, and `account` registered as delegated administrator unless it already
+/// is. The management account is not registered: services may designate it, but
+/// Organizations cannot delegate to it.
+pub fn adopt_service_admin(
+    world: &mut World,
+    org_id: &str,
+    account: &str,
+    principal: &str,
+    now_ms: i64,
+) {
+    ensure_service_access(world, org_id, principal, now_ms);
+    let Some(org) = world.organizations.organizations.get(org_id) else {
+        return;
+    };
+    if account == org.management_account_id || is_delegated_admin(org, account, principal) {
+        return;
+    }
+    register_delegated_admin_in(world, org_id, account, principal, now_ms);
+}
+
+/// What a service's `DisableOrganizationAdminAccount` does in Organizations: the
+/// registration goes (if there is one); trusted access stays on, as in AWS.
+pub fn release_service_admin(world: &mut World, org_id: &str, account: &str, principal: &str) {
+    let registered = world
+        .organizations
+        .organizations
+        .get(org_id)
+        .is_some_and(|org| is_delegated_admin(org, account, principal));
+    if registered {
+        deregister_delegated_admin_in(world, org_id, account, principal);
+    }
+}
+
 /// Removes one registration; an account with none left is no delegated admin at all.
 pub fn forget_delegated_admin(org: &mut Organization, account_id: &str, principal: &str) {
     let emptied = match org.delegated_admins.get_mut(account_id) {

@@ -14,9 +14,7 @@ pub const SERVICE_PRINCIPAL: &str = "securityhub.amazonaws.com";
 
 /// The account Organizations records as Security Hub's delegated administrator.
 pub fn registered_admin(org: &Organization) -> Option<String> {
-    delegation::delegated_admins_for(org, SERVICE_PRINCIPAL)
-        .next()
-        .cloned()
+    delegation::service_admin(org, SERVICE_PRINCIPAL)
 }
 
 /// What Organizations would refuse about making `account` the administrator: the
@@ -40,27 +38,10 @@ pub fn check_register(org: &Organization, account: &str) -> Result<(), ShError> 
 /// Turns trusted access on and registers `account` as delegated administrator for
 /// Security Hub (each only if not already so); registering tells the subscribers.
 pub fn register_admin(world: &mut World, org_id: &str, account: &str, now: i64) {
-    let Some(org) = world.organizations.organizations.get_mut(org_id) else {
-        return;
-    };
-    delegation::enable_service_access(org, SERVICE_PRINCIPAL, now);
-    if account == org.management_account_id
-        || delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL)
-    {
-        return;
-    }
-    delegation::register_delegated_admin_in(world, org_id, account, SERVICE_PRINCIPAL, now);
+    delegation::adopt_service_admin(world, org_id, account, SERVICE_PRINCIPAL, now);
 }
 
-/// Deregisters `account` as Security Hub's delegated administrator. Trusted access
-/// stays on, as in AWS.
+/// Deregisters `account` as Security Hub's delegated administrator.
 pub fn deregister_admin(world: &mut World, org_id: &str, account: &str) {
-    let registered = world
-        .organizations
-        .organizations
-        .get(org_id)
-        .is_some_and(|org| delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL));
-    if registered {
-        delegation::deregister_delegated_admin_in(world, org_id, account, SERVICE_PRINCIPAL);
-    }
+    delegation::release_service_admin(world, org_id, account, SERVICE_PRINCIPAL);
 }
