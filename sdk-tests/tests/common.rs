@@ -76,3 +76,49 @@ pub async fn create_account(
     }
     panic!("CreateAccount {id} never finished");
 }
+
+/// Creates an account named `name` (email `<name>@example.com`) and returns its id.
+pub async fn new_account(orgs: &aws_sdk_organizations::Client, name: &str) -> String {
+    create_account(orgs, &format!("{name}@example.com"), name)
+        .await
+        .account_id()
+        .expect("account id")
+        .to_string()
+}
+
+pub fn guardduty(emulator: &Emulator, access_key: &str) -> aws_sdk_guardduty::Client {
+    aws_sdk_guardduty::Client::new(&config(emulator, access_key))
+}
+
+pub fn securityhub(emulator: &Emulator, access_key: &str) -> aws_sdk_securityhub::Client {
+    aws_sdk_securityhub::Client::new(&config(emulator, access_key))
+}
+
+pub fn config_client(emulator: &Emulator, access_key: &str) -> aws_sdk_config::Client {
+    aws_sdk_config::Client::new(&config(emulator, access_key))
+}
+
+/// The account's GuardDuty detector in the client's region, if it has one.
+pub async fn detector_of(gd: &aws_sdk_guardduty::Client) -> Option<String> {
+    let listed = gd.list_detectors().send().await.expect("ListDetectors");
+    listed.detector_ids().first().cloned()
+}
+
+/// `account`'s relationship with the administrator's detector, if it is a member.
+pub async fn member_status(
+    gd: &aws_sdk_guardduty::Client,
+    detector: &str,
+    account: &str,
+) -> Option<String> {
+    let got = gd
+        .get_members()
+        .detector_id(detector)
+        .account_ids(account)
+        .send()
+        .await
+        .expect("GetMembers");
+    got.members()
+        .first()
+        .and_then(|m| m.relationship_status())
+        .map(String::from)
+}

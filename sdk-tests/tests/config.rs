@@ -14,22 +14,10 @@ use aws_sdk_config::Client;
 use orgsim::Emulator;
 use std::collections::BTreeMap;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
+use crate::common::{config_client, guardduty, new_account, orgs, securityhub, MANAGEMENT};
 
 const CONFIG: &str = "config.amazonaws.com";
 const MULTI_ACCOUNT: &str = "config-multiaccountsetup.amazonaws.com";
-
-fn config_client(emulator: &Emulator, account: &str) -> Client {
-    Client::new(&config(emulator, account))
-}
-
-async fn new_account(orgs: &aws_sdk_organizations::Client, name: &str) -> String {
-    create_account(orgs, &format!("{name}@example.com"), name)
-        .await
-        .account_id()
-        .expect("account id")
-        .to_string()
-}
 
 fn recorder(account: &str) -> ConfigurationRecorder {
     ConfigurationRecorder::builder()
@@ -183,7 +171,7 @@ async fn organization_wide_config_chapter() {
         .iter()
         .all(|s| s.member_account_rule_status() == &MemberAccountRuleStatus::CreateSuccessful));
 
-    let gd = |account: &str| aws_sdk_guardduty::Client::new(&config(&emulator, account));
+    let gd = |account: &str| guardduty(&emulator, account);
     for account in [&security, &dev] {
         gd(account)
             .create_detector()
@@ -229,7 +217,7 @@ async fn organization_wide_config_chapter() {
     );
 
     // The same for Security Hub: turning it on in dev flips only dev.
-    aws_sdk_securityhub::Client::new(&config(&emulator, &dev))
+    securityhub(&emulator, &dev)
         .enable_security_hub()
         .send()
         .await

@@ -15,7 +15,7 @@ use aws_sdk_config::types::{
 use aws_sdk_config::Client;
 use orgsim::Emulator;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
+use crate::common::{config_client, create_account, guardduty, orgs, securityhub, MANAGEMENT};
 
 const MULTI_ACCOUNT: &str = "config-multiaccountsetup.amazonaws.com";
 
@@ -42,10 +42,6 @@ Resources:
         Owner: AWS
         SourceIdentifier: SECURITYHUB_ENABLED
 "#;
-
-fn config_client(emulator: &Emulator, account: &str) -> Client {
-    Client::new(&config(emulator, account))
-}
 
 async fn start_recording(cfg: &Client, account: &str) {
     cfg.put_configuration_recorder()
@@ -162,7 +158,7 @@ async fn a_pack_follows_guardduty_and_security_hub() {
 
     use ConformancePackComplianceType::{Compliant, NonCompliant};
     assert_eq!(summary(&cfg, "security").await, NonCompliant);
-    aws_sdk_guardduty::Client::new(&config(&emulator, account))
+    guardduty(&emulator, account)
         .create_detector()
         .enable(true)
         .send()
@@ -176,7 +172,7 @@ async fn a_pack_follows_guardduty_and_security_hub() {
         ]
     );
     assert_eq!(summary(&cfg, "security").await, NonCompliant);
-    aws_sdk_securityhub::Client::new(&config(&emulator, account))
+    securityhub(&emulator, account)
         .enable_security_hub()
         .send()
         .await

@@ -5,32 +5,10 @@ use aws_sdk_guardduty::types::AutoEnableMembers;
 use aws_sdk_organizations::types::{HandshakeParty, HandshakePartyType};
 use orgsim::Emulator;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
+use crate::common::{create_account, detector_of, guardduty, member_status, orgs, MANAGEMENT};
 
 const OUTSIDER: &str = "444455556666";
 const GUARDDUTY: &str = "guardduty.amazonaws.com";
-
-fn guardduty(emulator: &Emulator, access_key: &str) -> aws_sdk_guardduty::Client {
-    aws_sdk_guardduty::Client::new(&config(emulator, access_key))
-}
-
-async fn detector_of(gd: &aws_sdk_guardduty::Client) -> Option<String> {
-    let listed = gd.list_detectors().send().await.expect("ListDetectors");
-    listed.detector_ids().first().cloned()
-}
-
-async fn is_enabled_member(gd: &aws_sdk_guardduty::Client, detector: &str, account: &str) -> bool {
-    let got = gd
-        .get_members()
-        .detector_id(detector)
-        .account_ids(account)
-        .send()
-        .await
-        .expect("GetMembers");
-    got.members()
-        .iter()
-        .any(|m| m.relationship_status() == Some("Enabled"))
-}
 
 #[tokio::test]
 async fn guardduty_follows_joins_leaves_and_delegation() {
@@ -84,7 +62,12 @@ async fn guardduty_follows_joins_leaves_and_delegation() {
         .send()
         .await
         .unwrap();
-    assert!(is_enabled_member(&sec_gd, &admin_detector, &dev).await);
+    assert!(
+        (member_status(&sec_gd, &admin_detector, &dev)
+            .await
+            .as_deref()
+            == Some("Enabled"))
+    );
 
     // An invited account that accepts is enrolled within the AcceptHandshake call.
     let invitation = mgmt
@@ -109,7 +92,12 @@ async fn guardduty_follows_joins_leaves_and_delegation() {
         .await
         .expect("AcceptHandshake");
     assert!(detector_of(&guardduty(&emulator, OUTSIDER)).await.is_some());
-    assert!(is_enabled_member(&sec_gd, &admin_detector, OUTSIDER).await);
+    assert!(
+        (member_status(&sec_gd, &admin_detector, OUTSIDER)
+            .await
+            .as_deref()
+            == Some("Enabled"))
+    );
 
     // An account that leaves stops being a member (created accounts wait 7 days first).
     emulator.with_world(|w| w.clock.advance(8 * 24 * 3600 * 1000));
@@ -118,7 +106,12 @@ async fn guardduty_follows_joins_leaves_and_delegation() {
         .send()
         .await
         .expect("RemoveAccountFromOrganization");
-    assert!(!is_enabled_member(&sec_gd, &admin_detector, &dev).await);
+    assert!(
+        !(member_status(&sec_gd, &admin_detector, &dev)
+            .await
+            .as_deref()
+            == Some("Enabled"))
+    );
 
     // The delegated administrator cannot leave; deregistering it in Organizations ends
     // its GuardDuty administration.

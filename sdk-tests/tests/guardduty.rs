@@ -9,11 +9,7 @@ use aws_sdk_guardduty::types::{
 use aws_sdk_guardduty::Client;
 use orgsim::Emulator;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
-
-fn guardduty(emulator: &Emulator, access_key: &str) -> Client {
-    Client::new(&config(emulator, access_key))
-}
+use crate::common::{guardduty, member_status, new_account, orgs, MANAGEMENT};
 
 async fn only_detector(gd: &Client) -> String {
     let listed = gd.list_detectors().send().await.expect("ListDetectors");
@@ -23,28 +19,6 @@ async fn only_detector(gd: &Client) -> String {
         "one detector per account and region"
     );
     listed.detector_ids()[0].clone()
-}
-
-async fn new_account(orgs: &aws_sdk_organizations::Client, name: &str) -> String {
-    create_account(orgs, &format!("{name}@example.com"), name)
-        .await
-        .account_id()
-        .expect("account id")
-        .to_string()
-}
-
-async fn member_status(gd: &Client, detector: &str, account: &str) -> Option<String> {
-    let got = gd
-        .get_members()
-        .detector_id(detector)
-        .account_ids(account)
-        .send()
-        .await
-        .expect("GetMembers");
-    got.members()
-        .first()
-        .and_then(|m| m.relationship_status())
-        .map(String::from)
 }
 
 #[tokio::test]

@@ -8,39 +8,11 @@ use aws_sdk_guardduty::types::{
     FindingCriteria, FindingPublishingFrequency, GroupByType, MemberFeaturesConfiguration,
     OrgFeature,
 };
-use aws_sdk_guardduty::Client;
 use orgsim::Emulator;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
+use crate::common::{create_account, detector_of, guardduty, member_status, orgs, MANAGEMENT};
 
 const OUTSIDER: &str = "444455556666";
-
-fn guardduty(emulator: &Emulator, access_key: &str) -> Client {
-    Client::new(&config(emulator, access_key))
-}
-
-async fn detector(gd: &Client) -> String {
-    gd.list_detectors()
-        .send()
-        .await
-        .expect("ListDetectors")
-        .detector_ids()[0]
-        .clone()
-}
-
-async fn relationship(gd: &Client, detector: &str, account: &str) -> Option<String> {
-    let got = gd
-        .get_members()
-        .detector_id(detector)
-        .account_ids(account)
-        .send()
-        .await
-        .expect("GetMembers");
-    got.members()
-        .first()
-        .and_then(|m| m.relationship_status())
-        .map(String::from)
-}
 
 fn criteria(field: &str, condition: Condition) -> FindingCriteria {
     FindingCriteria::builder()
@@ -68,7 +40,7 @@ async fn every_other_guardduty_operation() {
         .await
         .unwrap();
     let admin = guardduty(&emulator, &security);
-    let admin_detector = detector(&admin).await;
+    let admin_detector = detector_of(&admin).await.expect("a detector");
     // NEW, not ALL: members may then be stopped and deleted.
     admin
         .update_organization_configuration()
@@ -91,13 +63,15 @@ async fn every_other_guardduty_operation() {
         .expect("CreateMembers");
     assert!(created.unprocessed_accounts().is_empty(), "{created:?}");
     assert_eq!(
-        relationship(&admin, &admin_detector, &dev).await.as_deref(),
+        member_status(&admin, &admin_detector, &dev)
+            .await
+            .as_deref(),
         Some("Enabled")
     );
 
     // UpdateDetector.
     let dev_gd = guardduty(&emulator, &dev);
-    let dev_detector = detector(&dev_gd).await;
+    let dev_detector = detector_of(&dev_gd).await.expect("a detector");
     dev_gd
         .update_detector()
         .detector_id(&dev_detector)
@@ -161,7 +135,9 @@ async fn every_other_guardduty_operation() {
         .expect("StopMonitoringMembers");
     assert!(stopped.unprocessed_accounts().is_empty());
     assert_ne!(
-        relationship(&admin, &admin_detector, &dev).await.as_deref(),
+        member_status(&admin, &admin_detector, &dev)
+            .await
+            .as_deref(),
         Some("Enabled")
     );
     let started = admin
@@ -173,7 +149,9 @@ async fn every_other_guardduty_operation() {
         .expect("StartMonitoringMembers");
     assert!(started.unprocessed_accounts().is_empty());
     assert_eq!(
-        relationship(&admin, &admin_detector, &dev).await.as_deref(),
+        member_status(&admin, &admin_detector, &dev)
+            .await
+            .as_deref(),
         Some("Enabled")
     );
 
@@ -419,7 +397,7 @@ async fn every_other_guardduty_operation() {
         .await
         .expect("DeleteMembers");
     assert!(removed.unprocessed_accounts().is_empty(), "{removed:?}");
-    assert_eq!(relationship(&admin, &admin_detector, OUTSIDER).await, None);
+    assert_eq!(member_status(&admin, &admin_detector, OUTSIDER).await, None);
     guardduty(&emulator, MANAGEMENT)
         .disable_organization_admin_account()
         .admin_account_id(&security)

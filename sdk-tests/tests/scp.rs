@@ -9,7 +9,7 @@ use orgsim::client::Client as AdminClient;
 use orgsim::Emulator;
 use serde_json::Value;
 
-use crate::common::{self, config, config_with, create_account, orgs, session, MANAGEMENT};
+use crate::common::{self, config_with, create_account, guardduty, orgs, session, MANAGEMENT};
 
 const DENY_DELETE_DETECTOR: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProtectGuardDuty","Effect":"Deny","Action":["guardduty:DeleteDetector","organizations:LeaveOrganization","sts:AssumeRole"],"Resource":"*"}]}"#;
 
@@ -276,7 +276,7 @@ async fn organizations_and_sts_deny_with_their_own_errors_and_management_is_neve
         .expect("GetCallerIdentity is never denied");
 
     // The management account does all of it, the same SCP on the root notwithstanding.
-    let mgmt_gd = aws_sdk_guardduty::Client::new(&config(&s.emulator, MANAGEMENT));
+    let mgmt_gd = guardduty(&s.emulator, MANAGEMENT);
     let detector = mgmt_gd
         .create_detector()
         .enable(true)

@@ -12,19 +12,7 @@ use aws_sdk_securityhub::types::{
 use aws_sdk_securityhub::Client;
 use orgsim::Emulator;
 
-use crate::common::{config, create_account, orgs, MANAGEMENT};
-
-fn securityhub(emulator: &Emulator, access_key: &str) -> Client {
-    Client::new(&config(emulator, access_key))
-}
-
-async fn new_account(orgs: &aws_sdk_organizations::Client, name: &str) -> String {
-    create_account(orgs, &format!("{name}@example.com"), name)
-        .await
-        .account_id()
-        .expect("account id")
-        .to_string()
-}
+use crate::common::{guardduty, new_account, orgs, securityhub, MANAGEMENT};
 
 fn equals(value: &str) -> StringFilter {
     StringFilter::builder()
@@ -179,7 +167,7 @@ async fn chapter() {
         .expect("Security Hub is on in the new account");
 
     // GuardDuty sample findings in a member reach the member and the administrator.
-    let dev_gd = aws_sdk_guardduty::Client::new(&config(&emulator, &dev));
+    let dev_gd = guardduty(&emulator, &dev);
     let detector = dev_gd
         .create_detector()
         .enable(true)
@@ -244,7 +232,7 @@ async fn chapter() {
     );
 
     // Every kind of GuardDuty sample reads back through the SDK's ASFF shapes.
-    let prod_gd = aws_sdk_guardduty::Client::new(&config(&emulator, &prod));
+    let prod_gd = guardduty(&emulator, &prod);
     let prod_detector = prod_gd
         .create_detector()
         .enable(true)
