@@ -106,11 +106,11 @@ async fn guardduty_follows_joins_leaves_and_delegation() {
         .send()
         .await
         .expect("RemoveAccountFromOrganization");
-    assert!(
-        !(member_status(&sec_gd, &admin_detector, &dev)
+    assert_ne!(
+        member_status(&sec_gd, &admin_detector, &dev)
             .await
-            .as_deref()
-            == Some("Enabled"))
+            .as_deref(),
+        Some("Enabled")
     );
 
     // The delegated administrator cannot leave; deregistering it in Organizations ends
