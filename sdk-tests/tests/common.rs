@@ -122,3 +122,22 @@ pub async fn member_status(
         .and_then(|m| m.relationship_status())
         .map(String::from)
 }
+
+/// The organization's root id.
+pub async fn root_id(orgs: &aws_sdk_organizations::Client) -> String {
+    let roots = orgs.list_roots().send().await.expect("ListRoots");
+    roots.roots()[0].id().expect("root id").to_string()
+}
+
+/// Creates an OU under `parent` and returns its id.
+pub async fn create_ou(orgs: &aws_sdk_organizations::Client, parent: &str, name: &str) -> String {
+    orgs.create_organizational_unit()
+        .parent_id(parent)
+        .name(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("CreateOrganizationalUnit {name}: {e:?}"))
+        .organizational_unit
+        .and_then(|ou| ou.id)
+        .expect("ou id")
+}

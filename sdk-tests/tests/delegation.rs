@@ -9,7 +9,7 @@ use aws_sdk_organizations::types::{
 use aws_sdk_organizations::Client;
 use orgsim::Emulator;
 
-use crate::common::{create_account, orgs, MANAGEMENT};
+use crate::common::{create_account, orgs, root_id, MANAGEMENT};
 
 /// The `Reason` of an error the operation must answer with `$variant`.
 macro_rules! reason {
@@ -431,10 +431,7 @@ async fn resource_policy_delegates_to_member_accounts() {
 async fn tags_on_accounts_ous_and_roots() {
     let emulator = Emulator::start();
     let (mgmt, m) = organization(&emulator, 1).await;
-    let root = mgmt.list_roots().send().await.unwrap().roots()[0]
-        .id()
-        .unwrap()
-        .to_string();
+    let root = root_id(&mgmt).await;
     let ou = mgmt
         .create_organizational_unit()
         .parent_id(&root)

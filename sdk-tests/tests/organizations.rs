@@ -8,24 +8,7 @@ use aws_sdk_organizations::types::{
 use aws_sdk_organizations::Client;
 use orgsim::{Emulator, Settings};
 
-use crate::common::{self, create_account, orgs, MANAGEMENT};
-
-async fn root_id(orgs: &Client) -> String {
-    let roots = orgs.list_roots().send().await.expect("ListRoots");
-    roots.roots()[0].id().expect("root id").to_string()
-}
-
-async fn create_ou(orgs: &Client, parent: &str, name: &str) -> String {
-    orgs.create_organizational_unit()
-        .parent_id(parent)
-        .name(name)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("CreateOrganizationalUnit {name}: {e:?}"))
-        .organizational_unit
-        .and_then(|ou| ou.id)
-        .expect("ou id")
-}
+use crate::common::{self, create_account, create_ou, orgs, root_id, MANAGEMENT};
 
 #[tokio::test]
 async fn walkthrough_org_ous_accounts_and_assume_role() {

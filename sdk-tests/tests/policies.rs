@@ -10,7 +10,7 @@ use aws_sdk_organizations::types::{
 use aws_sdk_organizations::Client;
 use orgsim::Emulator;
 
-use crate::common::{create_account, orgs, MANAGEMENT};
+use crate::common::{create_account, create_ou, orgs, root_id, MANAGEMENT};
 
 /// The `Reason` of a modelled error variant, e.g.
 /// `reason!(e, create_policy::CreatePolicyError::ConstraintViolationException)`.
@@ -25,23 +25,6 @@ macro_rules! reason {
 
 const DENY_S3: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#;
-
-async fn root_id(orgs: &Client) -> String {
-    let roots = orgs.list_roots().send().await.expect("ListRoots");
-    roots.roots()[0].id().expect("root id").to_string()
-}
-
-async fn create_ou(orgs: &Client, parent: &str, name: &str) -> String {
-    orgs.create_organizational_unit()
-        .parent_id(parent)
-        .name(name)
-        .send()
-        .await
-        .expect("CreateOrganizationalUnit")
-        .organizational_unit
-        .and_then(|ou| ou.id)
-        .expect("ou id")
-}
 
 async fn create_policy(
     orgs: &Client,

@@ -9,7 +9,9 @@ use orgsim::client::Client as AdminClient;
 use orgsim::Emulator;
 use serde_json::Value;
 
-use crate::common::{self, config_with, create_account, guardduty, orgs, session, MANAGEMENT};
+use crate::common::{
+    self, config_with, create_account, create_ou, guardduty, orgs, root_id, session, MANAGEMENT,
+};
 
 const DENY_DELETE_DETECTOR: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProtectGuardDuty","Effect":"Deny","Action":["guardduty:DeleteDetector","organizations:LeaveOrganization","sts:AssumeRole"],"Resource":"*"}]}"#;
 
@@ -34,27 +36,9 @@ async fn setup() -> Setup {
         .await
         .account_id
         .expect("account id");
-    let root = mgmt.list_roots().send().await.unwrap().roots()[0]
-        .id()
-        .unwrap()
-        .to_string();
-    let ou = |parent: String, name: &'static str| {
-        let mgmt = mgmt.clone();
-        async move {
-            mgmt.create_organizational_unit()
-                .parent_id(parent)
-                .name(name)
-                .send()
-                .await
-                .expect("CreateOrganizationalUnit")
-                .organizational_unit
-                .unwrap()
-                .id
-                .unwrap()
-        }
-    };
-    let parent = ou(root.clone(), "Parent").await;
-    let child = ou(parent.clone(), "Child").await;
+    let root = root_id(&mgmt).await;
+    let parent = create_ou(&mgmt, &root, "Parent").await;
+    let child = create_ou(&mgmt, &parent, "Child").await;
     mgmt.move_account()
         .account_id(&dev)
         .source_parent_id(&root)

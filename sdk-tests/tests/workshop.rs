@@ -10,7 +10,7 @@ use aws_sdk_organizations::Client;
 use orgsim::Emulator;
 use serde_json::{json, Value};
 
-use crate::common::{orgs, MANAGEMENT};
+use crate::common::{create_ou, orgs, root_id, MANAGEMENT};
 
 const GUEST: &str = "222233334444";
 
@@ -102,21 +102,8 @@ async fn invite_accept_enable_all_features_then_a_tag_policy() {
     assert_eq!(org.feature_set(), Some(&OrganizationFeatureSet::All));
 
     // A tag policy on an OU shapes the effective policy of the account in it.
-    let root = mgmt.list_roots().send().await.unwrap().roots()[0]
-        .id()
-        .unwrap()
-        .to_string();
-    let ou = mgmt
-        .create_organizational_unit()
-        .parent_id(&root)
-        .name("Workloads")
-        .send()
-        .await
-        .unwrap()
-        .organizational_unit
-        .unwrap()
-        .id
-        .unwrap();
+    let root = root_id(&mgmt).await;
+    let ou = create_ou(&mgmt, &root, "Workloads").await;
     mgmt.move_account()
         .account_id(GUEST)
         .source_parent_id(&root)
