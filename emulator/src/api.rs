@@ -4,106 +4,144 @@
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// One of the AWS APIs served on the single port.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ServiceId {
-    Organizations,
-    GuardDuty,
-    SecurityHub,
-    Config,
-    Sts,
-    Iam,
+use crate::auth::Caller;
+use crate::events::OrgEvent;
+use crate::protocol::rest_json::RestRoute;
+use crate::protocol::Protocol;
+use crate::world::World;
+
+/// What orgsim must know about one AWS API to serve it: its names on the wire, its
+/// protocol tables, its handlers and the Organizations events it follows. Each service
+/// folder declares one (`pub const SERVICE`), and `services/mod.rs` lists the folder once.
+pub struct ServiceDescription {
+    /// The SigV4 signing name (credential scope service).
+    pub signing_name: &'static str,
+    /// The IAM action prefix (`<prefix>:<Operation>`).
+    pub action_prefix: &'static str,
+    /// The protocol and the tables it routes by.
+    pub wire: Wire,
+    /// Every operation of the real API (built or not), sorted, from the generated table.
+    pub operations: &'static [&'static str],
+    /// The operations orgsim has built.
+    pub implemented: &'static [&'static str],
+    /// Runs one operation.
+    pub dispatch: fn(&mut World, &Caller, &str, Value) -> ApiResult,
+    /// The wire key of error messages (`Message` or `message`).
+    pub error_message_key: &'static str,
+    /// The code and status of the API's access-denied error.
+    pub access_denied: (&'static str, u16),
+    /// Requests are answered by a global endpoint (`aws:RequestedRegion` is us-east-1).
+    pub global: bool,
+    /// Applies an Organizations change inside the operation that made it (DESIGN §5).
+    pub on_org_event: Option<fn(&mut World, &OrgEvent)>,
+    /// Finishes work that AWS does "later", at the start of each request.
+    pub on_request: Option<fn(&mut World)>,
+    /// The ARN an operation acts on, for authorization (`None`: `*`).
+    pub resource_arn: Option<ResourceArnFn>,
 }
 
-impl ServiceId {
-    pub const ALL: [ServiceId; 6] = [
-        ServiceId::Organizations,
-        ServiceId::GuardDuty,
-        ServiceId::SecurityHub,
-        ServiceId::Config,
-        ServiceId::Sts,
-        ServiceId::Iam,
-    ];
+/// `(world, caller, operation, input) → ARN` of the resource a request acts on.
+pub type ResourceArnFn = fn(&World, &Caller, &str, &Value) -> Option<String>;
 
+/// A protocol with the per-API facts it needs to route a request.
+pub enum Wire {
+    /// awsJson1.1: `X-Amz-Target: <prefix>.<Operation>`.
+    AwsJson { target_prefix: &'static str },
+    /// restJson1: method + path templates.
+    RestJson { routes: &'static [RestRoute] },
+    /// awsQuery: `Action=<Operation>&Version=<version>`, XML in `namespace`.
+    AwsQuery {
+        version: &'static str,
+        namespace: &'static str,
+    },
+}
+
+/// Declares [`ServiceId`] from the registry in `services/mod.rs`.
+macro_rules! define_service_ids {
+    ($($variant:ident $folder:ident,)*) => {
+        /// One of the AWS APIs served on the single port.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ServiceId {
+            $($variant,)*
+        }
+
+        impl ServiceId {
+            /// Every API, in registry order (the order events reach them).
+            pub const ALL: &'static [ServiceId] = &[$(ServiceId::$variant,)*];
+
+            /// The API's description, from its folder.
+            pub fn description(self) -> &'static ServiceDescription {
+                match self {
+                    $(ServiceId::$variant => &crate::services::$folder::SERVICE,)*
+                }
+            }
+        }
+    };
+}
+crate::for_each_service!(define_service_ids);
+
+impl ServiceId {
     /// The SigV4 signing name (credential scope service).
     pub fn signing_name(self) -> &'static str {
-        match self {
-            ServiceId::Organizations => "organizations",
-            ServiceId::GuardDuty => "guardduty",
-            ServiceId::SecurityHub => "securityhub",
-            ServiceId::Config => "config",
-            ServiceId::Sts => "sts",
-            ServiceId::Iam => "iam",
-        }
+        self.description().signing_name
     }
 
     pub fn from_signing_name(name: &str) -> Option<ServiceId> {
         ServiceId::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|s| s.signing_name() == name)
     }
 
     /// Every operation of the real API (built or not), from the generated tables.
     pub fn operations(self) -> &'static [&'static str] {
-        use crate::services::*;
-        match self {
-            ServiceId::Organizations => organizations::operations::OPERATIONS,
-            ServiceId::GuardDuty => guardduty::operations::OPERATIONS,
-            ServiceId::SecurityHub => securityhub::operations::OPERATIONS,
-            ServiceId::Config => config::operations::OPERATIONS,
-            ServiceId::Sts => sts::operations::OPERATIONS,
-            ServiceId::Iam => iam::operations::OPERATIONS,
-        }
+        self.description().operations
     }
 
     /// The wire protocol the API speaks.
-    pub fn protocol(self) -> crate::protocol::Protocol {
-        use crate::protocol::Protocol;
-        match self {
-            ServiceId::Organizations | ServiceId::Config => Protocol::AwsJson,
-            ServiceId::GuardDuty | ServiceId::SecurityHub => Protocol::RestJson,
-            ServiceId::Sts | ServiceId::Iam => Protocol::AwsQuery,
+    pub fn protocol(self) -> Protocol {
+        match self.description().wire {
+            Wire::AwsJson { .. } => Protocol::AwsJson,
+            Wire::RestJson { .. } => Protocol::RestJson,
+            Wire::AwsQuery { .. } => Protocol::AwsQuery,
         }
     }
 
     /// awsJson1.1 `X-Amz-Target` prefix.
     pub fn json_target_prefix(self) -> Option<&'static str> {
-        match self {
-            ServiceId::Organizations => Some("AWSOrganizationsV20161128"),
-            ServiceId::Config => Some("StarlingDoveService"),
+        match self.description().wire {
+            Wire::AwsJson { target_prefix } => Some(target_prefix),
             _ => None,
         }
     }
 
     /// awsQuery `Version` and XML namespace.
     pub fn query_version(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            ServiceId::Sts => Some(("2011-06-15", "https://sts.amazonaws.com/doc/2011-06-15/")),
-            ServiceId::Iam => Some(("2010-05-08", "https://iam.amazonaws.com/doc/2010-05-08/")),
+        match self.description().wire {
+            Wire::AwsQuery { version, namespace } => Some((version, namespace)),
             _ => None,
         }
     }
 
     /// restJson1 method + path table.
-    pub fn rest_routes(self) -> &'static [crate::protocol::rest_json::RestRoute] {
-        use crate::services::*;
-        match self {
-            ServiceId::GuardDuty => guardduty::operations::ROUTES,
-            ServiceId::SecurityHub => securityhub::operations::ROUTES,
+    pub fn rest_routes(self) -> &'static [RestRoute] {
+        match self.description().wire {
+            Wire::RestJson { routes } => routes,
             _ => &[],
         }
     }
 
     /// The wire key of error messages (`Message` or `message`).
     pub fn error_message_key(self) -> &'static str {
-        match self {
-            ServiceId::Organizations | ServiceId::SecurityHub => "Message",
-            _ => "message",
-        }
+        self.description().error_message_key
     }
 
     pub fn has_operation(self, operation: &str) -> bool {
         self.operations().binary_search(&operation).is_ok()
+    }
+
+    pub fn is_implemented(self, operation: &str) -> bool {
+        self.description().implemented.contains(&operation)
     }
 }
 

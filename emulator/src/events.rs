@@ -38,8 +38,9 @@ pub enum OrgEvent {
 /// Subscribers must not fail: the Organizations change has already been made.
 pub fn publish(world: &mut World, event: &OrgEvent) {
     tracing::debug!(?event, "organizations event");
-    // Config needs no subscription: its aggregators and organization rules read the
-    // organization's membership when they are queried.
-    crate::services::guardduty::on_org_event(world, event);
-    crate::services::securityhub::on_org_event(world, event);
+    for service in crate::api::ServiceId::ALL {
+        if let Some(apply) = service.description().on_org_event {
+            apply(world, event);
+        }
+    }
 }

@@ -38,6 +38,11 @@
 //! - [`services`]: one folder per API; handlers are `fn(&mut World, &Caller, Input)`.
 //!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
+//!   Each folder describes itself in one [`api::ServiceDescription`] (`SERVICE`: signing
+//!   name, protocol tables, dispatch, events it follows, resource ARNs) and declares its
+//!   `State`; the registry in `services/mod.rs` lists the folder once, which makes it a
+//!   [`api::ServiceId`], a field of [`world::World`] and a subscriber of [`events`].
+//!   Adding an API is its folder plus that one line.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
 //! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed once into a typed tree with
 //!   compiled conditions, and evaluated (wildcards, conditions, the root-to-account rule).

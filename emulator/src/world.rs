@@ -7,62 +7,56 @@
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::services::{
-    config::ConfigState, guardduty::GuardDutyState, iam::IamState,
-    organizations::model::OrganizationsState, securityhub::SecurityHubState, sts::StsState,
-};
+/// Declares [`World`] with one state field per registered service.
+macro_rules! define_world {
+    ($($variant:ident $folder:ident,)*) => {
+        /// Everything orgsim knows: settings, clock, ID generator and every service's
+        /// state (one field per API of the registry in `services/mod.rs`).
+        #[derive(Clone, Debug, Serialize, Deserialize)]
+        pub struct World {
+            pub settings: Settings,
+            pub clock: Clock,
+            pub ids: IdGenerator,
+            /// Number of AWS requests handled so far; work that AWS does "later" (account
+            /// creation) completes at the start of a later request.
+            pub request_count: u64,
+            $(
+                #[serde(default)]
+                pub $folder: crate::services::$folder::State,
+            )*
+        }
 
-/// Everything orgsim knows: settings, clock, ID generator and every service's state.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct World {
-    pub settings: Settings,
-    pub clock: Clock,
-    pub ids: IdGenerator,
-    /// Number of AWS requests handled so far; work that AWS does "later" (account
-    /// creation) completes at the start of a later request.
-    pub request_count: u64,
-    pub organizations: OrganizationsState,
-    pub iam: IamState,
-    pub sts: StsState,
-    /// GuardDuty, per region and account.
-    #[serde(default)]
-    pub guardduty: GuardDutyState,
-    /// Security Hub, per region and account.
-    #[serde(default)]
-    pub securityhub: SecurityHubState,
-    /// AWS Config, per region and account.
-    #[serde(default)]
-    pub config: ConfigState,
+        impl World {
+            pub fn new(settings: Settings) -> World {
+                let seed = settings.seed.unwrap_or_else(|| {
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map(|d| d.as_nanos() as u64)
+                        .unwrap_or(0x5eed)
+                });
+                World {
+                    settings,
+                    clock: Clock::default(),
+                    ids: IdGenerator::new(seed),
+                    request_count: 0,
+                    $($folder: Default::default(),)*
+                }
+            }
+        }
+    };
 }
+crate::for_each_service!(define_world);
 
 impl World {
-    pub fn new(settings: Settings) -> World {
-        let seed = settings.seed.unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(0x5eed)
-        });
-        World {
-            settings,
-            clock: Clock::default(),
-            ids: IdGenerator::new(seed),
-            request_count: 0,
-            organizations: OrganizationsState::default(),
-            iam: IamState::default(),
-            sts: StsState::default(),
-            guardduty: GuardDutyState::default(),
-            securityhub: SecurityHubState::default(),
-            config: ConfigState::default(),
-        }
-    }
-
     /// Called once per AWS request, before the handler: finishes asynchronous work
     /// that is due (DESIGN §6: CreateAccount is IN_PROGRESS, then SUCCEEDED).
     pub fn begin_request(&mut self) {
         self.request_count += 1;
-        crate::services::organizations::accounts::complete_due_account_creations(self);
-        crate::services::organizations::membership::complete_due_closures(self);
+        for service in crate::api::ServiceId::ALL {
+            if let Some(hook) = service.description().on_request {
+                hook(self);
+            }
+        }
     }
 }
 

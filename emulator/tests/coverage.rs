@@ -19,7 +19,7 @@ fn coverage_file_matches_the_dispatch_tables() {
 
 #[test]
 fn every_implemented_operation_is_a_real_operation() {
-    for service in orgsim::api::ServiceId::ALL {
+    for &service in orgsim::api::ServiceId::ALL {
         for operation in orgsim::services::implemented(service) {
             assert!(
                 service.has_operation(operation),

@@ -120,11 +120,7 @@ impl Denial {
     /// The error the API answers with: `AccessDenied` on the query APIs, otherwise
     /// `AccessDeniedException`, with the status each API documents (CATALOG §2.2).
     pub fn to_api_error(&self, service: ServiceId) -> ApiError {
-        let (code, status) = match service {
-            ServiceId::Sts | ServiceId::Iam => ("AccessDenied", 403),
-            ServiceId::Organizations | ServiceId::Config => ("AccessDeniedException", 400),
-            ServiceId::GuardDuty | ServiceId::SecurityHub => ("AccessDeniedException", 403),
-        };
+        let (code, status) = service.description().access_denied;
         ApiError::new(code, status, self.message())
     }
 }

@@ -16,7 +16,8 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
     };
     let (prefix, operation) = target.rsplit_once('.').unwrap_or((target, ""));
     let service = ServiceId::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|s| s.json_target_prefix() == Some(prefix))
         .ok_or_else(|| fail(None, unknown_operation(target)))?;
     if !service.has_operation(operation) {

@@ -29,12 +29,14 @@ pub fn decode(
     };
     let action = field("Action").unwrap_or_default();
     let version = field("Version");
+    // The signing name decides; unsigned requests go by `Version` (STS by default).
     let service = match signing_service {
         Some(s) if s.query_version().is_some() => s,
-        _ => match version.as_deref() {
-            Some(v) if Some(v) == ServiceId::Iam.query_version().map(|(v, _)| v) => ServiceId::Iam,
-            _ => ServiceId::Sts,
-        },
+        _ => ServiceId::ALL
+            .iter()
+            .copied()
+            .find(|s| s.query_version().map(|(v, _)| v) == version.as_deref())
+            .unwrap_or(ServiceId::Sts),
     };
     if !service.has_operation(&action) {
         return Err(DecodeFailure {

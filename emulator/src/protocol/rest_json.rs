@@ -102,8 +102,6 @@ fn find_route<'r>(service: ServiceId, method: &str, raw_path: &str) -> Option<Ro
         .max_by_key(|m| m.literal_segments)
 }
 
-const REST_SERVICES: [ServiceId; 2] = [ServiceId::GuardDuty, ServiceId::SecurityHub];
-
 pub fn decode(
     request: &WireRequest<'_>,
     signing_service: Option<ServiceId>,
@@ -113,9 +111,13 @@ pub fn decode(
     } else {
         request.path
     };
+    let rest_services = ServiceId::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.protocol() == Protocol::RestJson);
     let candidates: Vec<ServiceId> = match signing_service {
-        Some(s) if REST_SERVICES.contains(&s) => vec![s],
-        _ => REST_SERVICES.to_vec(),
+        Some(s) if s.protocol() == Protocol::RestJson => vec![s],
+        _ => rest_services.collect(),
     };
     let mut matches: Vec<(ServiceId, RouteMatch)> = candidates
         .into_iter()

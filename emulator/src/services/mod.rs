@@ -24,13 +24,32 @@ macro_rules! service_operations {
     };
 }
 
-pub mod config;
-pub mod guardduty;
-pub mod iam;
-pub mod organizations;
+/// The registry: every API orgsim serves, one line each (`ServiceId` variant, folder).
+/// A folder declares `pub const SERVICE: ServiceDescription` and `pub type State`; this
+/// line makes it a module, a [`ServiceId`], a field of the [`World`] and a target of
+/// dispatch and of Organizations events. Registry order is the order events reach them.
+#[macro_export]
+macro_rules! for_each_service {
+    ($callback:ident) => {
+        $callback! {
+            Organizations organizations,
+            Sts sts,
+            Iam iam,
+            GuardDuty guardduty,
+            SecurityHub securityhub,
+            Config config,
+        }
+    };
+}
+
+macro_rules! declare_service_modules {
+    ($($variant:ident $folder:ident,)*) => {
+        $(pub mod $folder;)*
+    };
+}
+crate::for_each_service!(declare_service_modules);
+
 pub mod pagination;
-pub mod securityhub;
-pub mod sts;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,26 +67,12 @@ pub fn dispatch(
     operation: &str,
     input: Value,
 ) -> ApiResult {
-    match service {
-        ServiceId::Organizations => organizations::dispatch(world, caller, operation, input),
-        ServiceId::Sts => sts::dispatch(world, caller, operation, input),
-        ServiceId::GuardDuty => guardduty::dispatch(world, caller, operation, input),
-        ServiceId::SecurityHub => securityhub::dispatch(world, caller, operation, input),
-        ServiceId::Config => config::dispatch(world, caller, operation, input),
-        ServiceId::Iam => Err(ApiError::not_implemented(service, operation)),
-    }
+    (service.description().dispatch)(world, caller, operation, input)
 }
 
 /// The operations a service has built.
 pub fn implemented(service: ServiceId) -> &'static [&'static str] {
-    match service {
-        ServiceId::Organizations => organizations::IMPLEMENTED,
-        ServiceId::Sts => sts::IMPLEMENTED,
-        ServiceId::GuardDuty => guardduty::IMPLEMENTED,
-        ServiceId::SecurityHub => securityhub::IMPLEMENTED,
-        ServiceId::Config => config::IMPLEMENTED,
-        ServiceId::Iam => &[],
-    }
+    service.description().implemented
 }
 
 /// A typed handler over the world.
@@ -122,7 +127,7 @@ pub fn coverage_markdown() -> String {
          a test fails when this file and the code disagree. Operations not built answer HTTP 501 `NotImplemented`.\n\n\
          | API | built | of |\n|---|---|---|\n",
     );
-    for service in ServiceId::ALL {
+    for &service in ServiceId::ALL {
         let built = implemented(service).len();
         out.push_str(&format!(
             "| {} | {built} | {} |\n",
@@ -130,7 +135,7 @@ pub fn coverage_markdown() -> String {
             service.operations().len()
         ));
     }
-    for service in ServiceId::ALL {
+    for &service in ServiceId::ALL {
         out.push_str(&format!(
             "\n## {}\n\n| operation | built |\n|---|---|\n",
             service.signing_name()

@@ -30,7 +30,7 @@ pub mod subjects;
 
 use serde::Serialize;
 
-use crate::api::ServiceId;
+use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
 use crate::services::organizations::delegation;
 use crate::services::organizations::model::FeatureSet;
@@ -97,6 +97,28 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
 });
 
 pub use model::ConfigState;
+
+/// Config's state: recorders, rules, aggregators and packs per region.
+pub type State = ConfigState;
+
+/// How orgsim serves AWS Config. It follows no Organizations events: aggregators and
+/// organization rules read the organization's membership when they are queried.
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "config",
+    wire: Wire::AwsJson {
+        target_prefix: operations::TARGET_PREFIX,
+    },
+    operations: operations::OPERATIONS,
+    implemented: IMPLEMENTED,
+    dispatch,
+    error_message_key: "message",
+    access_denied: ("AccessDeniedException", 400),
+    global: false,
+    on_org_event: None,
+    on_request: None,
+    resource_arn: None,
+};
 
 /// Operations with no output members answer `{}`.
 #[derive(Debug, Default, Serialize)]

@@ -22,7 +22,7 @@ pub mod statistics;
 
 use serde::Serialize;
 
-use crate::api::ServiceId;
+use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
 use crate::events::OrgEvent;
 use crate::services::pagination::decode_token;
@@ -77,6 +77,50 @@ service_operations!(ServiceId::GuardDuty, GdError::from_input, {
 });
 
 pub use model::GuardDutyState;
+
+/// GuardDuty's state: detectors, administrators and members per region.
+pub type State = GuardDutyState;
+
+/// How orgsim serves Amazon GuardDuty.
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "guardduty",
+    wire: Wire::RestJson {
+        routes: operations::ROUTES,
+    },
+    operations: operations::OPERATIONS,
+    implemented: IMPLEMENTED,
+    dispatch,
+    error_message_key: "message",
+    access_denied: ("AccessDeniedException", 403),
+    global: false,
+    on_org_event: Some(on_org_event),
+    on_request: None,
+    resource_arn: Some(resource_arn),
+};
+
+/// The detector (or its filter) a request names, or the tagged resource.
+fn resource_arn(
+    _world: &World,
+    caller: &Caller,
+    _operation: &str,
+    input: &serde_json::Value,
+) -> Option<String> {
+    let text = |member: &str| input.get(member).and_then(serde_json::Value::as_str);
+    if let Some(arn) = text("ResourceArn") {
+        return Some(arn.to_string());
+    }
+    text("DetectorId").map(|detector| {
+        let detector = format!(
+            "arn:aws:guardduty:{}:{}:detector/{detector}",
+            caller.region, caller.account_id
+        );
+        match text("FilterName") {
+            Some(filter) => format!("{detector}/filter/{filter}"),
+            None => detector,
+        }
+    })
+}
 
 /// Applies an Organizations change to GuardDuty (DESIGN §5). Never fails.
 pub fn on_org_event(world: &mut World, event: &OrgEvent) {

@@ -5,6 +5,37 @@ pub mod operations;
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::{ApiError, ApiResult, ServiceDescription, ServiceId, Wire};
+use crate::auth::Caller;
+use crate::world::World;
+
+/// IAM's state: roles.
+pub type State = IamState;
+
+/// How orgsim serves AWS IAM (routed; no operation built yet).
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "iam",
+    wire: Wire::AwsQuery {
+        version: operations::API_VERSION,
+        namespace: operations::XML_NAMESPACE,
+    },
+    operations: operations::OPERATIONS,
+    implemented: &[],
+    dispatch,
+    error_message_key: "message",
+    access_denied: ("AccessDenied", 403),
+    global: true,
+    on_org_event: None,
+    on_request: None,
+    resource_arn: None,
+};
+
+fn dispatch(_world: &mut World, _caller: &Caller, operation: &str, _input: Value) -> ApiResult {
+    Err(ApiError::not_implemented(ServiceId::Iam, operation))
+}
 
 /// IAM roles by `<account id>/<role name>`: one flat map, because a map per account
 /// would cost kilobytes each at 100,000 accounts (and snapshot keys must be strings).

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod all_features;
 pub mod attachments;
+pub mod authorization;
 pub mod delegation;
 pub mod dto;
 pub mod effective;
@@ -28,7 +29,7 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 
-use crate::api::ServiceId;
+use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
 use crate::services::pagination::decode_token;
 use crate::world::World;
@@ -104,6 +105,34 @@ service_operations!(ServiceId::Organizations, OrgError::from_input, {
     "RemoveAccountFromOrganization" => membership::remove_account_from_organization,
     "CloseAccount" => membership::close_account,
 });
+
+/// Organizations' state: every organization, handshake and pending account creation.
+pub type State = model::OrganizationsState;
+
+/// How orgsim serves AWS Organizations: the directory every other service consults.
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "organizations",
+    wire: Wire::AwsJson {
+        target_prefix: operations::TARGET_PREFIX,
+    },
+    operations: operations::OPERATIONS,
+    implemented: IMPLEMENTED,
+    dispatch,
+    error_message_key: "Message",
+    access_denied: ("AccessDeniedException", 400),
+    global: true,
+    on_org_event: None,
+    on_request: Some(complete_due_work),
+    resource_arn: Some(authorization::resource_arn),
+};
+
+/// Account creations and closures that AWS finishes later complete at the start of a
+/// later request (DESIGN §6).
+fn complete_due_work(world: &mut World) {
+    accounts::complete_due_account_creations(world);
+    membership::complete_due_closures(world);
+}
 
 /// Operations that take no input still accept (and ignore) an empty object.
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -30,7 +30,7 @@ pub mod standards;
 
 use serde::Serialize;
 
-use crate::api::ServiceId;
+use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
 use crate::events::OrgEvent;
 use crate::services::pagination::decode_token;
@@ -92,6 +92,38 @@ service_operations!(ServiceId::SecurityHub, ShError::from_input, {
 });
 
 pub use model::SecurityHubState;
+
+/// Security Hub's state: hubs, administrators, members and findings per region.
+pub type State = SecurityHubState;
+
+/// How orgsim serves AWS Security Hub.
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "securityhub",
+    wire: Wire::RestJson {
+        routes: operations::ROUTES,
+    },
+    operations: operations::OPERATIONS,
+    implemented: IMPLEMENTED,
+    dispatch,
+    error_message_key: "Message",
+    access_denied: ("AccessDeniedException", 403),
+    global: false,
+    on_org_event: Some(on_org_event),
+    on_request: None,
+    resource_arn: Some(resource_arn),
+};
+
+/// The tagged resource or the hub a request names.
+fn resource_arn(
+    _world: &World,
+    _caller: &Caller,
+    _operation: &str,
+    input: &serde_json::Value,
+) -> Option<String> {
+    let text = |member: &str| input.get(member).and_then(serde_json::Value::as_str);
+    text("ResourceArn").or(text("HubArn")).map(str::to_string)
+}
 
 /// Applies an Organizations change to Security Hub (DESIGN §5). Never fails.
 pub fn on_org_event(world: &mut World, event: &OrgEvent) {

@@ -8,7 +8,7 @@ pub mod operations;
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
-use crate::api::ServiceId;
+use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Principal;
 use errors::StsError;
 
@@ -18,6 +18,41 @@ service_operations!(ServiceId::Sts, StsError::from_input, {
     "GetSessionToken" => handlers::get_session_token,
     "GetAccessKeyInfo" => handlers::get_access_key_info,
 });
+
+/// STS's state: the temporary credentials it has issued.
+pub type State = StsState;
+
+/// How orgsim serves AWS STS.
+pub const SERVICE: ServiceDescription = ServiceDescription {
+    signing_name: operations::SIGNING_NAME,
+    action_prefix: "sts",
+    wire: Wire::AwsQuery {
+        version: operations::API_VERSION,
+        namespace: operations::XML_NAMESPACE,
+    },
+    operations: operations::OPERATIONS,
+    implemented: IMPLEMENTED,
+    dispatch,
+    error_message_key: "message",
+    access_denied: ("AccessDenied", 403),
+    global: false,
+    on_org_event: None,
+    on_request: None,
+    resource_arn: Some(resource_arn),
+};
+
+/// `AssumeRole` acts on the role it names.
+fn resource_arn(
+    _world: &crate::world::World,
+    _caller: &crate::auth::Caller,
+    operation: &str,
+    input: &serde_json::Value,
+) -> Option<String> {
+    (operation == "AssumeRole")
+        .then(|| input.get("RoleArn").and_then(serde_json::Value::as_str))
+        .flatten()
+        .map(str::to_string)
+}
 
 /// Temporary credentials orgsim has issued, by access key id.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
