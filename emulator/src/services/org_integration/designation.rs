@@ -118,9 +118,8 @@ pub fn disable_organization_admin<S: OrgIntegrated>(
         });
     }
     end_administration::<S>(world, &caller.region, &org_id);
-    let admin_elsewhere = S::admins_by_region(world).any(|(_, admins)| {
-        admins.get(&org_id).map(String::as_str) == Some(admin)
-    });
+    let admin_elsewhere = S::admins_by_region(world)
+        .any(|(_, admins)| admins.get(&org_id).map(String::as_str) == Some(admin));
     if !admin_elsewhere {
         delegation::release_service_admin(world, &org_id, admin, S::SERVICE_PRINCIPAL);
     }
