@@ -9,7 +9,6 @@ use super::organizations_link::GuardDuty;
 use super::{is_account_id, page, Empty};
 use crate::auth::Caller;
 use crate::services::org_integration::{self, AdminRefusal};
-use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
 /// The organization `account` administers for GuardDuty in `region`, if it does.
@@ -109,14 +108,10 @@ pub fn list_organization_admin_accounts(
     caller: &Caller,
     input: ListOrganizationAdminAccountsInput,
 ) -> Result<ListOrganizationAdminAccountsOutput, GdError> {
-    let (org_id, admin) =
-        org_integration::organization_admins::<GuardDuty>(world, caller).map_err(refused)?;
-    let listing = format!("ListOrganizationAdminAccounts {org_id}");
-    let (max, after) = page(&listing, input.max_results, &input.next_token, 50, 50)?;
-    let admins = admin
-        .into_iter()
-        .filter(|a| after.as_ref().is_none_or(|after| a > after));
-    let (admins, next) = take_page(admins, max, |a| a.clone());
+    let (admins, next_token) =
+        org_integration::organization_admins::<GuardDuty, _>(world, caller, refused, |listing| {
+            page(listing, input.max_results, &input.next_token, 50, 50)
+        })?;
     Ok(ListOrganizationAdminAccountsOutput {
         admin_accounts: admins
             .into_iter()
@@ -125,7 +120,7 @@ pub fn list_organization_admin_accounts(
                 admin_status: "ENABLED",
             })
             .collect(),
-        next_token: next.map(|k| encode_token(&listing, &k)),
+        next_token,
     })
 }
 

@@ -10,6 +10,7 @@ use crate::services::organizations::delegation;
 use crate::services::organizations::errors::OrgError;
 use crate::services::organizations::model::Organization;
 use crate::services::organizations::service_principals::trusted_service;
+use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
 /// Why a designation call is refused; each service words it as AWS does for it.
@@ -126,13 +127,23 @@ pub fn disable_organization_admin<S: OrgIntegrated>(
     Ok(())
 }
 
-/// The caller's organization (the management account's only) and its administrator
-/// in the caller's region, if there is one.
-pub fn organization_admins<S: OrgIntegrated>(
+/// One page of `ListOrganizationAdminAccounts` for the management account: the
+/// administrator in the caller's region (there is at most one) and the next token.
+/// `refused` words a refusal; `resolve` checks the service's paging input against
+/// the listing's name and gives (page size, last key of the previous page).
+pub fn organization_admins<S: OrgIntegrated, E>(
     world: &World,
     caller: &Caller,
-) -> Result<(String, Option<String>), AdminRefusal> {
-    let org_id = managed_org(world, caller)?.id.clone();
-    let admin = org_admin::<S>(world, &caller.region, &org_id).map(String::from);
-    Ok((org_id, admin))
+    refused: impl FnOnce(AdminRefusal) -> E,
+    resolve: impl FnOnce(&str) -> Result<(usize, Option<String>), E>,
+) -> Result<(Vec<String>, Option<String>), E> {
+    let org_id = managed_org(world, caller).map_err(refused)?.id.clone();
+    let listing = format!("ListOrganizationAdminAccounts {org_id}");
+    let (max, after) = resolve(&listing)?;
+    let admins = org_admin::<S>(world, &caller.region, &org_id)
+        .filter(|admin| after.as_deref().is_none_or(|after| *admin > after))
+        .map(String::from)
+        .into_iter();
+    let (admins, next) = take_page(admins, max, String::clone);
+    Ok((admins, next.map(|key| encode_token(&listing, &key))))
 }

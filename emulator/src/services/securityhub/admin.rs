@@ -11,7 +11,6 @@ use super::{is_account_id, page, Empty};
 use crate::api::ApiError;
 use crate::auth::Caller;
 use crate::services::org_integration::{self, AdminRefusal};
-use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
 /// The organization `account` administers for Security Hub in `region`, if any.
@@ -132,14 +131,12 @@ pub fn list_organization_admin_accounts(
     input: ListOrganizationAdminAccountsInput,
 ) -> Result<ListOrganizationAdminAccountsOutput, ShError> {
     check_feature(&input.feature)?;
-    let (org_id, admin) = org_integration::organization_admins::<SecurityHub>(world, caller)
-        .map_err(|r| refused(r, caller))?;
-    let listing = format!("ListOrganizationAdminAccounts {org_id}");
-    let (max, after) = page(&listing, input.max_results, &input.next_token, 10, 10)?;
-    let admins = admin
-        .into_iter()
-        .filter(|a| after.as_ref().is_none_or(|after| a > after));
-    let (admins, next) = take_page(admins, max, |a| a.clone());
+    let (admins, next_token) = org_integration::organization_admins::<SecurityHub, _>(
+        world,
+        caller,
+        |r| refused(r, caller),
+        |listing| page(listing, input.max_results, &input.next_token, 10, 10),
+    )?;
     Ok(ListOrganizationAdminAccountsOutput {
         admin_accounts: admins
             .into_iter()
@@ -148,7 +145,7 @@ pub fn list_organization_admin_accounts(
                 status: "ENABLED",
             })
             .collect(),
-        next_token: next.map(|k| encode_token(&listing, &k)),
+        next_token,
         feature: "SecurityHub",
     })
 }
