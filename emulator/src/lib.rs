@@ -42,7 +42,10 @@
 //!   name, protocol tables, dispatch, events it follows, resource ARNs) and declares its
 //!   `State`; the registry in `services/mod.rs` lists the folder once, which makes it a
 //!   [`api::ServiceId`], a field of [`world::World`] and a subscriber of [`events`].
-//!   Adding an API is its folder plus that one line.
+//!   Adding an API is its folder plus that one line. `services/org_integration/` is
+//!   the organization integration services share (per-region delegated administrator
+//!   registered in Organizations, auto-enable, members following the organization):
+//!   a service implements its `OrgIntegrated` trait over its own state.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
 //! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed once into a typed tree with
 //!   compiled conditions, and evaluated (wildcards, conditions, the root-to-account rule).

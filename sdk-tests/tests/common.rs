@@ -98,6 +98,35 @@ pub fn config_client(emulator: &Emulator, access_key: &str) -> aws_sdk_config::C
     aws_sdk_config::Client::new(&config(emulator, access_key))
 }
 
+/// Config's recorder (with its service-linked role) in `account`, a delivery channel,
+/// and recording started.
+pub async fn start_config_recording(cfg: &aws_sdk_config::Client, account: &str) {
+    use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel};
+    let recorder = ConfigurationRecorder::builder()
+        .name("default")
+        .role_arn(format!("arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"))
+        .build();
+    cfg.put_configuration_recorder()
+        .configuration_recorder(recorder)
+        .send()
+        .await
+        .expect("PutConfigurationRecorder");
+    let channel = DeliveryChannel::builder()
+        .name("default")
+        .s3_bucket_name("config")
+        .build();
+    cfg.put_delivery_channel()
+        .delivery_channel(channel)
+        .send()
+        .await
+        .expect("PutDeliveryChannel");
+    cfg.start_configuration_recorder()
+        .configuration_recorder_name("default")
+        .send()
+        .await
+        .expect("StartConfigurationRecorder");
+}
+
 /// The account's GuardDuty detector in the client's region, if it has one.
 pub async fn detector_of(gd: &aws_sdk_guardduty::Client) -> Option<String> {
     let listed = gd.list_detectors().send().await.expect("ListDetectors");
@@ -140,4 +169,188 @@ pub async fn create_ou(orgs: &aws_sdk_organizations::Client, parent: &str, name:
         .organizational_unit
         .and_then(|ou| ou.id)
         .expect("ou id")
+}
+
+/// An organization built for a test: its management account's client, its root, and
+/// the ids of the OUs and accounts it was built with, by name.
+pub struct Org {
+    pub mgmt: aws_sdk_organizations::Client,
+    pub root: String,
+    ous: Vec<(String, String)>,
+    accounts: Vec<(String, String)>,
+}
+
+impl Org {
+    /// The id of the OU built as `name`.
+    pub fn ou(&self, name: &str) -> String {
+        lookup(&self.ous, name, "OU")
+    }
+
+    /// The id of the account built as `name`.
+    pub fn account(&self, name: &str) -> String {
+        lookup(&self.accounts, name, "account")
+    }
+}
+
+fn lookup(built: &[(String, String)], name: &str, what: &str) -> String {
+    built
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, id)| id.clone())
+        .unwrap_or_else(|| panic!("no {what} {name} was built"))
+}
+
+/// What [`organization`] builds, in this order: the organization, its OUs, its
+/// accounts (each created, then moved into its OU), trusted access with delegated
+/// administrators, then GuardDuty's administrator.
+pub struct OrgBuilder<'e> {
+    emulator: &'e Emulator,
+    management: String,
+    consolidated_billing: bool,
+    ous: Vec<(String, Option<String>)>,
+    accounts: Vec<(String, Option<String>)>,
+    delegated_admins: Vec<(String, String)>,
+    guardduty_admin: Option<String>,
+}
+
+/// An organization of [`MANAGEMENT`] (all features) to describe, then `build()`.
+pub fn organization(emulator: &Emulator) -> OrgBuilder<'_> {
+    OrgBuilder {
+        emulator,
+        management: MANAGEMENT.to_string(),
+        consolidated_billing: false,
+        ous: Vec::new(),
+        accounts: Vec::new(),
+        delegated_admins: Vec::new(),
+        guardduty_admin: None,
+    }
+}
+
+impl OrgBuilder<'_> {
+    /// Another management account than [`MANAGEMENT`].
+    pub fn managed_by(mut self, account: &str) -> Self {
+        self.management = account.to_string();
+        self
+    }
+
+    /// Consolidated billing only, not all features.
+    pub fn consolidated_billing(mut self) -> Self {
+        self.consolidated_billing = true;
+        self
+    }
+
+    /// An OU under the root.
+    pub fn ou(mut self, name: &str) -> Self {
+        self.ous.push((name.to_string(), None));
+        self
+    }
+
+    /// An OU under an OU named before.
+    pub fn ou_in(mut self, name: &str, parent: &str) -> Self {
+        self.ous.push((name.to_string(), Some(parent.to_string())));
+        self
+    }
+
+    /// A created account in the root, named `name`, email `<name in lower case>@example.com`.
+    pub fn account(mut self, name: &str) -> Self {
+        self.accounts.push((name.to_string(), None));
+        self
+    }
+
+    /// Created accounts in the root, as [`OrgBuilder::account`].
+    pub fn accounts(self, names: &[&str]) -> Self {
+        names
+            .iter()
+            .fold(self, |builder, name| builder.account(name))
+    }
+
+    /// A created account moved into the OU named `ou`.
+    pub fn account_in(mut self, name: &str, ou: &str) -> Self {
+        self.accounts.push((name.to_string(), Some(ou.to_string())));
+        self
+    }
+
+    /// Trusted access for `principal` and the account named `account` registered as its
+    /// delegated administrator.
+    pub fn delegated_admin(mut self, principal: &str, account: &str) -> Self {
+        self.delegated_admins
+            .push((principal.to_string(), account.to_string()));
+        self
+    }
+
+    /// The account named `account` designated GuardDuty's administrator (us-east-1).
+    pub fn guardduty_admin(mut self, account: &str) -> Self {
+        self.guardduty_admin = Some(account.to_string());
+        self
+    }
+
+    pub async fn build(self) -> Org {
+        use aws_sdk_organizations::types::OrganizationFeatureSet;
+        let mgmt = orgs(self.emulator, &self.management);
+        let feature_set = if self.consolidated_billing {
+            OrganizationFeatureSet::ConsolidatedBilling
+        } else {
+            OrganizationFeatureSet::All
+        };
+        mgmt.create_organization()
+            .feature_set(feature_set)
+            .send()
+            .await
+            .expect("CreateOrganization");
+        let root = root_id(&mgmt).await;
+        let mut org = Org {
+            mgmt,
+            root,
+            ous: Vec::new(),
+            accounts: Vec::new(),
+        };
+        for (name, parent) in &self.ous {
+            let parent = parent.as_ref().map_or(org.root.clone(), |p| org.ou(p));
+            let id = create_ou(&org.mgmt, &parent, name).await;
+            org.ous.push((name.clone(), id));
+        }
+        for (name, ou) in &self.accounts {
+            let email = format!("{}@example.com", name.to_lowercase());
+            let id = create_account(&org.mgmt, &email, name)
+                .await
+                .account_id()
+                .unwrap_or_else(|| panic!("account {name} created"))
+                .to_string();
+            if let Some(ou) = ou {
+                org.mgmt
+                    .move_account()
+                    .account_id(&id)
+                    .source_parent_id(&org.root)
+                    .destination_parent_id(org.ou(ou))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("MoveAccount {name}: {e:?}"));
+            }
+            org.accounts.push((name.clone(), id));
+        }
+        for (principal, account) in &self.delegated_admins {
+            org.mgmt
+                .enable_aws_service_access()
+                .service_principal(principal)
+                .send()
+                .await
+                .expect("EnableAWSServiceAccess");
+            org.mgmt
+                .register_delegated_administrator()
+                .account_id(org.account(account))
+                .service_principal(principal)
+                .send()
+                .await
+                .expect("RegisterDelegatedAdministrator");
+        }
+        if let Some(admin) = &self.guardduty_admin {
+            guardduty(self.emulator, &self.management)
+                .enable_organization_admin_account()
+                .admin_account_id(org.account(admin))
+                .send()
+                .await
+                .expect("GuardDuty EnableOrganizationAdminAccount");
+        }
+        org
+    }
 }

@@ -14,7 +14,9 @@ use aws_sdk_config::Client;
 use orgsim::Emulator;
 use std::collections::BTreeMap;
 
-use crate::common::{config_client, guardduty, new_account, orgs, securityhub, MANAGEMENT};
+use crate::common::{
+    config_client, guardduty, organization, securityhub, start_config_recording, MANAGEMENT,
+};
 
 const CONFIG: &str = "config.amazonaws.com";
 const MULTI_ACCOUNT: &str = "config-multiaccountsetup.amazonaws.com";
@@ -24,30 +26,6 @@ fn recorder(account: &str) -> ConfigurationRecorder {
         .name("default")
         .role_arn(format!("arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"))
         .build()
-}
-
-/// A recorder and a delivery channel, recording.
-async fn start_recording(cfg: &Client, account: &str) {
-    cfg.put_configuration_recorder()
-        .configuration_recorder(recorder(account))
-        .send()
-        .await
-        .expect("PutConfigurationRecorder");
-    cfg.put_delivery_channel()
-        .delivery_channel(
-            DeliveryChannel::builder()
-                .name("default")
-                .s3_bucket_name("org-config")
-                .build(),
-        )
-        .send()
-        .await
-        .expect("PutDeliveryChannel");
-    cfg.start_configuration_recorder()
-        .configuration_recorder_name("default")
-        .send()
-        .await
-        .expect("StartConfigurationRecorder");
 }
 
 async fn put_org_rule(cfg: &Client, name: &str, identifier: &str) {
@@ -106,32 +84,19 @@ async fn aggregated(cfg: &Client, rule_prefix: &str) -> BTreeMap<String, Complia
 #[tokio::test]
 async fn organization_wide_config_chapter() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let security = new_account(&mgmt_orgs, "security").await;
-    let dev = new_account(&mgmt_orgs, "dev").await;
-    let prod = new_account(&mgmt_orgs, "prod").await;
-    for principal in [CONFIG, MULTI_ACCOUNT] {
-        mgmt_orgs
-            .enable_aws_service_access()
-            .service_principal(principal)
-            .send()
-            .await
-            .expect("EnableAWSServiceAccess");
-        mgmt_orgs
-            .register_delegated_administrator()
-            .account_id(&security)
-            .service_principal(principal)
-            .send()
-            .await
-            .expect("RegisterDelegatedAdministrator");
-    }
+    let org = organization(&emulator)
+        .accounts(&["security", "dev", "prod"])
+        .delegated_admin(CONFIG, "security")
+        .delegated_admin(MULTI_ACCOUNT, "security")
+        .build()
+        .await;
+    let (security, dev, prod) = (
+        org.account("security"),
+        org.account("dev"),
+        org.account("prod"),
+    );
     for account in [MANAGEMENT, security.as_str(), dev.as_str(), prod.as_str()] {
-        start_recording(&config_client(&emulator, account), account).await;
+        start_config_recording(&config_client(&emulator, account), account).await;
     }
 
     let sec = config_client(&emulator, &security);
@@ -315,13 +280,11 @@ async fn organization_wide_config_chapter() {
 #[tokio::test]
 async fn config_errors_are_typed() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
+    let dev = organization(&emulator)
+        .account("dev")
+        .build()
         .await
-        .expect("CreateOrganization");
-    let dev = new_account(&mgmt_orgs, "dev").await;
+        .account("dev");
     let cfg = config_client(&emulator, &dev);
 
     let e = cfg
@@ -390,12 +353,11 @@ async fn config_errors_are_typed() {
     assert!(e.is_no_available_organization_exception(), "{e:?}");
 
     let billing_only = "444444444444";
-    orgs(&emulator, billing_only)
-        .create_organization()
-        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::ConsolidatedBilling)
-        .send()
-        .await
-        .expect("CreateOrganization");
+    organization(&emulator)
+        .managed_by(billing_only)
+        .consolidated_billing()
+        .build()
+        .await;
     let e = config_client(&emulator, billing_only)
         .put_configuration_aggregator()
         .configuration_aggregator_name("org")

@@ -9,13 +9,15 @@ use aws_sdk_config::operation::describe_conformance_packs::DescribeConformancePa
 use aws_sdk_config::operation::put_conformance_pack::PutConformancePackError;
 use aws_sdk_config::operation::put_organization_conformance_pack::PutOrganizationConformancePackError;
 use aws_sdk_config::types::{
-    ConfigurationRecorder, ConformancePackComplianceType, ConformancePackState, DeliveryChannel,
-    OrganizationResourceDetailedStatus, OrganizationResourceStatus,
+    ConformancePackComplianceType, ConformancePackState, OrganizationResourceDetailedStatus,
+    OrganizationResourceStatus,
 };
 use aws_sdk_config::Client;
 use orgsim::Emulator;
 
-use crate::common::{config_client, create_account, guardduty, orgs, securityhub, MANAGEMENT};
+use crate::common::{
+    config_client, guardduty, organization, securityhub, start_config_recording, MANAGEMENT,
+};
 
 const MULTI_ACCOUNT: &str = "config-multiaccountsetup.amazonaws.com";
 
@@ -42,34 +44,6 @@ Resources:
         Owner: AWS
         SourceIdentifier: SECURITYHUB_ENABLED
 "#;
-
-async fn start_recording(cfg: &Client, account: &str) {
-    cfg.put_configuration_recorder()
-        .configuration_recorder(
-            ConfigurationRecorder::builder()
-                .name("default")
-                .role_arn(format!("arn:aws:iam::{account}:role/config"))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("PutConfigurationRecorder");
-    cfg.put_delivery_channel()
-        .delivery_channel(
-            DeliveryChannel::builder()
-                .name("default")
-                .s3_bucket_name("config")
-                .build(),
-        )
-        .send()
-        .await
-        .expect("PutDeliveryChannel");
-    cfg.start_configuration_recorder()
-        .configuration_recorder_name("default")
-        .send()
-        .await
-        .expect("StartConfigurationRecorder");
-}
 
 async fn pack_state(cfg: &Client) -> ConformancePackState {
     cfg.describe_conformance_pack_status()
@@ -115,7 +89,7 @@ async fn a_pack_follows_guardduty_and_security_hub() {
     let emulator = Emulator::start();
     let account = "222222222222";
     let cfg = config_client(&emulator, account);
-    start_recording(&cfg, account).await;
+    start_config_recording(&cfg, account).await;
     let arn = cfg
         .put_conformance_pack()
         .conformance_pack_name("security")
@@ -270,17 +244,16 @@ async fn templates_are_checked() {
 #[tokio::test]
 async fn an_organization_pack_lands_in_members() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let mut accounts = Vec::new();
-    for name in ["security", "dev", "sandbox"] {
-        let created = create_account(&mgmt, &format!("{name}@example.com"), name).await;
-        accounts.push(created.account_id().unwrap().to_string());
-    }
-    let (security, dev, sandbox) = (&accounts[0], &accounts[1], &accounts[2]);
+    let org = organization(&emulator)
+        .accounts(&["security", "dev", "sandbox"])
+        .build()
+        .await;
+    let mgmt = &org.mgmt;
+    let (security, dev, sandbox) = (
+        &org.account("security"),
+        &org.account("dev"),
+        &org.account("sandbox"),
+    );
     let sec = config_client(&emulator, security);
     let put = || {
         sec.put_organization_conformance_pack()
@@ -310,7 +283,7 @@ async fn an_organization_pack_lands_in_members() {
         .await
         .expect("RegisterDelegatedAdministrator");
     for account in [security, dev, sandbox] {
-        start_recording(&config_client(&emulator, account), account).await;
+        start_config_recording(&config_client(&emulator, account), account).await;
     }
     let err = sec
         .put_organization_conformance_pack()

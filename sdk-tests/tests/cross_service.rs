@@ -5,7 +5,7 @@ use aws_sdk_guardduty::types::AutoEnableMembers;
 use aws_sdk_organizations::types::{HandshakeParty, HandshakePartyType};
 use orgsim::Emulator;
 
-use crate::common::{create_account, detector_of, guardduty, member_status, orgs, MANAGEMENT};
+use crate::common::{detector_of, guardduty, member_status, organization, orgs, MANAGEMENT};
 
 const OUTSIDER: &str = "444455556666";
 const GUARDDUTY: &str = "guardduty.amazonaws.com";
@@ -13,24 +13,14 @@ const GUARDDUTY: &str = "guardduty.amazonaws.com";
 #[tokio::test]
 async fn guardduty_follows_joins_leaves_and_delegation() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let security = create_account(&mgmt, "security@example.com", "Security")
-        .await
-        .account_id
-        .unwrap();
-    let dev = create_account(&mgmt, "dev@example.com", "Dev")
-        .await
-        .account_id
-        .unwrap();
+    let org = organization(&emulator)
+        .accounts(&["Security", "Dev"])
+        .guardduty_admin("Security")
+        .build()
+        .await;
+    let (mgmt, security, dev) = (&org.mgmt, org.account("Security"), org.account("Dev"));
 
     // GuardDuty's designation is Organizations' delegation and trusted access.
-    guardduty(&emulator, MANAGEMENT)
-        .enable_organization_admin_account()
-        .admin_account_id(&security)
-        .send()
-        .await
-        .expect("EnableOrganizationAdminAccount");
     let admins = mgmt
         .list_delegated_administrators()
         .service_principal(GUARDDUTY)

@@ -9,7 +9,7 @@ use aws_sdk_organizations::types::{
 use aws_sdk_organizations::Client;
 use orgsim::Emulator;
 
-use crate::common::{create_account, orgs, root_id, MANAGEMENT};
+use crate::common::{self, orgs, root_id, MANAGEMENT};
 
 /// The `Reason` of an error the operation must answer with `$variant`.
 macro_rules! reason {
@@ -28,17 +28,14 @@ const CONFIG: &str = "config.amazonaws.com";
 
 /// An organization with `n` created member accounts.
 async fn organization(emulator: &Emulator, n: usize) -> (Client, Vec<String>) {
-    let mgmt = orgs(emulator, MANAGEMENT);
-    mgmt.create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let mut members = vec![];
-    for i in 0..n {
-        let status = create_account(&mgmt, &format!("member{i}@example.com"), "Member").await;
-        members.push(status.account_id().expect("account id").to_string());
-    }
-    (mgmt, members)
+    let names: Vec<String> = (0..n).map(|i| format!("member{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let org = common::organization(emulator)
+        .accounts(&names)
+        .build()
+        .await;
+    let members = names.iter().map(|name| org.account(name)).collect();
+    (org.mgmt, members)
 }
 
 fn tag(key: &str, value: &str) -> Tag {

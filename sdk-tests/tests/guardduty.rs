@@ -9,7 +9,7 @@ use aws_sdk_guardduty::types::{
 use aws_sdk_guardduty::Client;
 use orgsim::Emulator;
 
-use crate::common::{guardduty, member_status, new_account, orgs, MANAGEMENT};
+use crate::common::{guardduty, member_status, new_account, organization, MANAGEMENT};
 
 async fn only_detector(gd: &Client) -> String {
     let listed = gd.list_detectors().send().await.expect("ListDetectors");
@@ -24,15 +24,15 @@ async fn only_detector(gd: &Client) -> String {
 #[tokio::test]
 async fn organization_wide_guardduty_chapter() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let security = new_account(&mgmt_orgs, "security").await;
-    let dev = new_account(&mgmt_orgs, "dev").await;
-    let prod = new_account(&mgmt_orgs, "prod").await;
+    let org = organization(&emulator)
+        .accounts(&["security", "dev", "prod"])
+        .build()
+        .await;
+    let (security, dev, prod) = (
+        org.account("security"),
+        org.account("dev"),
+        org.account("prod"),
+    );
 
     // Management designates the security account, in this region.
     let mgmt_gd = guardduty(&emulator, MANAGEMENT);
@@ -108,7 +108,7 @@ async fn organization_wide_guardduty_chapter() {
     assert_eq!(associated.members().len(), 3);
 
     // An account created afterwards is a member at once.
-    let late = new_account(&mgmt_orgs, "late").await;
+    let late = new_account(&org.mgmt, "late").await;
     assert_eq!(
         member_status(&sec_gd, &admin_detector, &late)
             .await
@@ -222,14 +222,11 @@ async fn organization_wide_guardduty_chapter() {
 #[tokio::test]
 async fn guardduty_errors_are_typed() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let security = new_account(&mgmt_orgs, "security").await;
-    let dev = new_account(&mgmt_orgs, "dev").await;
+    let org = organization(&emulator)
+        .accounts(&["security", "dev"])
+        .build()
+        .await;
+    let (security, dev) = (org.account("security"), org.account("dev"));
 
     // One detector per account and region.
     let dev_gd = guardduty(&emulator, &dev);

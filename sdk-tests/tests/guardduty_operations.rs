@@ -10,7 +10,7 @@ use aws_sdk_guardduty::types::{
 };
 use orgsim::Emulator;
 
-use crate::common::{create_account, detector_of, guardduty, member_status, orgs, MANAGEMENT};
+use crate::common::{detector_of, guardduty, member_status, organization, MANAGEMENT};
 
 const OUTSIDER: &str = "444455556666";
 
@@ -23,22 +23,12 @@ fn criteria(field: &str, condition: Condition) -> FindingCriteria {
 #[tokio::test]
 async fn every_other_guardduty_operation() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let security = create_account(&mgmt, "security@example.com", "Security")
-        .await
-        .account_id
-        .unwrap();
-    let dev = create_account(&mgmt, "dev@example.com", "Dev")
-        .await
-        .account_id
-        .unwrap();
-    guardduty(&emulator, MANAGEMENT)
-        .enable_organization_admin_account()
-        .admin_account_id(&security)
-        .send()
-        .await
-        .unwrap();
+    let org = organization(&emulator)
+        .accounts(&["Security", "Dev"])
+        .guardduty_admin("Security")
+        .build()
+        .await;
+    let (security, dev) = (org.account("Security"), org.account("Dev"));
     let admin = guardduty(&emulator, &security);
     let admin_detector = detector_of(&admin).await.expect("a detector");
     // NEW, not ALL: members may then be stopped and deleted.

@@ -8,7 +8,7 @@ use aws_sdk_organizations::types::{
 use aws_sdk_organizations::Client;
 use orgsim::{Emulator, Settings};
 
-use crate::common::{self, create_account, create_ou, orgs, root_id, MANAGEMENT};
+use crate::common::{self, create_account, create_ou, organization, orgs, root_id, MANAGEMENT};
 
 #[tokio::test]
 async fn walkthrough_org_ous_accounts_and_assume_role() {
@@ -415,11 +415,11 @@ async fn organization_errors_are_typed() {
 #[tokio::test]
 async fn pagination_and_bad_tokens() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    for i in 0..5 {
-        create_account(&mgmt, &format!("a{i}@example.com"), &format!("A{i}")).await;
-    }
+    let org = organization(&emulator)
+        .accounts(&["A0", "A1", "A2", "A3", "A4"])
+        .build()
+        .await;
+    let mgmt = &org.mgmt;
     let first = mgmt.list_accounts().max_results(2).send().await.unwrap();
     assert_eq!(first.accounts().len(), 2);
     assert!(first.next_token().is_some());
@@ -452,7 +452,7 @@ async fn pagination_and_bad_tokens() {
         other => panic!("expected InvalidInputException, got {other:?}"),
     }
     // A token from one listing is refused by another.
-    let root = root_id(&mgmt).await;
+    let root = org.root.clone();
     let token = first.next_token().unwrap();
     let e = mgmt
         .list_accounts_for_parent()

@@ -4,13 +4,12 @@
 
 use aws_sdk_organizations::types::{
     ConstraintViolationExceptionReason as Cv, EffectivePolicyType,
-    InvalidInputExceptionReason as Ii, OrganizationFeatureSet, PolicyType, PolicyTypeStatus,
-    TargetType,
+    InvalidInputExceptionReason as Ii, PolicyType, PolicyTypeStatus, TargetType,
 };
 use aws_sdk_organizations::Client;
 use orgsim::Emulator;
 
-use crate::common::{create_account, create_ou, orgs, root_id, MANAGEMENT};
+use crate::common::{create_account, organization, orgs, MANAGEMENT};
 
 /// The `Reason` of a modelled error variant, e.g.
 /// `reason!(e, create_policy::CreatePolicyError::ConstraintViolationException)`.
@@ -62,19 +61,13 @@ async fn attached(orgs: &Client, target: &str, filter: PolicyType) -> Vec<String
 #[tokio::test]
 async fn workshop_tag_policy_on_an_ou_shapes_the_accounts_effective_policy() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let root = root_id(&mgmt).await;
-    let workloads = create_ou(&mgmt, &root, "Workloads").await;
-    let dev = create_account(&mgmt, "dev@example.com", "Dev").await;
-    let dev_id = dev.account_id().unwrap().to_string();
-    mgmt.move_account()
-        .account_id(&dev_id)
-        .source_parent_id(&root)
-        .destination_parent_id(&workloads)
-        .send()
-        .await
-        .unwrap();
+    let org = organization(&emulator)
+        .ou("Workloads")
+        .account_in("Dev", "Workloads")
+        .build()
+        .await;
+    let (workloads, dev_id) = (org.ou("Workloads"), org.account("Dev"));
+    let (mgmt, root) = (org.mgmt, org.root);
 
     let enabled = mgmt
         .enable_policy_type()
@@ -168,10 +161,9 @@ async fn workshop_tag_policy_on_an_ou_shapes_the_accounts_effective_policy() {
 #[tokio::test]
 async fn scp_lifecycle_and_its_errors() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let root = root_id(&mgmt).await;
-    let ou = create_ou(&mgmt, &root, "Sandbox").await;
+    let org = organization(&emulator).ou("Sandbox").build().await;
+    let ou = org.ou("Sandbox");
+    let (mgmt, root) = (org.mgmt, org.root);
 
     // FullAWSAccess: AWS-managed, on the root and new OUs.
     let listed = mgmt
@@ -420,10 +412,9 @@ async fn scp_lifecycle_and_its_errors() {
 #[tokio::test]
 async fn policy_types_rcps_and_attachment_limits() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let root = root_id(&mgmt).await;
-    let ou = create_ou(&mgmt, &root, "Data").await;
+    let org = organization(&emulator).ou("Data").build().await;
+    let ou = org.ou("Data");
+    let (mgmt, root) = (org.mgmt, org.root);
 
     let e = mgmt
         .enable_policy_type()
@@ -558,14 +549,12 @@ async fn policy_types_rcps_and_attachment_limits() {
         .is_empty());
 
     // A consolidated-billing organization has no policy types at all.
-    let other = orgs(&emulator, "222222222222");
-    other
-        .create_organization()
-        .feature_set(OrganizationFeatureSet::ConsolidatedBilling)
-        .send()
-        .await
-        .unwrap();
-    let other_root = root_id(&other).await;
+    let other = organization(&emulator)
+        .managed_by("222222222222")
+        .consolidated_billing()
+        .build()
+        .await;
+    let (other, other_root) = (other.mgmt, other.root);
     let e = other
         .enable_policy_type()
         .root_id(&other_root)
@@ -597,19 +586,13 @@ async fn policy_types_rcps_and_attachment_limits() {
 #[tokio::test]
 async fn effective_policy_errors_and_validation_reports() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let root = root_id(&mgmt).await;
-    let ou = create_ou(&mgmt, &root, "Teams").await;
-    let member = create_account(&mgmt, "team@example.com", "Team").await;
-    let member_id = member.account_id().unwrap().to_string();
-    mgmt.move_account()
-        .account_id(&member_id)
-        .source_parent_id(&root)
-        .destination_parent_id(&ou)
-        .send()
-        .await
-        .unwrap();
+    let org = organization(&emulator)
+        .ou("Teams")
+        .account_in("Team", "Teams")
+        .build()
+        .await;
+    let (ou, member_id) = (org.ou("Teams"), org.account("Team"));
+    let (mgmt, root) = (org.mgmt, org.root);
 
     let e = mgmt
         .describe_effective_policy()

@@ -9,9 +9,7 @@ use orgsim::client::Client as AdminClient;
 use orgsim::Emulator;
 use serde_json::Value;
 
-use crate::common::{
-    self, config_with, create_account, create_ou, guardduty, orgs, root_id, session, MANAGEMENT,
-};
+use crate::common::{self, config_with, guardduty, organization, session, MANAGEMENT};
 
 const DENY_DELETE_DETECTOR: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProtectGuardDuty","Effect":"Deny","Action":["guardduty:DeleteDetector","organizations:LeaveOrganization","sts:AssumeRole"],"Resource":"*"}]}"#;
 
@@ -27,32 +25,19 @@ struct Setup {
 
 async fn setup() -> Setup {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let dev = create_account(&mgmt, "dev@example.com", "dev")
-        .await
-        .account_id
-        .expect("account id");
-    let root = root_id(&mgmt).await;
-    let parent = create_ou(&mgmt, &root, "Parent").await;
-    let child = create_ou(&mgmt, &parent, "Child").await;
-    mgmt.move_account()
-        .account_id(&dev)
-        .source_parent_id(&root)
-        .destination_parent_id(&child)
-        .send()
-        .await
-        .expect("MoveAccount");
+    let org = organization(&emulator)
+        .ou("Parent")
+        .ou_in("Child", "Parent")
+        .account_in("dev", "Child")
+        .build()
+        .await;
     Setup {
+        parent: org.ou("Parent"),
+        child: org.ou("Child"),
+        dev: org.account("dev"),
+        root: org.root,
+        mgmt: org.mgmt,
         emulator,
-        mgmt,
-        root,
-        parent,
-        child,
-        dev,
     }
 }
 

@@ -12,7 +12,7 @@ use aws_sdk_securityhub::types::{
 use aws_sdk_securityhub::Client;
 use orgsim::Emulator;
 
-use crate::common::{guardduty, new_account, orgs, securityhub, MANAGEMENT};
+use crate::common::{guardduty, new_account, organization, securityhub, MANAGEMENT};
 
 fn equals(value: &str) -> StringFilter {
     StringFilter::builder()
@@ -67,15 +67,15 @@ fn organization_wide_security_hub_chapter() {
 
 async fn chapter() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
-        .await
-        .expect("CreateOrganization");
-    let security = new_account(&mgmt_orgs, "security").await;
-    let dev = new_account(&mgmt_orgs, "dev").await;
-    let prod = new_account(&mgmt_orgs, "prod").await;
+    let org = organization(&emulator)
+        .accounts(&["security", "dev", "prod"])
+        .build()
+        .await;
+    let (security, dev, prod) = (
+        org.account("security"),
+        org.account("dev"),
+        org.account("prod"),
+    );
 
     // Management designates the security account.
     let mgmt_sh = securityhub(&emulator, MANAGEMENT);
@@ -95,7 +95,8 @@ async fn chapter() {
         admins.admin_accounts()[0].account_id(),
         Some(security.as_str())
     );
-    let delegated = mgmt_orgs
+    let delegated = org
+        .mgmt
         .list_delegated_administrators()
         .service_principal("securityhub.amazonaws.com")
         .send()
@@ -158,7 +159,7 @@ async fn chapter() {
     );
 
     // A new account is enabled at once.
-    let newcomer = new_account(&mgmt_orgs, "newcomer").await;
+    let newcomer = new_account(&org.mgmt, "newcomer").await;
     assert!(associated_members(&sec_sh).await.contains(&newcomer));
     securityhub(&emulator, &newcomer)
         .describe_hub()
@@ -262,13 +263,11 @@ async fn chapter() {
 #[tokio::test]
 async fn typed_errors() {
     let emulator = Emulator::start();
-    let mgmt_orgs = orgs(&emulator, MANAGEMENT);
-    mgmt_orgs
-        .create_organization()
-        .send()
+    let member = organization(&emulator)
+        .account("member")
+        .build()
         .await
-        .expect("CreateOrganization");
-    let member = new_account(&mgmt_orgs, "member").await;
+        .account("member");
     let sh = securityhub(&emulator, &member);
 
     let off = sh.describe_hub().send().await.expect_err("not subscribed");

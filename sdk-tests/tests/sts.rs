@@ -3,7 +3,7 @@
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use orgsim::{Emulator, Settings};
 
-use crate::common::{self, create_account, orgs, MANAGEMENT};
+use crate::common::{self, MANAGEMENT};
 
 #[tokio::test]
 async fn caller_identity_follows_the_access_key() {
@@ -27,12 +27,11 @@ async fn caller_identity_follows_the_access_key() {
 #[tokio::test]
 async fn only_the_management_account_may_assume_the_access_role() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
-    mgmt.create_organization().send().await.unwrap();
-    let member = create_account(&mgmt, "m@example.com", "M")
+    let member = common::organization(&emulator)
+        .account("M")
+        .build()
         .await
-        .account_id
-        .unwrap();
+        .account("M");
     let role_arn = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
     for caller in ["222222222222", member.as_str()] {
         let e = common::sts(&emulator, caller)

@@ -49,6 +49,7 @@ macro_rules! declare_service_modules {
 }
 crate::for_each_service!(declare_service_modules);
 
+pub mod org_integration;
 pub mod pagination;
 
 use serde::de::DeserializeOwned;

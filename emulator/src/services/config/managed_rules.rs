@@ -220,11 +220,14 @@ mod tests {
             NON_COMPLIANT,
             "not administered yet"
         );
-        crate::services::guardduty::organization_config::enroll_org_member(
+        crate::services::org_integration::enroll::<
+            crate::services::guardduty::organizations_link::GuardDuty,
+        >(
             &mut w,
             "us-east-1",
             &security,
             member,
+            crate::services::org_integration::Enrollment::ByAdministrator,
         );
         assert_eq!(verdicts(&w, member)[0].1, COMPLIANT);
         start_recording(&mut w, &security);

@@ -4,36 +4,47 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::detectors::ensure_detector;
 use super::errors::GdError;
-use super::model::OrgConfig;
-use super::organizations_link::{deregister_admin, register_admin, registered_admin};
+use super::organizations_link::GuardDuty;
 use super::{is_account_id, page, Empty};
 use crate::auth::Caller;
-use crate::services::organizations::model::Organization;
-use crate::services::pagination::{encode_token, take_page};
+use crate::services::org_integration::{self, AdminRefusal};
 use crate::world::World;
 
 /// The organization `account` administers for GuardDuty in `region`, if it does.
 pub fn administered_org(world: &World, region: &str, account: &str) -> Option<String> {
-    let org = world.organizations.organization_of(account)?;
-    (world.guardduty.org_admin(region, &org.id) == Some(account)).then(|| org.id.clone())
+    org_integration::administered_org::<GuardDuty>(world, region, account)
 }
 
-/// The caller's organization, if the caller is its management account.
-fn managed_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, GdError> {
-    let org = world
-        .organizations
-        .organization_of(&caller.account_id)
-        .ok_or_else(|| {
-            GdError::bad("The request is rejected because the current account is not a member of an organization.")
-        })?;
-    if org.management_account_id != caller.account_id {
-        return Err(GdError::bad(
-            "The request is rejected because the current account is not the management account of the organization.",
-        ));
-    }
-    Ok(org)
+/// GuardDuty's words for the shared designation refusals.
+fn refused(refusal: AdminRefusal) -> GdError {
+    let reason = match refusal {
+        AdminRefusal::NotInOrganization => {
+            "the current account is not a member of an organization.".to_string()
+        }
+        AdminRefusal::NotManagementAccount { .. } => {
+            "the current account is not the management account of the organization.".to_string()
+        }
+        AdminRefusal::NotMember { account, .. } => {
+            format!("the account {account} is not a member of the organization.")
+        }
+        AdminRefusal::OtherAdminInRegion { .. } => {
+            "an administrator account is already enabled for the organization in this Region."
+                .to_string()
+        }
+        AdminRefusal::OtherAdminRegistered { .. } => {
+            "another account is the delegated administrator for GuardDuty in AWS Organizations; use the same account in every Region.".to_string()
+        }
+        AdminRefusal::Organizations(e) => {
+            // AWS does not document GuardDuty's wording here; Organizations' own
+            // reason is the most telling.
+            return GdError::bad(crate::api::ApiError::from(e).message);
+        }
+        AdminRefusal::NotAdmin { account } => format!(
+            "the account {account} is not the administrator account of the organization in this Region."
+        ),
+    };
+    GdError::bad(format!("The request is rejected because {reason}"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,76 +62,9 @@ pub fn enable_organization_admin_account(
     if !is_account_id(&admin) {
         return Err(GdError::invalid_parameter("adminAccountId"));
     }
-    let org = managed_org(world, caller)?;
-    if !org.members.contains_key(&admin) {
-        return Err(GdError::bad(format!(
-            "The request is rejected because the account {admin} is not a member of the organization."
-        )));
-    }
-    let org_id = org.id.clone();
-    match world.guardduty.org_admin(&caller.region, &org_id) {
-        Some(current) if current == admin => return Ok(Empty {}),
-        Some(_) => {
-            return Err(GdError::bad(
-                "The request is rejected because an administrator account is already enabled for the organization in this Region.",
-            ))
-        }
-        None => {}
-    }
-    if registered_admin(world, &org_id).is_some_and(|a| a != admin) {
-        return Err(GdError::bad(
-            "The request is rejected because another account is the delegated administrator for GuardDuty in AWS Organizations; use the same account in every Region.",
-        ));
-    }
-    let now = world.clock.now_ms();
-    register_admin(world, &org_id, &admin, now);
-    world
-        .guardduty
-        .regions
-        .entry(caller.region.clone())
-        .or_default()
-        .org_admins
-        .insert(org_id, admin.clone());
-    // GuardDuty is turned on in the administrator, in this region only.
-    ensure_detector(world, &admin, &caller.region);
+    org_integration::enable_organization_admin::<GuardDuty>(world, caller, &admin)
+        .map_err(refused)?;
     Ok(Empty {})
-}
-
-/// Ends `org_id`'s delegated administrator in `region`: the organization's members
-/// are no longer associated (their detectors stay) and the configuration is reset.
-pub fn remove_org_admin(world: &mut World, region: &str, org_id: &str) {
-    let Some(admin) = world
-        .guardduty
-        .regions
-        .get_mut(region)
-        .and_then(|r| r.org_admins.remove(org_id))
-    else {
-        return;
-    };
-    let Some(detector) = world
-        .guardduty
-        .account(region, &admin)
-        .and_then(|a| a.detector.as_ref())
-    else {
-        return;
-    };
-    let org_members: Vec<String> = detector
-        .members
-        .values()
-        .filter(|m| m.via_organization)
-        .map(|m| m.account_id.clone())
-        .collect();
-    for member in &org_members {
-        let state = world.guardduty.account_mut(region, member);
-        if state.administrator.as_deref() == Some(admin.as_str()) {
-            state.administrator = None;
-        }
-    }
-    let detector = world.guardduty.detector_mut(region, &admin);
-    for member in &org_members {
-        detector.members.remove(member);
-    }
-    detector.org_config = OrgConfig::default();
 }
 
 pub fn disable_organization_admin_account(
@@ -132,21 +76,8 @@ pub fn disable_organization_admin_account(
     if !is_account_id(&admin) {
         return Err(GdError::invalid_parameter("adminAccountId"));
     }
-    let org_id = managed_org(world, caller)?.id.clone();
-    if world.guardduty.org_admin(&caller.region, &org_id) != Some(admin.as_str()) {
-        return Err(GdError::bad(format!(
-            "The request is rejected because the account {admin} is not the administrator account of the organization in this Region."
-        )));
-    }
-    remove_org_admin(world, &caller.region, &org_id);
-    let admin_elsewhere = world
-        .guardduty
-        .regions
-        .values()
-        .any(|r| r.org_admins.get(&org_id) == Some(&admin));
-    if !admin_elsewhere {
-        deregister_admin(world, &org_id, &admin);
-    }
+    org_integration::disable_organization_admin::<GuardDuty>(world, caller, &admin)
+        .map_err(refused)?;
     Ok(Empty {})
 }
 
@@ -177,16 +108,10 @@ pub fn list_organization_admin_accounts(
     caller: &Caller,
     input: ListOrganizationAdminAccountsInput,
 ) -> Result<ListOrganizationAdminAccountsOutput, GdError> {
-    let org_id = managed_org(world, caller)?.id.clone();
-    let listing = format!("ListOrganizationAdminAccounts {org_id}");
-    let (max, after) = page(&listing, input.max_results, &input.next_token, 50, 50)?;
-    let admins = world
-        .guardduty
-        .org_admin(&caller.region, &org_id)
-        .map(String::from)
-        .into_iter()
-        .filter(|a| after.as_ref().is_none_or(|after| a > after));
-    let (admins, next) = take_page(admins, max, |a| a.clone());
+    let (admins, next_token) =
+        org_integration::organization_admins::<GuardDuty, _>(world, caller, refused, |listing| {
+            page(listing, input.max_results, &input.next_token, 50, 50)
+        })?;
     Ok(ListOrganizationAdminAccountsOutput {
         admin_accounts: admins
             .into_iter()
@@ -195,7 +120,7 @@ pub fn list_organization_admin_accounts(
                 admin_status: "ENABLED",
             })
             .collect(),
-        next_token: next.map(|k| encode_token(&listing, &k)),
+        next_token,
     })
 }
 

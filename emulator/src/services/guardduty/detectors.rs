@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::errors::GdError;
 use super::features::{self, DataSourcesInput, FeatureInput, FeatureResult};
 use super::model::{Detector, OrgConfig};
+use super::organizations_link::GuardDuty;
 use super::{own_detector, page, Empty};
 use crate::auth::Caller;
+use crate::services::org_integration;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::{iso8601, World};
 
@@ -216,17 +218,13 @@ pub fn delete_detector(
             "The request is rejected because the current account cannot delete detector while it has invited or associated members.",
         ));
     }
-    let gd = &world.guardduty;
-    let is_org_admin = gd
-        .regions
-        .get(&caller.region)
-        .is_some_and(|r| r.org_admins.values().any(|a| *a == caller.account_id));
-    if is_org_admin {
+    if org_integration::administers_in::<GuardDuty>(world, &caller.region, &caller.account_id) {
         return Err(GdError::bad(
             "The request is rejected because the current account is the delegated administrator of its organization; disable it as administrator first.",
         ));
     }
-    if gd
+    if world
+        .guardduty
         .administrator_of(&caller.region, &caller.account_id)
         .is_some()
     {

@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::admin::administered_org;
 use super::errors::GdError;
 use super::model::{AutoEnable, Detector, MemberRecord, Relationship};
-use super::organization_config::enroll_org_member;
+use super::organizations_link::GuardDuty;
 use super::{is_account_id, own_detector, page, validate_account_ids, UnprocessedAccount};
 use crate::auth::Caller;
+use crate::services::org_integration::{self, Enrollment};
 use crate::services::organizations::after_bound;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::{iso8601, World};
@@ -142,7 +143,13 @@ pub fn create_members(
     for addition in additions {
         match addition {
             Addition::Organization(account, email) => {
-                enroll_org_member(world, region, admin, &account);
+                org_integration::enroll::<GuardDuty>(
+                    world,
+                    region,
+                    admin,
+                    &account,
+                    Enrollment::ByAdministrator,
+                );
                 if let Some(record) = world
                     .guardduty
                     .detector_mut(region, admin)

@@ -14,7 +14,6 @@ pub mod member_detectors;
 pub mod members;
 pub mod model;
 pub mod operations;
-pub mod org_events;
 pub mod organization_config;
 pub mod organizations_link;
 pub mod sample_findings;
@@ -24,7 +23,7 @@ use serde::Serialize;
 
 use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
-use crate::events::OrgEvent;
+use crate::services::org_integration;
 use crate::services::pagination::decode_token;
 use crate::world::World;
 use errors::GdError;
@@ -94,7 +93,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     error_message_key: "message",
     access_denied: ("AccessDeniedException", 403),
     global: false,
-    on_org_event: Some(on_org_event),
+    on_org_event: Some(org_integration::on_org_event::<organizations_link::GuardDuty>),
     on_request: None,
     resource_arn: Some(resource_arn),
 };
@@ -120,11 +119,6 @@ fn resource_arn(
             None => detector,
         }
     })
-}
-
-/// Applies an Organizations change to GuardDuty (DESIGN §5). Never fails.
-pub fn on_org_event(world: &mut World, event: &OrgEvent) {
-    org_events::on_org_event(world, event);
 }
 
 /// Operations with no output members answer `{}`.

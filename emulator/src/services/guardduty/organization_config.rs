@@ -1,17 +1,18 @@
 //! Organization configuration of the delegated administrator (auto-enable of
-//! accounts and protection plans), its statistics, and how Organizations events
-//! act on it (DESIGN §5: inside the same operation).
+//! accounts and protection plans) and its statistics. Enrolling accounts and
+//! following Organizations events are the shared `org_integration`'s.
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use super::admin::administered_org;
-use super::detectors::ensure_detector;
 use super::errors::GdError;
 use super::features::ORG_FEATURES;
 use super::model::{AutoEnable, MemberRecord, OrgConfig, OrgFeatureSetting, Relationship};
+use super::organizations_link::GuardDuty;
 use super::{own_detector, Empty};
 use crate::auth::Caller;
+use crate::services::org_integration::{self, Enrollment};
 use crate::world::{epoch_seconds, World};
 
 const RUNTIME_ADDITIONAL: &[&str] = &[
@@ -30,54 +31,10 @@ fn admin_org(world: &World, caller: &Caller, detector_id: &str) -> Result<String
     })
 }
 
-/// Makes `account` an enabled member of `admin` in `region` through the organization:
-/// a detector if it has none (protection plans as the organization configures them),
-/// no invitation. An account that already has another administrator is left alone.
-pub fn enroll_org_member(world: &mut World, region: &str, admin: &str, account: &str) {
-    if account == admin
-        || world
-            .guardduty
-            .administrator_of(region, account)
-            .is_some_and(|a| a != admin)
-    {
-        return;
-    }
-    let Some(settings) = world
-        .guardduty
-        .detector(region, admin)
-        .map(|d| d.org_config.features.clone())
-    else {
-        return;
-    };
-    let now = world.clock.now_ms();
-    let is_new = world.guardduty.detector(region, account).is_none();
-    ensure_detector(world, account, region);
-    apply_org_features(world, region, account, &settings, is_new, now);
-    let email = world
-        .organizations
-        .accounts
-        .get(account)
-        .map(|a| a.email.clone())
-        .unwrap_or_default();
-    world.guardduty.account_mut(region, account).administrator = Some(admin.to_string());
-    world.guardduty.detector_mut(region, admin).members.insert(
-        account.to_string(),
-        MemberRecord {
-            account_id: account.to_string(),
-            email,
-            relationship: Relationship::Enabled,
-            via_organization: true,
-            invitation_id: None,
-            invited_ms: None,
-            updated_ms: now,
-        },
-    );
-}
-
 /// Organization feature settings on a member's detector: a new detector takes NEW and
 /// ALL plans on and NONE plans off; an existing one changes only for ALL. Plans the
 /// administrator never configured keep GuardDuty's defaults (AWS's docs are silent).
-fn apply_org_features(
+pub(super) fn apply_org_features(
     world: &mut World,
     region: &str,
     account: &str,
@@ -283,7 +240,13 @@ pub fn update_organization_configuration(
     let now = world.clock.now_ms();
     for account in accounts.iter().filter(|a| **a != admin) {
         if mode == AutoEnable::All {
-            enroll_org_member(world, &region, &admin, account);
+            org_integration::enroll::<GuardDuty>(
+                world,
+                &region,
+                &admin,
+                account,
+                Enrollment::AutoEnable,
+            );
         }
         // Plans set to ALL reach every existing organization member at once.
         if world.guardduty.administrator_of(&region, account) == Some(admin.as_str()) {

@@ -6,38 +6,44 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::ShError;
-use super::model::OrgConfig;
-use super::organizations_link::{check_register, deregister_admin, register_admin};
+use super::organizations_link::SecurityHub;
 use super::{is_account_id, page, Empty};
+use crate::api::ApiError;
 use crate::auth::Caller;
-use crate::services::organizations::model::Organization;
-use crate::services::pagination::{encode_token, take_page};
+use crate::services::org_integration::{self, AdminRefusal};
 use crate::world::World;
 
 /// The organization `account` administers for Security Hub in `region`, if any.
 pub fn administered_org(world: &World, region: &str, account: &str) -> Option<String> {
-    let org = world.organizations.organization_of(account)?;
-    (world.securityhub.org_admin(region, &org.id) == Some(account)).then(|| org.id.clone())
+    org_integration::administered_org::<SecurityHub>(world, region, account)
 }
 
-/// The caller's organization, if the caller is its management account.
-fn managed_org<'w>(world: &'w World, caller: &Caller) -> Result<&'w Organization, ShError> {
-    let org = world
-        .organizations
-        .organization_of(&caller.account_id)
-        .ok_or_else(|| {
-            ShError::invalid(format!(
-                "Account {} is not part of an AWS organization",
-                caller.account_id
-            ))
-        })?;
-    if org.management_account_id != caller.account_id {
-        return Err(ShError::AccessDenied(format!(
-            "Account {} is not the management account of organization {}",
-            caller.account_id, org.id
-        )));
+/// Security Hub's words and codes for the shared designation refusals.
+fn refused(refusal: AdminRefusal, caller: &Caller) -> ShError {
+    let caller_account = &caller.account_id;
+    match refusal {
+        AdminRefusal::NotInOrganization => ShError::invalid(format!(
+            "Account {caller_account} is not part of an AWS organization"
+        )),
+        AdminRefusal::NotManagementAccount { org_id } => ShError::AccessDenied(format!(
+            "Account {caller_account} is not the management account of organization {org_id}"
+        )),
+        AdminRefusal::NotMember { account, org_id } => ShError::invalid(format!(
+            "Account {account} is not a member of organization {org_id}"
+        )),
+        AdminRefusal::OtherAdminInRegion { current } => ShError::invalid(format!(
+            "Account {current} is already the Security Hub administrator account for the organization in this Region"
+        )),
+        // Not reached (Security Hub leaves this rule to Organizations), worded like
+        // Organizations' own refusal.
+        AdminRefusal::OtherAdminRegistered { registered } => ShError::invalid(format!(
+            "Account {registered} is already the delegated administrator for Security Hub in AWS Organizations"
+        )),
+        AdminRefusal::Organizations(e) => ShError::invalid(ApiError::from(e).message),
+        AdminRefusal::NotAdmin { account } => ShError::invalid(format!(
+            "Account {account} is not the Security Hub administrator account of the organization in this Region"
+        )),
     }
-    Ok(org)
 }
 
 fn check_feature(feature: &Option<String>) -> Result<(), ShError> {
@@ -72,71 +78,12 @@ pub fn enable_organization_admin_account(
         return Err(ShError::invalid(format!("Invalid AdminAccountId {admin}")));
     }
     check_feature(&input.feature)?;
-    let org = managed_org(world, caller)?;
-    if !org.members.contains_key(&admin) {
-        return Err(ShError::invalid(format!(
-            "Account {admin} is not a member of organization {}",
-            org.id
-        )));
-    }
-    let org_id = org.id.clone();
-    let output = EnableOrganizationAdminAccountOutput {
-        admin_account_id: admin.clone(),
+    org_integration::enable_organization_admin::<SecurityHub>(world, caller, &admin)
+        .map_err(|r| refused(r, caller))?;
+    Ok(EnableOrganizationAdminAccountOutput {
+        admin_account_id: admin,
         feature: "SecurityHub",
-    };
-    match world.securityhub.org_admin(&caller.region, &org_id) {
-        Some(current) if current == admin => return Ok(output),
-        Some(current) => {
-            return Err(ShError::invalid(format!(
-                "Account {current} is already the Security Hub administrator account for the organization in this Region"
-            )))
-        }
-        None => {}
-    }
-    check_register(org, &admin)?;
-    let now = world.clock.now_ms();
-    register_admin(world, &org_id, &admin, now);
-    world
-        .securityhub
-        .regions
-        .entry(caller.region.clone())
-        .or_default()
-        .org_admins
-        .insert(org_id, admin);
-    Ok(output)
-}
-
-/// Ends `org_id`'s administrator in `region`: the organization's members are no
-/// longer associated (they keep Security Hub) and the configuration is reset.
-pub fn remove_org_admin(world: &mut World, region: &str, org_id: &str) {
-    let Some(admin) = world
-        .securityhub
-        .regions
-        .get_mut(region)
-        .and_then(|r| r.org_admins.remove(org_id))
-    else {
-        return;
-    };
-    let Some(hub) = world.securityhub.hub(region, &admin) else {
-        return;
-    };
-    let org_members: Vec<String> = hub
-        .members
-        .values()
-        .filter(|m| m.via_organization)
-        .map(|m| m.account_id.clone())
-        .collect();
-    for member in &org_members {
-        let state = world.securityhub.account_mut(region, member);
-        if state.administrator.as_deref() == Some(admin.as_str()) {
-            state.administrator = None;
-        }
-    }
-    let hub = world.securityhub.hub_mut(region, &admin);
-    for member in &org_members {
-        hub.members.remove(member);
-    }
-    hub.org_config = OrgConfig::default();
+    })
 }
 
 pub fn disable_organization_admin_account(
@@ -149,21 +96,8 @@ pub fn disable_organization_admin_account(
         return Err(ShError::invalid(format!("Invalid AdminAccountId {admin}")));
     }
     check_feature(&input.feature)?;
-    let org_id = managed_org(world, caller)?.id.clone();
-    if world.securityhub.org_admin(&caller.region, &org_id) != Some(admin.as_str()) {
-        return Err(ShError::invalid(format!(
-            "Account {admin} is not the Security Hub administrator account of the organization in this Region"
-        )));
-    }
-    remove_org_admin(world, &caller.region, &org_id);
-    let admin_elsewhere = world
-        .securityhub
-        .regions
-        .values()
-        .any(|r| r.org_admins.get(&org_id) == Some(&admin));
-    if !admin_elsewhere {
-        deregister_admin(world, &org_id, &admin);
-    }
+    org_integration::disable_organization_admin::<SecurityHub>(world, caller, &admin)
+        .map_err(|r| refused(r, caller))?;
     Ok(Empty {})
 }
 
@@ -197,16 +131,12 @@ pub fn list_organization_admin_accounts(
     input: ListOrganizationAdminAccountsInput,
 ) -> Result<ListOrganizationAdminAccountsOutput, ShError> {
     check_feature(&input.feature)?;
-    let org_id = managed_org(world, caller)?.id.clone();
-    let listing = format!("ListOrganizationAdminAccounts {org_id}");
-    let (max, after) = page(&listing, input.max_results, &input.next_token, 10, 10)?;
-    let admins = world
-        .securityhub
-        .org_admin(&caller.region, &org_id)
-        .map(String::from)
-        .into_iter()
-        .filter(|a| after.as_ref().is_none_or(|after| a > after));
-    let (admins, next) = take_page(admins, max, |a| a.clone());
+    let (admins, next_token) = org_integration::organization_admins::<SecurityHub, _>(
+        world,
+        caller,
+        |r| refused(r, caller),
+        |listing| page(listing, input.max_results, &input.next_token, 10, 10),
+    )?;
     Ok(ListOrganizationAdminAccountsOutput {
         admin_accounts: admins
             .into_iter()
@@ -215,7 +145,7 @@ pub fn list_organization_admin_accounts(
                 status: "ENABLED",
             })
             .collect(),
-        next_token: next.map(|k| encode_token(&listing, &k)),
+        next_token,
         feature: "SecurityHub",
     })
 }

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use super::controls_catalog::STANDARDS;
 use super::errors::ShError;
 use super::model::{Hub, OrgConfig, Subscription};
+use super::organizations_link::SecurityHub;
 use super::products::default_product_subscriptions;
 use super::{own_hub, Empty};
 use crate::auth::Caller;
+use crate::services::org_integration;
 use crate::world::{iso8601, World};
 
 const GENERATORS: [&str; 2] = ["SECURITY_CONTROL", "STANDARD_CONTROL"];
@@ -132,12 +134,7 @@ pub fn disable_security_hub(
 ) -> Result<Empty, ShError> {
     let hub = own_hub(world, caller)?;
     let region = caller.region.clone();
-    let is_org_admin = world
-        .securityhub
-        .regions
-        .get(&region)
-        .is_some_and(|r| r.org_admins.values().any(|a| *a == caller.account_id));
-    if is_org_admin {
+    if org_integration::administers_in::<SecurityHub>(world, &region, &caller.account_id) {
         return Err(ShError::invalid(
             "You can't disable Security Hub in an account that is currently the Security Hub administrator account. Remove the administrator account first.",
         ));

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::admin::administered_org;
 use super::errors::ShError;
 use super::model::{MemberRecord, MemberStatus};
-use super::organization_config::enroll_org_member;
+use super::organizations_link::SecurityHub;
 use super::{is_account_id, own_hub, page, validate_account_ids, Empty, UnprocessedAccount};
 use crate::auth::Caller;
+use crate::services::org_integration::{self, Enrollment};
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::{iso8601, World};
 
@@ -122,9 +123,13 @@ pub fn create_members(
     let now = world.clock.now_ms();
     for plan in plans {
         match plan {
-            Plan::Organization(id) => {
-                enroll_org_member(world, region, &caller.account_id, &id, true)
-            }
+            Plan::Organization(id) => org_integration::enroll::<SecurityHub>(
+                world,
+                region,
+                &caller.account_id,
+                &id,
+                Enrollment::ByAdministrator,
+            ),
             Plan::Invitation(id, email) => {
                 world
                     .securityhub

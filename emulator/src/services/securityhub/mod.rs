@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::api::{ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
-use crate::events::OrgEvent;
+use crate::services::org_integration;
 use crate::services::pagination::decode_token;
 use crate::world::World;
 use errors::ShError;
@@ -109,7 +109,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     error_message_key: "Message",
     access_denied: ("AccessDeniedException", 403),
     global: false,
-    on_org_event: Some(on_org_event),
+    on_org_event: Some(org_integration::on_org_event::<organizations_link::SecurityHub>),
     on_request: None,
     resource_arn: Some(resource_arn),
 };
@@ -123,11 +123,6 @@ fn resource_arn(
 ) -> Option<String> {
     let text = |member: &str| input.get(member).and_then(serde_json::Value::as_str);
     text("ResourceArn").or(text("HubArn")).map(str::to_string)
-}
-
-/// Applies an Organizations change to Security Hub (DESIGN §5). Never fails.
-pub fn on_org_event(world: &mut World, event: &OrgEvent) {
-    organization_config::on_org_event(world, event);
 }
 
 /// Operations with no output members answer `{}`.

@@ -219,13 +219,4 @@ impl SecurityHubState {
     pub fn administrator_of(&self, region: &str, account: &str) -> Option<&str> {
         self.account(region, account)?.administrator.as_deref()
     }
-
-    /// The Security Hub administrator of `org_id` in `region`.
-    pub fn org_admin(&self, region: &str, org_id: &str) -> Option<&str> {
-        self.regions
-            .get(region)?
-            .org_admins
-            .get(org_id)
-            .map(String::as_str)
-    }
 }

@@ -1,61 +1,14 @@
 //! The organization configuration of the Security Hub administrator:
-//! UpdateOrganizationConfiguration, DescribeOrganizationConfiguration; enrolling
-//! organization accounts; and how Organizations events act on Security Hub.
+//! UpdateOrganizationConfiguration, DescribeOrganizationConfiguration. Enrolling
+//! accounts and following Organizations events are the shared `org_integration`'s.
 
 use serde::{Deserialize, Serialize};
 
-use super::admin::{administered_org, remove_org_admin};
+use super::admin::administered_org;
 use super::errors::ShError;
-use super::hub::ensure_hub;
-use super::model::{MemberRecord, MemberStatus};
-use super::organizations_link::SERVICE_PRINCIPAL;
 use super::{own_hub, Empty};
 use crate::auth::Caller;
-use crate::events::OrgEvent;
 use crate::world::World;
-
-/// Makes `account` (an organization account) an enabled member of `admin`: Security
-/// Hub is turned on in it (with the default standards unless `standards` is false)
-/// unless it is on already, in which case its standards are left alone. Skips
-/// accounts another administrator holds.
-pub fn enroll_org_member(
-    world: &mut World,
-    region: &str,
-    admin: &str,
-    account: &str,
-    standards: bool,
-) {
-    if account == admin
-        || world
-            .securityhub
-            .administrator_of(region, account)
-            .is_some_and(|a| a != admin)
-        || world.securityhub.hub(region, admin).is_none()
-    {
-        return;
-    }
-    ensure_hub(world, account, region, standards);
-    let now = world.clock.now_ms();
-    let email = world
-        .organizations
-        .accounts
-        .get(account)
-        .map(|a| a.email.clone())
-        .unwrap_or_default();
-    world.securityhub.account_mut(region, account).administrator = Some(admin.to_string());
-    world.securityhub.hub_mut(region, admin).members.insert(
-        account.to_string(),
-        MemberRecord {
-            account_id: account.to_string(),
-            email,
-            status: MemberStatus::Enabled,
-            via_organization: true,
-            invitation_id: None,
-            invited_ms: None,
-            updated_ms: now,
-        },
-    );
-}
 
 /// The caller's organization if the caller is its Security Hub administrator here.
 fn administered(world: &World, caller: &Caller) -> Result<String, ShError> {
@@ -178,81 +131,6 @@ pub fn describe_organization_configuration(
             status: "ENABLED",
         },
     })
-}
-
-/// Every (region, administrator) of an organization.
-fn admins_of(world: &World, org_id: &str) -> Vec<(String, String)> {
-    world
-        .securityhub
-        .regions
-        .iter()
-        .filter_map(|(region, r)| {
-            r.org_admins
-                .get(org_id)
-                .map(|a| (region.clone(), a.clone()))
-        })
-        .collect()
-}
-
-/// Applies an Organizations event (DESIGN §5): joiners get Security Hub at once where
-/// `AutoEnable` is on, leavers stop being members, a deregistered administrator stops
-/// administering.
-pub fn on_org_event(world: &mut World, event: &OrgEvent) {
-    match event {
-        OrgEvent::AccountJoined {
-            organization_id,
-            account_id,
-        } => {
-            for (region, admin) in admins_of(world, organization_id) {
-                let Some(config) = world
-                    .securityhub
-                    .hub(&region, &admin)
-                    .map(|h| h.org_config.clone())
-                else {
-                    continue;
-                };
-                if config.auto_enable {
-                    let standards = config.auto_enable_standards == "DEFAULT";
-                    enroll_org_member(world, &region, &admin, account_id, standards);
-                }
-            }
-        }
-        OrgEvent::AccountLeft {
-            organization_id,
-            account_id,
-        } => {
-            for (region, admin) in admins_of(world, organization_id) {
-                if admin == *account_id {
-                    remove_org_admin(world, &region, organization_id);
-                    continue;
-                }
-                if world.securityhub.hub(&region, &admin).is_some() {
-                    world
-                        .securityhub
-                        .hub_mut(&region, &admin)
-                        .members
-                        .remove(account_id);
-                }
-                let state = world.securityhub.account_mut(&region, account_id);
-                if state.administrator.as_deref() == Some(admin.as_str()) {
-                    state.administrator = None;
-                }
-            }
-        }
-        OrgEvent::DelegatedAdminDeregistered {
-            organization_id,
-            account_id,
-            service_principal,
-        } if service_principal == SERVICE_PRINCIPAL => {
-            for (region, admin) in admins_of(world, organization_id) {
-                if admin == *account_id {
-                    remove_org_admin(world, &region, organization_id);
-                }
-            }
-        }
-        OrgEvent::DelegatedAdminRegistered { .. } | OrgEvent::DelegatedAdminDeregistered { .. } => {
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,47 +1,123 @@
-//! The one place Security Hub changes Organizations: trusted access and the
-//! delegated administrator for `securityhub.amazonaws.com`, through the
-//! Organizations module's own functions, inside the Security Hub operation
-//! (DESIGN §5).
+//! Security Hub on the shared organization integration (DESIGN §5): its per-region
+//! administrator, auto-enable and organization members, told in terms of hubs. The
+//! checks and Organizations' side live in `org_integration`.
 
-use super::errors::ShError;
-use crate::api::ApiError;
-use crate::services::organizations::delegation;
-use crate::services::organizations::model::Organization;
-use crate::services::organizations::service_principals::trusted_service;
+use super::hub::ensure_hub;
+use super::model::{MemberRecord, MemberStatus, OrgConfig};
+use crate::services::org_integration::{Enrollment, OrgAdmins, OrgIntegrated};
 use crate::world::World;
 
 pub const SERVICE_PRINCIPAL: &str = "securityhub.amazonaws.com";
 
-/// The account Organizations records as Security Hub's delegated administrator.
-pub fn registered_admin(org: &Organization) -> Option<String> {
-    delegation::service_admin(org, SERVICE_PRINCIPAL)
-}
+/// Security Hub as an [`OrgIntegrated`] service.
+pub struct SecurityHub;
 
-/// What Organizations would refuse about making `account` the administrator: the
-/// organization's features and `RegisterDelegatedAdministrator`'s own rules. The
-/// management account is not registered in Organizations (AWS allows it as
-/// Security Hub administrator, but Organizations cannot delegate to it).
-pub fn check_register(org: &Organization, account: &str) -> Result<(), ShError> {
-    let refuse = |e: crate::services::organizations::errors::OrgError| {
-        ShError::invalid(ApiError::from(e).message)
-    };
-    delegation::check_enable_service_access(org).map_err(refuse)?;
-    if account == org.management_account_id
-        || delegation::is_delegated_admin(org, account, SERVICE_PRINCIPAL)
-    {
-        return Ok(());
+impl OrgIntegrated for SecurityHub {
+    const SERVICE_PRINCIPAL: &'static str = SERVICE_PRINCIPAL;
+    // Organizations' one registration keeps member accounts the same in every
+    // region; the management account, which it does not record, may serve any.
+    const SAME_ADMIN_IN_EVERY_REGION: bool = false;
+
+    fn admins_by_region(world: &World) -> impl Iterator<Item = (&String, &OrgAdmins)> {
+        world
+            .securityhub
+            .regions
+            .iter()
+            .map(|(region, r)| (region, &r.org_admins))
     }
-    let service = trusted_service(SERVICE_PRINCIPAL).expect("known principal");
-    delegation::check_register_delegated_administrator(org, account, service).map_err(refuse)
-}
 
-/// Turns trusted access on and registers `account` as delegated administrator for
-/// Security Hub (each only if not already so); registering tells the subscribers.
-pub fn register_admin(world: &mut World, org_id: &str, account: &str, now: i64) {
-    delegation::adopt_service_admin(world, org_id, account, SERVICE_PRINCIPAL, now);
-}
+    fn admins_in_mut<'w>(world: &'w mut World, region: &str) -> &'w mut OrgAdmins {
+        &mut world
+            .securityhub
+            .regions
+            .entry(region.to_string())
+            .or_default()
+            .org_admins
+    }
 
-/// Deregisters `account` as Security Hub's delegated administrator.
-pub fn deregister_admin(world: &mut World, org_id: &str, account: &str) {
-    delegation::release_service_admin(world, org_id, account, SERVICE_PRINCIPAL);
+    fn is_on(world: &World, region: &str, account: &str) -> bool {
+        world.securityhub.hub(region, account).is_some()
+    }
+
+    fn administrator_of<'w>(world: &'w World, region: &str, account: &str) -> Option<&'w str> {
+        world.securityhub.administrator_of(region, account)
+    }
+
+    fn set_administrator(world: &mut World, region: &str, account: &str, admin: Option<&str>) {
+        world.securityhub.account_mut(region, account).administrator = admin.map(String::from);
+    }
+
+    fn auto_enables_joiners(world: &World, region: &str, admin: &str) -> bool {
+        world
+            .securityhub
+            .hub(region, admin)
+            .is_some_and(|h| h.org_config.auto_enable)
+    }
+
+    /// Security Hub on, with the default standards unless the organization
+    /// configuration says `AutoEnableStandards: NONE`; a hub that is on already
+    /// keeps its standards.
+    fn turn_on_member(
+        world: &mut World,
+        region: &str,
+        admin: &str,
+        account: &str,
+        enrollment: Enrollment,
+        _now_ms: i64,
+    ) {
+        let standards = match enrollment {
+            Enrollment::ByAdministrator => true,
+            Enrollment::AutoEnable => world
+                .securityhub
+                .hub(region, admin)
+                .is_some_and(|h| h.org_config.auto_enable_standards == "DEFAULT"),
+        };
+        ensure_hub(world, account, region, standards);
+    }
+
+    fn add_org_member(
+        world: &mut World,
+        region: &str,
+        admin: &str,
+        account: &str,
+        email: String,
+        now_ms: i64,
+    ) {
+        let record = MemberRecord {
+            account_id: account.to_string(),
+            email,
+            status: MemberStatus::Enabled,
+            via_organization: true,
+            invitation_id: None,
+            invited_ms: None,
+            updated_ms: now_ms,
+        };
+        let hub = world.securityhub.hub_mut(region, admin);
+        hub.members.insert(account.to_string(), record);
+    }
+
+    fn org_members(world: &World, region: &str, admin: &str) -> Vec<String> {
+        let Some(hub) = world.securityhub.hub(region, admin) else {
+            return Vec::new();
+        };
+        hub.members
+            .values()
+            .filter(|m| m.via_organization)
+            .map(|m| m.account_id.clone())
+            .collect()
+    }
+
+    fn remove_member(world: &mut World, region: &str, admin: &str, account: &str) {
+        if Self::is_on(world, region, admin) {
+            world
+                .securityhub
+                .hub_mut(region, admin)
+                .members
+                .remove(account);
+        }
+    }
+
+    fn reset_org_config(world: &mut World, region: &str, admin: &str) {
+        world.securityhub.hub_mut(region, admin).org_config = OrgConfig::default();
+    }
 }
