@@ -120,6 +120,10 @@ struct BenchArgs {
     /// list-detectors, scp-checked (a member call through 5 SCPs).
     #[arg(long = "workload")]
     workloads: Vec<String>,
+    /// Run each workload a second time while state saves run back to back (a started
+    /// server gets a --state file in a temporary directory).
+    #[arg(long)]
+    with_saves: bool,
 }
 
 #[derive(Args, Clone)]
@@ -406,6 +410,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         concurrency: args.concurrency,
         seconds: args.seconds,
         workloads: args.workloads,
+        with_saves: args.with_saves,
     };
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;

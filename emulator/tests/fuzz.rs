@@ -300,3 +300,23 @@ fn policy_like() -> impl Strategy<Value = String> {
             serde_json::Value::Object(doc).to_string()
         })
 }
+
+/// The two YAML readers (scenario files, Config conformance-pack templates) refuse
+/// nesting thousands of levels deep instead of recursing into it.
+#[test]
+fn deep_yaml_is_refused_not_recursed_into() {
+    for levels in [100, 10_000] {
+        let flow = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+        let block: String = (0..levels.min(2000))
+            .map(|i| format!("{}a:\n", " ".repeat(i)))
+            .collect();
+        for text in [format!("name: x\nsteps: {flow}\n"), block.clone()] {
+            assert!(orgsim::scenario::parse("deep.yaml", &text).is_err());
+        }
+        for body in [format!("Resources: {flow}\n"), block] {
+            assert!(
+                orgsim::services::config::conformance_template::parse_template(&body, &[]).is_err()
+            );
+        }
+    }
+}
