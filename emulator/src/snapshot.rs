@@ -34,7 +34,9 @@ struct SnapshotIn {
     world: World,
 }
 
-/// The world as a snapshot document.
+/// The world as a snapshot document. Serializing a large world takes milliseconds of
+/// CPU; it runs on a blocking thread and yields the CPU every few kilobytes, so on a
+/// busy core the request workers are not kept waiting behind a whole snapshot.
 pub fn to_json(world: &World) -> Vec<u8> {
     let snapshot = SnapshotOut {
         format: FORMAT,
@@ -42,7 +44,38 @@ pub fn to_json(world: &World) -> Vec<u8> {
         orgsim: env!("CARGO_PKG_VERSION"),
         world,
     };
-    serde_json::to_vec_pretty(&snapshot).expect("the world serializes to JSON")
+    let mut out = Yielding {
+        bytes: Vec::new(),
+        since_yield: 0,
+    };
+    serde_json::to_writer_pretty(&mut out, &snapshot).expect("the world serializes to JSON");
+    out.bytes
+}
+
+/// A buffer that gives other threads a turn after every [`Yielding::EVERY`] bytes.
+struct Yielding {
+    bytes: Vec<u8>,
+    since_yield: usize,
+}
+
+impl Yielding {
+    const EVERY: usize = 16 * 1024;
+}
+
+impl Write for Yielding {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        self.since_yield += buf.len();
+        if self.since_yield >= Yielding::EVERY {
+            self.since_yield = 0;
+            std::thread::yield_now();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Reads a snapshot document; anything that is not a whole, compatible snapshot is
