@@ -353,6 +353,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             Some(mut loaded) => {
                 // The flags of this run win over the settings saved with the world.
                 loaded.settings = settings.clone();
+                // Keys the last run issued after its last save are not in the file; a
+                // new credential epoch keeps the replayed ID stream from minting them
+                // again for someone else.
+                loaded.sts.key_epoch += 1;
                 tracing::info!(file = %path.display(), "state loaded");
                 loaded_state = true;
                 loaded
