@@ -6,7 +6,7 @@ use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::server::{router, AppState};
+use crate::server::{self, router, Access, AppState, Timeouts};
 use crate::world::{Settings, World};
 
 /// A running orgsim for one test. Bound before it returns, so `url()` is ready to use.
@@ -26,12 +26,19 @@ impl Emulator {
 
     /// Starts an emulator with the given settings (seed, quotas, default account…).
     pub fn start_with(settings: Settings) -> Emulator {
+        Emulator::start_with_timeouts(settings, Timeouts::default())
+    }
+
+    /// Starts an emulator whose connections time out after `timeouts` (tests of slow
+    /// and idle clients use short ones).
+    pub fn start_with_timeouts(settings: Settings, timeouts: Timeouts) -> Emulator {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener
             .set_nonblocking(true)
             .expect("non-blocking listener");
         let address = listener.local_addr().expect("bound address");
-        let state = AppState::new(settings);
+        let access = Access::for_bind(address.ip(), Vec::new());
+        let state = AppState::with_world(settings.clone(), World::new(settings), None, access);
         let app = router(state.clone());
         let (shutdown, shutdown_signal) = tokio::sync::oneshot::channel::<()>();
         let (stopped_tx, stopped) = mpsc::channel();
@@ -46,11 +53,10 @@ impl Emulator {
                 runtime.block_on(async move {
                     let listener =
                         tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = shutdown_signal.await;
-                        })
-                        .await;
+                    server::serve(listener, app, timeouts, async {
+                        let _ = shutdown_signal.await;
+                    })
+                    .await;
                 });
                 // Idle keep-alive connections must not hold the test up.
                 runtime.shutdown_timeout(Duration::from_millis(100));

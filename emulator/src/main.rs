@@ -5,9 +5,10 @@
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
-use orgsim::server::{router, AppState};
+use orgsim::server::{router, Access, AppState, Timeouts};
 use orgsim::world::World;
 use orgsim::{scenario, snapshot, Quotas, Settings};
 
@@ -119,6 +120,10 @@ struct BenchArgs {
     /// list-detectors, scp-checked (a member call through 5 SCPs).
     #[arg(long = "workload")]
     workloads: Vec<String>,
+    /// Run each workload a second time while state saves run back to back (a started
+    /// server gets a --state file in a temporary directory).
+    #[arg(long)]
+    with_saves: bool,
 }
 
 #[derive(Args, Clone)]
@@ -156,10 +161,31 @@ struct ServeArgs {
     /// and on `POST /_orgsim/state/save`.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Also answer requests whose Host is NAME (repeatable). A loopback-bound server
+    /// otherwise answers only loopback names (localhost, 127.0.0.1, [::1]), against DNS
+    /// rebinding; with a non-loopback --host, naming hosts turns that check on.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_hosts: Vec<String>,
+    /// Seconds a client may take to send a request's headers (and a kept-alive
+    /// connection may wait for its next request).
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    header_read_timeout: f64,
+    /// Seconds a connection may stay silent, in either direction, before it is closed.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS", value_parser = parse_seconds)]
+    idle_timeout: f64,
     /// Run these scenario files before listening, so a class starts from a chapter.
     /// With --state, only when the state file does not exist yet.
     #[arg(long = "scenario", value_name = "FILE", num_args = 1..)]
     scenarios: Vec<PathBuf>,
+}
+
+fn parse_seconds(value: &str) -> Result<f64, String> {
+    match value.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!(
+            "'{value}' is not a number of seconds between 0 and 86400"
+        )),
+    }
 }
 
 fn parse_account_id(value: &str) -> Result<String, String> {
@@ -311,12 +337,26 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         quotas,
     };
     let scenarios = load_scenarios(&args.scenarios)?;
+    let address: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .map_err(|e| format!("--host/--port '{}:{}': {e}", args.host, args.port))?;
+    if let Some(path) = &args.state {
+        // An unwritable place is reported now, not at shutdown when every change is lost.
+        let removed = snapshot::prepare(path)?;
+        if removed > 0 {
+            tracing::info!(file = %path.display(), removed, "removed temporary files an interrupted save left");
+        }
+    }
     let mut loaded_state = false;
     let world = match &args.state {
         Some(path) => match snapshot::load(path)? {
             Some(mut loaded) => {
                 // The flags of this run win over the settings saved with the world.
                 loaded.settings = settings.clone();
+                // Keys the last run issued after its last save are not in the file; a
+                // new credential epoch keeps the replayed ID stream from minting them
+                // again for someone else.
+                loaded.sts.key_epoch += 1;
                 tracing::info!(file = %path.display(), "state loaded");
                 loaded_state = true;
                 loaded
@@ -325,7 +365,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         },
         None => World::new(settings.clone()),
     };
-    let app_state = AppState::with_world(settings, world, args.state.clone());
+    let access = Access::for_bind(address.ip(), args.allow_hosts.clone());
+    let timeouts = Timeouts {
+        header_read: Duration::from_secs_f64(args.header_read_timeout),
+        idle: Duration::from_secs_f64(args.idle_timeout),
+    };
+    let app_state = AppState::with_world(settings, world, args.state.clone(), access);
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
@@ -336,20 +381,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             let mut console = scenario::Console::new(std::io::stdout());
             scenario::local::preload(app_state.clone(), &scenarios, &mut console).await?;
         }
-        let address: SocketAddr = format!("{}:{}", args.host, args.port)
-            .parse()
-            .map_err(|e| format!("--host/--port '{}:{}': {e}", args.host, args.port))?;
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .map_err(|e| format!("cannot bind {address}: {e}"))?;
         let bound = listener.local_addr().map_err(|e| e.to_string())?;
         print_banner(bound, &args.default_account);
         let app = router(app_state.clone());
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("server error: {e}"))?;
-        if let Some(path) = app_state.save()? {
+        orgsim::server::serve(listener, app, timeouts, shutdown_signal()).await;
+        if let Some(path) = app_state.save().await? {
             tracing::info!(file = %path.display(), "state saved");
         }
         tracing::info!("orgsim stopped");
@@ -375,6 +414,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         concurrency: args.concurrency,
         seconds: args.seconds,
         workloads: args.workloads,
+        with_saves: args.with_saves,
     };
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;

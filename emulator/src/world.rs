@@ -205,23 +205,31 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// The latest instant world time may reach, 9999-01-01T00:00:00Z: ISO-8601 and the
+    /// SDKs' timestamp parsers stop at four-digit years, and orgsim dates things at most
+    /// 90 days ahead of now. The earliest is the Unix epoch.
+    pub const LATEST_MS: i64 = 253_370_764_800_000;
+
+    /// Whether world time is within what AWS's timestamps can say.
+    pub fn in_range(&self) -> bool {
+        (0..=Clock::LATEST_MS).contains(&self.now_ms())
+    }
+
     pub fn now_ms(&self) -> i64 {
         match self.pinned_ms {
             Some(ms) => ms,
-            None => {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| d.as_millis() as i64)
-                    .unwrap_or(0)
-                    + self.offset_ms
-            }
+            None => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+                .saturating_add(self.offset_ms),
         }
     }
 
     pub fn advance(&mut self, ms: i64) {
         match &mut self.pinned_ms {
-            Some(pinned) => *pinned += ms,
-            None => self.offset_ms += ms,
+            Some(pinned) => *pinned = pinned.saturating_add(ms),
+            None => self.offset_ms = self.offset_ms.saturating_add(ms),
         }
     }
 }
@@ -327,6 +335,7 @@ mod tests {
     #[test]
     fn iso8601_has_millis() {
         assert_eq!(iso8601(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(iso8601(Clock::LATEST_MS), "9999-01-01T00:00:00.000Z");
     }
 
     #[test]

@@ -137,3 +137,31 @@ async fn session_tokens_and_access_key_info() {
         .unwrap();
     assert_eq!(info.account(), Some(MANAGEMENT));
 }
+
+/// A member once assumed any role name in the management account and then acted as
+/// management (issue 12): a role orgsim does not hold trusts only its own account.
+#[tokio::test]
+async fn a_member_cannot_assume_an_invented_role_in_the_management_account() {
+    let emulator = Emulator::start();
+    let mgmt = orgs(&emulator, MANAGEMENT);
+    mgmt.create_organization().send().await.unwrap();
+    let member = create_account(&mgmt, "m@example.com", "M")
+        .await
+        .account_id
+        .unwrap();
+    let e = common::sts(&emulator, &member)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Admin"))
+        .role_session_name("takeover")
+        .send()
+        .await
+        .expect_err("the management account's roles do not trust members");
+    assert_eq!(e.code(), Some("AccessDenied"));
+    common::sts(&emulator, &member)
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{member}:role/Admin"))
+        .role_session_name("self")
+        .send()
+        .await
+        .expect("its own account's role");
+}

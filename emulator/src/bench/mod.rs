@@ -3,6 +3,7 @@
 //! server's CPU time per request and memory (issue 9). Run by hand, never by tests.
 
 pub mod process;
+mod saves;
 mod seed;
 
 use serde_json::{json, Value};
@@ -28,6 +29,9 @@ pub struct BenchOptions {
     pub seconds: f64,
     /// Workload names; empty = all.
     pub workloads: Vec<String>,
+    /// Also run each workload while `POST /_orgsim/state/save` runs back to back (a
+    /// spawned server gets a `--state` file in a temporary directory).
+    pub with_saves: bool,
 }
 
 /// The workloads: name, and the call each request makes.
@@ -56,9 +60,18 @@ pub struct WorkloadReport {
     pub rss_mib_after: Option<f64>,
     /// Why it did not run, if it did not.
     pub skipped: Option<String>,
+    /// The saves that ran alongside, if any.
+    pub saves: Option<saves::SaveReport>,
 }
 
 pub async fn run(options: BenchOptions) -> Result<(), String> {
+    let state_dir = std::env::temp_dir().join(format!("orgsim-bench-{}", std::process::id()));
+    let result = measure(options, &state_dir).await;
+    let _ = std::fs::remove_dir_all(&state_dir);
+    result
+}
+
+async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(), String> {
     let spawned = match &options.endpoint {
         Some(_) => None,
         None => {
@@ -71,10 +84,16 @@ pub async fn run(options: BenchOptions) -> Result<(), String> {
                 ),
                 "ous-per-organization=10000000".to_string(),
             ];
-            let args: Vec<String> = quotas
+            let mut args: Vec<String> = quotas
                 .iter()
                 .flat_map(|q| ["--quota".to_string(), q.clone()])
                 .collect();
+            if options.with_saves {
+                std::fs::create_dir_all(state_dir)
+                    .map_err(|e| format!("{}: {e}", state_dir.display()))?;
+                let file = state_dir.join("state.json");
+                args.extend(["--state".to_string(), file.display().to_string()]);
+            }
             Some(process::spawn_server(options.cpu.or(Some(0)), &args)?)
         }
     };
@@ -133,8 +152,12 @@ pub async fn run(options: BenchOptions) -> Result<(), String> {
         "workload", "requests", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "RSS MiB"
     );
     for name in selected {
-        let report = run_workload(&client, name, &seeded, &options, pid).await;
+        let report = run_workload(&client, name, &seeded, &options, pid, false).await;
         print_row(&report);
+        if options.with_saves && report.skipped.is_none() {
+            let report = run_workload(&client, name, &seeded, &options, pid, true).await;
+            print_row(&report);
+        }
     }
     Ok(())
 }
@@ -158,6 +181,15 @@ fn print_row(r: &WorkloadReport) {
     );
     if let Some(e) = &r.first_error {
         println!("    first error: {e}");
+    }
+    if let Some(saves) = &r.saves {
+        println!(
+            "    alongside: {} saves ({} failed), {:.1} MB each, save p50 {:.1} ms, p99 {:.1} ms",
+            saves.saves, saves.failures, saves.megabytes, saves.p50_ms, saves.p99_ms
+        );
+        if let Some(e) = &saves.first_error {
+            println!("    first save error: {e}");
+        }
     }
 }
 
@@ -217,9 +249,14 @@ async fn run_workload(
     seeded: &Arc<seed::Seeded>,
     options: &BenchOptions,
     pid: Option<u32>,
+    with_saves: bool,
 ) -> WorkloadReport {
     let mut report = WorkloadReport {
-        name: name.to_string(),
+        name: if with_saves {
+            format!("{name} +saves")
+        } else {
+            name.to_string()
+        },
         requests: 0,
         errors: 0,
         first_error: None,
@@ -229,6 +266,7 @@ async fn run_workload(
         cpu_ms_per_request: None,
         rss_mib_after: None,
         skipped: None,
+        saves: None,
     };
     // One probe call: an operation orgsim has not built yet is skipped, not failed.
     let (signer, service, operation, input) = request_for(name, usize::MAX / 2, seeded);
@@ -241,6 +279,7 @@ async fn run_workload(
     let before: Option<Usage> = pid.and_then(usage);
     let deadline = Instant::now() + Duration::from_secs_f64(options.seconds);
     let started = Instant::now();
+    let saver = with_saves.then(|| tokio::spawn(saves::save_until(client.clone(), deadline)));
     let mut tasks = Vec::new();
     for worker in 0..options.concurrency.max(1) {
         let client = client.clone();
@@ -277,6 +316,9 @@ async fn run_workload(
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
+    if let Some(saver) = saver {
+        report.saves = saver.await.ok();
+    }
     let after: Option<Usage> = pid.and_then(usage);
     latencies.sort_unstable();
     report.requests = latencies.len();

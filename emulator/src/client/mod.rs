@@ -124,8 +124,19 @@ impl Client {
 impl Client {
     /// `GET` an admin route (`/_orgsim/…`): its status and JSON answer.
     pub async fn admin_get(&self, path_and_query: &str) -> Result<(u16, Value), String> {
+        self.admin("GET", path_and_query).await
+    }
+
+    /// `POST` to an admin route with an empty body: its status and JSON answer.
+    pub async fn admin_post(&self, path_and_query: &str) -> Result<(u16, Value), String> {
+        self.admin("POST", path_and_query).await
+    }
+
+    async fn admin(&self, method: &str, path_and_query: &str) -> Result<(u16, Value), String> {
         let uri = format!("{}{path_and_query}", self.endpoint);
-        let request = axum::http::Request::get(&uri)
+        let request = axum::http::Request::builder()
+            .method(method)
+            .uri(&uri)
             .body(Full::new(Bytes::new()))
             .map_err(|e| e.to_string())?;
         let response = self

@@ -10,7 +10,7 @@ use quick_xml::Writer;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::{respond, DecodeFailure, Decoded, Protocol, WireRequest};
+use super::{respond, DecodeFailure, Decoded, Protocol, WireRequest, MAX_INPUT_DEPTH};
 use crate::api::{ApiError, Fault, ServiceId};
 
 pub fn decode(
@@ -48,6 +48,25 @@ pub fn decode(
                 format!(
                     "Could not find operation {action} for version {}",
                     version.as_deref().unwrap_or("NO_VERSION_SPECIFIED")
+                ),
+            ),
+        });
+    }
+    // Each `.` of a member path is one level of the rebuilt input; a path deeper than
+    // any AWS shape is refused before the tree is built.
+    if let Some((key, _)) = pairs
+        .iter()
+        .find(|(k, _)| k.split('.').count() > MAX_INPUT_DEPTH)
+    {
+        let shown: String = key.chars().take(64).collect();
+        return Err(DecodeFailure {
+            protocol: Protocol::AwsQuery,
+            service: Some(service),
+            error: ApiError::new(
+                "ValidationError",
+                400,
+                format!(
+                    "1 validation error detected: the parameter '{shown}…' is nested deeper than {MAX_INPUT_DEPTH} levels"
                 ),
             ),
         });
@@ -280,6 +299,48 @@ mod tests {
         );
         let e = decode_form("Version=2011-06-15", None).unwrap_err();
         assert_eq!(e.error.code, "InvalidAction");
+    }
+
+    /// A 2 KB member path 1,200 levels deep once overflowed the stack while the tree
+    /// was rebuilt (issue 12): it is refused, in the body and in the query string.
+    #[test]
+    fn member_paths_deeper_than_any_shape_are_refused() {
+        let deep = vec!["a"; 1200].join(".");
+        let e = decode_form(
+            &format!("Action=GetCallerIdentity&Version=2011-06-15&{deep}=1"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.error.code.as_str(), e.error.status),
+            ("ValidationError", 400)
+        );
+        assert!(
+            e.error.message.contains("deeper than 32"),
+            "{}",
+            e.error.message
+        );
+        let headers = HeaderMap::new();
+        let query = format!("Action=GetCallerIdentity&Version=2011-06-15&{deep}=1");
+        let e = decode(
+            &WireRequest {
+                method: "GET",
+                path: "/",
+                query: &query,
+                headers: &headers,
+                body: b"",
+            },
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.error.code, "ValidationError");
+        let at_limit = vec!["a"; MAX_INPUT_DEPTH].join(".");
+        let d = decode_form(
+            &format!("Action=GetCallerIdentity&Version=2011-06-15&{at_limit}=1"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(crate::protocol::depth(&d.input), MAX_INPUT_DEPTH);
     }
 
     #[test]

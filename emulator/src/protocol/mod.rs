@@ -13,6 +13,29 @@ use serde_json::Value;
 
 use crate::api::{ApiError, ServiceId};
 
+/// The deepest nesting of objects and arrays an input may have (the input object itself
+/// is level 1). AWS's input shapes are shallow: the deepest of orgsim's APIs, Security
+/// Hub's `BatchImportFindings`, nests 17 levels. Anything deeper is refused at the door,
+/// so whatever a call stores, a snapshot of the world can load again.
+pub const MAX_INPUT_DEPTH: usize = 32;
+
+/// How deeply `value` nests objects and arrays (a scalar is 0, `{}` is 1). Iterative,
+/// so no input can exhaust the stack.
+pub fn depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 1)];
+    while let Some((value, level)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Object(fields) => Box::new(fields.values()),
+            Value::Array(items) => Box::new(items.iter()),
+            _ => continue,
+        };
+        deepest = deepest.max(level);
+        pending.extend(children.map(|child| (child, level + 1)));
+    }
+    deepest
+}
+
 /// The three AWS wire protocols orgsim speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {

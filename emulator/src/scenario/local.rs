@@ -75,11 +75,10 @@ pub async fn preload(
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = router(state.clone());
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        crate::server::serve(listener, app, crate::server::Timeouts::default(), async {
+            let _ = stopped.await;
+        })
+        .await
     });
     let client = Client::new(&url);
     let mut failure = None;

@@ -94,6 +94,15 @@ where
     O: Serialize,
     E: Into<ApiError>,
 {
+    // Whatever a call stores must load again from a snapshot: refuse inputs deeper
+    // than any AWS shape with the service's own validation error.
+    if crate::protocol::depth(&input) > crate::protocol::MAX_INPUT_DEPTH {
+        let too_deep = <serde_json::Error as serde::de::Error>::custom(format!(
+            "the input is nested deeper than {} levels",
+            crate::protocol::MAX_INPUT_DEPTH
+        ));
+        return Err(bad_input(too_deep).into());
+    }
     let input: I = serde_json::from_value(input).map_err(|e| bad_input(e).into())?;
     let output = handler(world, caller, input).map_err(Into::into)?;
     serde_json::to_value(output).map_err(|e| ApiError::internal_failure(&e.to_string()))

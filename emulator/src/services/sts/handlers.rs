@@ -203,8 +203,10 @@ pub fn assume_role(
 ///   trusts exactly the accounts its trust policy names;
 /// - `OrganizationAccountAccessRole` that orgsim does not hold (invited accounts) does
 ///   not exist, so nobody may assume it;
-/// - any other role name is assumed to exist and to trust its own account and the
-///   accounts of the same organization, unless `--strict-roles`.
+/// - any other role name is assumed to exist and to trust only its own account,
+///   unless `--strict-roles`. (Trusting the organization let any member assume any
+///   role name in the management account and act as management; real trust policies
+///   come with IAM roles.)
 fn trusted_role(
     world: &World,
     caller: &Caller,
@@ -225,12 +227,7 @@ fn trusted_role(
     if name == DEFAULT_ACCESS_ROLE || world.settings.strict_roles {
         return None;
     }
-    let orgs = &world.organizations;
-    let same_org = orgs
-        .membership
-        .get(account_id)
-        .is_some_and(|org| orgs.membership.get(&caller.account_id) == Some(org));
-    (account_id == caller.account_id || same_org).then(|| TargetRole {
+    (account_id == caller.account_id).then(|| TargetRole {
         account_id: account_id.to_string(),
         name: name.to_string(),
         role_id: implicit_role_id(account_id, name),
@@ -371,7 +368,8 @@ fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsError> {
 /// Mints `ASIA…` credentials for `principal` in `account_id`, valid `seconds`.
 fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64) -> Credentials {
     let access_key_id = loop {
-        let candidate = format!("ASIA{}", world.ids.base32(16));
+        let drawn = world.ids.base32(16);
+        let candidate = format!("ASIA{}", with_epoch(&drawn, world.sts.key_epoch));
         if !world.sts.credentials.contains_key(&candidate) {
             break candidate;
         }
@@ -398,6 +396,23 @@ fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64
         session_token,
         expiration: iso8601(expiration_ms),
     }
+}
+
+/// Adds the credential epoch, five bits per character, to the first 13 characters of
+/// a drawn base32 key: epoch 0 leaves the key as drawn, and two different epochs never
+/// turn the same draw into the same key.
+fn with_epoch(drawn: &str, epoch: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    drawn
+        .bytes()
+        .enumerate()
+        .map(|(i, c)| {
+            let digit = ALPHABET.iter().position(|a| *a == c).unwrap_or(0) as u64;
+            let shift = (5 * i) as u32;
+            let add = epoch.checked_shr(shift).unwrap_or(0) & 31;
+            ALPHABET[((digit + add) % 32) as usize] as char
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]

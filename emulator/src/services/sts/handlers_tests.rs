@@ -109,26 +109,35 @@ fn access_role_trusts_only_the_management_account() {
     assert_eq!(e.code, "AccessDenied");
 }
 
+/// Implicit roles trust only their own account: a member once assumed any role name
+/// in the management account and then acted as management (issue 12).
 #[test]
-fn other_roles_same_account_or_org_unless_strict() {
+fn other_roles_trust_only_their_own_account_unless_strict() {
     let mut w = world();
     let (mgmt, member) = org_with_member(&mut w);
+    let member_root = root_caller(&member);
+    for (caller, account) in [(&member_root, "111111111111"), (&mgmt, member.as_str())] {
+        let e = sts(
+            &mut w,
+            caller,
+            "AssumeRole",
+            json!({"RoleArn": format!("arn:aws:iam::{account}:role/Admin"), "RoleSessionName": "x1"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.status),
+            ("AccessDenied", 403),
+            "{account}"
+        );
+    }
     let arn = format!("arn:aws:iam::{member}:role/Auditor");
     sts(
         &mut w,
-        &mgmt,
+        &member_root,
         "AssumeRole",
         json!({"RoleArn": arn, "RoleSessionName": "audit"}),
     )
     .unwrap();
-    let e = sts(
-        &mut w,
-        &root_caller("222222222222"),
-        "AssumeRole",
-        json!({"RoleArn": arn, "RoleSessionName": "audit"}),
-    )
-    .unwrap_err();
-    assert_eq!(e.code, "AccessDenied");
     sts(
         &mut w,
         &root_caller("222222222222"),
@@ -139,12 +148,37 @@ fn other_roles_same_account_or_org_unless_strict() {
     w.settings.strict_roles = true;
     let e = sts(
         &mut w,
-        &mgmt,
+        &member_root,
         "AssumeRole",
         json!({"RoleArn": arn, "RoleSessionName": "audit"}),
     )
     .unwrap_err();
     assert_eq!(e.code, "AccessDenied");
+}
+
+/// Keys carry the world's credential epoch: the same draw gives another key in another
+/// epoch, and epoch 0 leaves it as drawn.
+#[test]
+fn access_keys_differ_between_epochs() {
+    let mut a = world();
+    let mut b = world();
+    b.sts.key_epoch = 1;
+    let mgmt = root_caller("111111111111");
+    let input = json!({"RoleArn": "arn:aws:iam::111111111111:role/R", "RoleSessionName": "s1"});
+    let key = |w: &mut World| {
+        sts(w, &mgmt, "AssumeRole", input.clone()).unwrap()["Credentials"]["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (ka, kb) = (key(&mut a), key(&mut b));
+    assert_ne!(ka, kb);
+    assert!(kb.starts_with("ASIA") && kb.len() == 20, "{kb}");
+    assert_eq!(with_epoch("ABCDEFGHIJKLMNOP", 0), "ABCDEFGHIJKLMNOP");
+    let keys: std::collections::BTreeSet<String> = (0..2000)
+        .map(|e| with_epoch("AAAAAAAAAAAAAAAA", e))
+        .collect();
+    assert_eq!(keys.len(), 2000, "no two epochs give the same key");
 }
 
 #[test]

@@ -58,6 +58,11 @@ fn resource_arn(
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StsState {
     pub credentials: OrdMap<String, IssuedCredentials>,
+    /// Mixed into every access key id minted: each world that replaces another in the
+    /// same process (reset, a loaded snapshot) gets a new epoch, so the same seeded
+    /// calls never mint a key that an earlier world already handed out.
+    #[serde(default)]
+    pub key_epoch: u64,
 }
 
 /// One set of temporary credentials and the principal they act as.

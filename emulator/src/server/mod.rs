@@ -1,19 +1,29 @@
-//! The HTTP front: `/_orgsim/*` admin routes, and one entry for every AWS request that
-//! runs the request path of DESIGN §3 — identify, authenticate, decode, handle under
-//! the world lock, encode, log.
+//! The HTTP front: `/_orgsim/*` admin routes ([`admin`]), and one entry for every AWS
+//! request that runs the request path of DESIGN §3 — identify, authenticate, decode,
+//! handle under the world lock, encode, log. Before either, [`guard`] refuses
+//! cross-site and DNS-rebound requests; [`listen`] is the accept loop with its
+//! timeouts, and [`http_errors`] answers malformed HTTP in the protocol's format.
+
+pub mod admin;
+pub mod guard;
+pub mod http_errors;
+pub mod listen;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Response;
-use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
+
+pub use guard::Access;
+pub use listen::{serve, Timeouts};
 
 use crate::api::{ApiError, ServiceId};
 use crate::auth::{self, CodeStyle};
@@ -39,34 +49,76 @@ pub struct AppState {
     settings: Settings,
     /// Where `POST /_orgsim/state/save` (and shutdown) writes the world, if anywhere.
     state_file: Option<PathBuf>,
+    /// One save at a time, each writing the world as it is when its turn comes, so the
+    /// file always ends up holding the latest save.
+    save_turn: Mutex<()>,
+    /// The highest credential epoch this process has used (see [`AppState::start_key_epoch`]).
+    key_epochs: AtomicU64,
+    /// Which `Origin` and `Host` headers the server answers.
+    access: Access,
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> Arc<AppState> {
-        AppState::with_world(settings.clone(), World::new(settings), None)
+        AppState::with_world(
+            settings.clone(),
+            World::new(settings),
+            None,
+            Access::default(),
+        )
     }
 
-    /// Starts from a given world (e.g. loaded from `--state FILE`) and saves to `state_file`.
+    /// Starts from a given world (e.g. loaded from `--state FILE`), saves to
+    /// `state_file` and answers the requests `access` lets through.
     pub fn with_world(
         settings: Settings,
         world: World,
         state_file: Option<PathBuf>,
+        access: Access,
     ) -> Arc<AppState> {
         Arc::new(AppState {
+            key_epochs: AtomicU64::new(world.sts.key_epoch),
             world: Mutex::new(world),
             settings,
             state_file,
+            save_turn: Mutex::new(()),
+            access,
         })
     }
 
-    /// Saves the world to the state file, if the server has one.
-    pub fn save(&self) -> Result<Option<PathBuf>, String> {
-        let Some(path) = &self.state_file else {
+    /// Saves the world to the state file, if the server has one. The snapshot is
+    /// serialized and written on a blocking thread, so request workers go on serving.
+    pub async fn save(self: &Arc<Self>) -> Result<Option<PathBuf>, String> {
+        let Some(path) = self.state_file.clone() else {
             return Ok(None);
         };
-        let world = self.world().clone();
-        snapshot::save(path, &world).map_err(|e| format!("cannot save {}: {e}", path.display()))?;
-        Ok(Some(path.clone()))
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _turn = state
+                .save_turn
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let world = state.world().clone();
+            snapshot::save(&path, &world)
+                .map_err(|e| format!("cannot save {}: {e}", path.display()))?;
+            Ok(Some(path))
+        })
+        .await
+        .map_err(|e| format!("the save failed: {e}"))?
+    }
+
+    /// Gives a world that replaces the current one (reset, `PUT /_orgsim/state`) a
+    /// credential epoch this process has not used yet. Access keys mix the epoch in,
+    /// so a seeded world that replays the same calls after a reset gets the same
+    /// account and resource IDs but new keys, and keys issued before stay refused
+    /// instead of acting as whoever the replay gives them to.
+    pub fn start_key_epoch(&self, world: &mut World) {
+        let used = self
+            .key_epochs
+            .load(Ordering::Relaxed)
+            .max(world.sts.key_epoch);
+        world.sts.key_epoch = used + 1;
+        self.key_epochs.fetch_max(used + 1, Ordering::Relaxed);
     }
 
     /// The world, locked. Handlers never panic while holding it (panics are caught
@@ -81,171 +133,25 @@ impl AppState {
 /// The whole application as a router, so tests can drive it without a socket.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/_orgsim/health", get(health))
-        .route("/_orgsim/reset", post(reset))
-        .route("/_orgsim/clock", get(read_clock).post(set_clock))
-        .route("/_orgsim/state", get(read_state).put(replace_state))
-        .route("/_orgsim/state/save", post(save_state))
-        .route("/_orgsim/explain", get(explain))
+        .route("/_orgsim/health", get(admin::health))
+        .route("/_orgsim/reset", post(admin::reset))
+        .route(
+            "/_orgsim/clock",
+            get(admin::read_clock).post(admin::set_clock),
+        )
+        .route(
+            "/_orgsim/state",
+            get(admin::read_state).put(admin::replace_state),
+        )
+        .route("/_orgsim/state/save", post(admin::save_state))
+        .route("/_orgsim/explain", get(admin::explain))
+        .method_not_allowed_fallback(admin::method_not_allowed)
         .fallback(aws_entry)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::refuse_cross_site,
+        ))
         .with_state(state)
-}
-
-async fn health(State(state): State<Arc<AppState>>) -> Json<Value> {
-    let world = state.world();
-    Json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "services": ServiceId::ALL.iter().map(|s| s.signing_name()).collect::<Vec<_>>(),
-        "organizations": world.organizations.organizations.len(),
-    }))
-}
-
-/// Empties the world (keeping the server's settings): every organization, account,
-/// role and issued credential is gone.
-async fn reset(State(state): State<Arc<AppState>>) -> Json<Value> {
-    *state.world() = World::new(state.settings.clone());
-    tracing::info!("world reset");
-    Json(json!({"reset": true}))
-}
-
-/// The whole world as a snapshot document.
-async fn read_state(State(state): State<Arc<AppState>>) -> Response<Body> {
-    let world = state.world().clone();
-    let mut response = Response::new(Body::from(snapshot::to_json(&world)));
-    response.headers_mut().insert(
-        "content-type",
-        axum::http::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-/// Replaces the world with a snapshot; a snapshot that does not load changes nothing.
-async fn replace_state(
-    State(state): State<Arc<AppState>>,
-    body: axum::body::Bytes,
-) -> Response<Body> {
-    match snapshot::from_json(&body) {
-        Ok(world) => {
-            *state.world() = world;
-            tracing::info!("world replaced from a snapshot");
-            Json(json!({"loaded": true})).into_response()
-        }
-        Err(message) => admin_error(&message),
-    }
-}
-
-async fn save_state(State(state): State<Arc<AppState>>) -> Response<Body> {
-    match state.save() {
-        Ok(Some(path)) => Json(json!({"saved": path.display().to_string()})).into_response(),
-        Ok(None) => {
-            admin_error("orgsim was started without --state FILE: there is nowhere to save")
-        }
-        Err(message) => {
-            let mut response = Json(json!({"error": message})).into_response();
-            *response.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
-            response
-        }
-    }
-}
-
-/// The world's clock as the admin API shows it.
-fn clock_json(world: &World) -> Value {
-    let now = world.clock.now_ms();
-    json!({
-        "now": crate::world::iso8601(now),
-        "now_ms": now,
-        "pinned": world.clock.pinned_ms.is_some(),
-        "offset_ms": world.clock.offset_ms,
-    })
-}
-
-async fn read_clock(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(clock_json(&state.world()))
-}
-
-/// `POST /_orgsim/clock` with any of: `{"advance_seconds": N}` (move forward),
-/// `{"set": "2030-01-01T00:00:00Z"}` (jump to an instant), `{"pinned": true|false}`
-/// (stop or restart time). Applied in that order: set, advance, pin.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClockChange {
-    advance_seconds: Option<f64>,
-    set: Option<String>,
-    pinned: Option<bool>,
-}
-
-async fn set_clock(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Response<Body> {
-    let change: ClockChange =
-        match serde_json::from_slice(if body.is_empty() { b"{}" } else { &body }) {
-            Ok(change) => change,
-            Err(e) => {
-                return admin_error(&format!(
-                    "expected {{\"advance_seconds\"|\"set\"|\"pinned\"}}: {e}"
-                ))
-            }
-        };
-    let set_ms = match change.set.as_deref().map(parse_instant) {
-        Some(Err(e)) => return admin_error(&e),
-        Some(Ok(ms)) => Some(ms),
-        None => None,
-    };
-    if change
-        .advance_seconds
-        .is_some_and(|s| !s.is_finite() || s < 0.0)
-    {
-        return admin_error(
-            "advance_seconds must be a non-negative number: the clock only moves forward",
-        );
-    }
-    let mut world = state.world();
-    let clock = &mut world.clock;
-    if let Some(ms) = set_ms {
-        match clock.pinned_ms {
-            Some(_) => clock.pinned_ms = Some(ms),
-            None => clock.offset_ms += ms - clock.now_ms(),
-        }
-    }
-    if let Some(seconds) = change.advance_seconds {
-        clock.advance((seconds * 1000.0) as i64);
-    }
-    match change.pinned {
-        Some(true) if clock.pinned_ms.is_none() => clock.pinned_ms = Some(clock.now_ms()),
-        Some(false) => {
-            if let Some(pinned) = clock.pinned_ms.take() {
-                clock.offset_ms = 0;
-                clock.offset_ms = pinned - clock.now_ms();
-            }
-        }
-        _ => {}
-    }
-    let body = clock_json(&world);
-    tracing::info!(now = %body["now"], "clock changed");
-    Json(body).into_response()
-}
-
-fn parse_instant(text: &str) -> Result<i64, String> {
-    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-        .map_err(|e| format!("'{text}' is not an RFC 3339 instant: {e}"))
-}
-
-fn admin_error(message: &str) -> Response<Body> {
-    let mut response = Json(json!({"error": message})).into_response();
-    *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    response
-}
-
-/// `GET /_orgsim/explain?account=ID&action=svc:Op[&resource=ARN][&region=R][&role=NAME]`:
-/// the SCP/RCP decision and its trail (see `authorize::explain`).
-async fn explain(
-    State(state): State<Arc<AppState>>,
-    query: axum::extract::Query<authorize::explain::ExplainQuery>,
-) -> Response<Body> {
-    match authorize::explain::explain(&state.world(), &query) {
-        Ok(report) => Json(report).into_response(),
-        Err(message) => admin_error(&message),
-    }
 }
 
 /// What the request log line needs to know about a request.
@@ -419,6 +325,7 @@ pub fn run_atomically(
 mod tests {
     use super::*;
     use crate::auth::{Caller, Principal};
+    use serde_json::json;
 
     fn world() -> World {
         World::new(Settings {
