@@ -251,6 +251,8 @@ async fn explain(
 /// What the request log line needs to know about a request.
 struct Outcome {
     service: Option<ServiceId>,
+    /// A service orgsim does not emulate (botocore's name), answered 501.
+    unemulated: Option<&'static str>,
     operation: String,
     account: String,
     region: String,
@@ -263,6 +265,7 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
     let request_id = uuid::Uuid::new_v4().to_string();
     let mut outcome = Outcome {
         service: None,
+        unemulated: None,
         operation: "-".into(),
         account: "-".into(),
         region: "-".into(),
@@ -271,7 +274,11 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
     let response = handle(&state, request, &request_id, &mut outcome).await;
     tracing::info!(
         target: "orgsim::request",
-        service = outcome.service.map(|s| s.signing_name()).unwrap_or("-"),
+        service = outcome
+            .service
+            .map(|s| s.signing_name())
+            .or(outcome.unemulated)
+            .unwrap_or("-"),
         operation = %outcome.operation,
         account = %outcome.account,
         region = %outcome.region,
@@ -325,6 +332,16 @@ async fn handle(
         headers: &parts.headers,
         body: &body,
     };
+    let signing_name = scope
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .map(|s| s.service.as_str());
+    if let Some(unemulated) = protocol::unemulated::identify(&wire, signing_name) {
+        outcome.unemulated = Some(unemulated.service.name.as_str());
+        outcome.operation = unemulated.operation.clone().unwrap_or_else(|| "-".into());
+        return unemulated.respond(&wire, request_id);
+    }
     let decoded = match protocol::decode(&wire, signing_service) {
         Ok(decoded) => decoded,
         Err(failure) => {
@@ -341,7 +358,7 @@ async fn handle(
     outcome.service = Some(service);
     outcome.operation = decoded.operation.clone();
     let proto = service.protocol();
-    let style = if proto == Protocol::AwsQuery {
+    let style = if matches!(proto, Protocol::AwsQuery | Protocol::Ec2) {
         CodeStyle::Query
     } else {
         CodeStyle::Json
