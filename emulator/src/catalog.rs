@@ -331,7 +331,15 @@ mod tests {
 
     #[test]
     fn rest_requests_are_named_by_operation() {
-        let cases: &[(&str, &str, &str, &[&str], Option<&str>)] = &[
+        /// service, method, path?query, headers present → operation.
+        type Vector = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [&'static str],
+            Option<&'static str>,
+        );
+        let cases: &[Vector] = &[
             (
                 "lambda",
                 "GET",

@@ -340,6 +340,9 @@ async fn handle(
     if let Some(unemulated) = protocol::unemulated::identify(&wire, signing_name) {
         outcome.unemulated = Some(unemulated.service.name.as_str());
         outcome.operation = unemulated.operation.clone().unwrap_or_else(|| "-".into());
+        if let Ok(Some(scope)) = &scope {
+            outcome.region = scope.region.clone();
+        }
         return unemulated.respond(&wire, request_id);
     }
     let decoded = match protocol::decode(&wire, signing_service) {

@@ -305,18 +305,20 @@ mod tests {
 
     const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
-    /// signing name / headers / request line → (service, operation, answer protocol).
+    /// signing name, headers, method, path, body → (service, operation, answer protocol).
+    type Vector = (
+        Option<&'static str>,
+        Vec<(&'static str, &'static str)>,
+        &'static str,
+        &'static str,
+        &'static str,
+        (&'static str, Option<&'static str>, ModelProtocol),
+    );
+
     #[test]
     fn services_and_operations_are_named() {
         use ModelProtocol::*;
-        let cases: Vec<(
-            Option<&str>,
-            Vec<(&'static str, &str)>,
-            &str,
-            &str,
-            &str,
-            (&str, Option<&str>, ModelProtocol),
-        )> = vec![
+        let cases: Vec<Vector> = vec![
             (
                 Some("dynamodb"),
                 vec![("x-amz-target", "DynamoDB_20120810.PutItem")],
