@@ -83,14 +83,16 @@ impl Shape {
 /// The unemulated service a request is for, or `None` when it is for a service orgsim
 /// emulates (or for nothing the catalog knows: the emulated path answers those).
 pub fn identify(request: &WireRequest<'_>, signing_name: Option<&str>) -> Option<Unemulated> {
-    let catalog = catalog();
-    let shape = Shape::of(request);
     let emulated_signing = |name: &str| ServiceId::from_signing_name(name).is_some();
+    // The emulated services' requests (nearly all) leave here, before any parsing.
+    if signing_name.is_some_and(emulated_signing) {
+        return None;
+    }
+    let shape = Shape::of(request);
     let candidates: Vec<&'static ModelService> = match (signing_name, &shape) {
-        (Some(name), _) if emulated_signing(name) => return None,
-        (Some(name), _) => catalog.by_signing_name(name),
+        (Some(name), _) => catalog().by_signing_name(name),
         (None, Shape::Cbor { service, .. }) => {
-            catalog.by_target_prefix(service).into_iter().collect()
+            catalog().by_target_prefix(service).into_iter().collect()
         }
         (None, Shape::Json { prefix, .. }) => {
             if ServiceId::ALL
@@ -99,7 +101,7 @@ pub fn identify(request: &WireRequest<'_>, signing_name: Option<&str>) -> Option
             {
                 return None;
             }
-            catalog.by_target_prefix(prefix).into_iter().collect()
+            catalog().by_target_prefix(prefix).into_iter().collect()
         }
         (None, Shape::Query { version, .. }) => {
             let version = version.as_deref()?;
@@ -109,7 +111,7 @@ pub fn identify(request: &WireRequest<'_>, signing_name: Option<&str>) -> Option
             }) {
                 return None;
             }
-            catalog.by_api_version(version)
+            catalog().by_api_version(version)
         }
         (None, Shape::Rest) => {
             let host = request.header("host").unwrap_or("");
@@ -117,7 +119,7 @@ pub fn identify(request: &WireRequest<'_>, signing_name: Option<&str>) -> Option
             if prefix.is_empty() || emulated_signing(prefix) {
                 return None;
             }
-            catalog.by_endpoint_prefix(prefix)
+            catalog().by_endpoint_prefix(prefix)
         }
     };
     let first = *candidates.first()?;
