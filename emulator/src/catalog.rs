@@ -126,7 +126,7 @@ pub struct RestRequest<'a> {
     /// Raw (percent-encoded) path.
     pub path: &'a str,
     pub query: &'a str,
-    /// Lower-case names of the request's headers.
+    /// Whether the request has a header (by lower-case name).
     pub has_header: &'a dyn Fn(&str) -> bool,
 }
 
