@@ -46,7 +46,13 @@ def generate(folder, name):
         "",
     ]
     if meta["protocol"] == "rest-json":
-        out.append("use crate::protocol::rest_json::{ParamKind, QueryParam, RestRoute};")
+        has_query = any(
+            m.get("location") == "querystring"
+            for o in model["operations"].values() if "input" in o
+            for m in model["shapes"][o["input"]["shape"]]["members"].values()
+        )
+        imports = "{ParamKind, QueryParam, RestRoute}" if has_query else "RestRoute"
+        out.append(f"use crate::protocol::rest_json::{imports};")
         out.append("")
     signing = meta.get("signingName", meta["endpointPrefix"])
     out.append("/// The SigV4 signing name (credential scope service).")
@@ -54,8 +60,8 @@ def generate(folder, name):
     if meta["protocol"] == "json":
         out.append("/// The awsJson `X-Amz-Target` prefix.")
         out.append(f"pub const TARGET_PREFIX: &str = {rust_str(meta['targetPrefix'])};")
-    if meta["protocol"] == "query":
-        out.append("/// The awsQuery `Version` and the XML namespace of its answers.")
+    if meta["protocol"] in ("query", "ec2"):
+        out.append(f"/// The {'awsQuery' if meta['protocol'] == 'query' else 'EC2'} `Version` and the XML namespace of its answers.")
         out.append(f"pub const API_VERSION: &str = {rust_str(meta['apiVersion'])};")
         out.append(f"pub const XML_NAMESPACE: &str = {rust_str(meta['xmlNamespace'])};")
     out.append("")

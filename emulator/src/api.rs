@@ -54,6 +54,11 @@ pub enum Wire {
         version: &'static str,
         namespace: &'static str,
     },
+    /// EC2: query-style requests with `Version=<version>`, EC2's XML in `namespace`.
+    Ec2 {
+        version: &'static str,
+        namespace: &'static str,
+    },
 }
 
 /// Declares [`ServiceId`] from the registry in `services/mod.rs`.
@@ -104,6 +109,7 @@ impl ServiceId {
             Wire::AwsJson { .. } => Protocol::AwsJson,
             Wire::RestJson { .. } => Protocol::RestJson,
             Wire::AwsQuery { .. } => Protocol::AwsQuery,
+            Wire::Ec2 { .. } => Protocol::Ec2,
         }
     }
 
@@ -119,6 +125,14 @@ impl ServiceId {
     pub fn query_version(self) -> Option<(&'static str, &'static str)> {
         match self.description().wire {
             Wire::AwsQuery { version, namespace } => Some((version, namespace)),
+            _ => None,
+        }
+    }
+
+    /// EC2 `Version` and XML namespace.
+    pub fn ec2_version(self) -> Option<(&'static str, &'static str)> {
+        match self.description().wire {
+            Wire::Ec2 { version, namespace } => Some((version, namespace)),
             _ => None,
         }
     }

@@ -1,8 +1,8 @@
 //! # orgsim
 //!
 //! An offline, in-memory emulator of AWS Organizations and the security services that
-//! hang off it (GuardDuty, Security Hub, Config) plus STS. The real AWS SDKs point
-//! `endpoint_url` at it.
+//! hang off it (GuardDuty, Security Hub, Config) plus STS, EC2's Regions and the Account
+//! API. The real AWS SDKs point `endpoint_url` at it.
 //!
 //! ## A request's path (DESIGN §3)
 //!
@@ -31,7 +31,11 @@
 //! ## Layout
 //!
 //! - [`api`]: what the layers hand each other ([`api::ServiceId`], [`api::ApiError`]).
-//! - [`protocol`]: awsJson1.1, restJson1, awsQuery. Knows bytes, not meanings.
+//! - [`protocol`]: awsJson1.1, restJson1, awsQuery, EC2. Knows bytes, not meanings.
+//!   A request for a service orgsim does not emulate is answered 501 `NotImplemented`
+//!   in that service's own protocol ([`protocol::unemulated`], with [`catalog`]: every
+//!   botocore service's signing name, protocols and operations) before any of this.
+//! - [`regions`]: AWS's Regions and zones, shared by EC2 and the Account API.
 //! - [`auth`]: SigV4 credential scope → [`auth::Caller`].
 //! - [`authorize`]: organization policies in the request path: request → action,
 //!   resource ARN and condition keys → allow or AWS's denial; `explain` shows the trail.
@@ -61,11 +65,13 @@ pub mod api;
 pub mod auth;
 pub mod authorize;
 pub mod bench;
+pub mod catalog;
 pub mod client;
 pub mod emulator;
 pub mod events;
 pub mod policy;
 pub mod protocol;
+pub mod regions;
 pub mod scenario;
 pub mod server;
 pub mod services;

@@ -86,3 +86,58 @@ async fn signed_calls_over_every_protocol() {
     );
     assert!(e.message.contains("not subscribed"));
 }
+
+#[tokio::test]
+async fn ec2_and_account_through_the_client() {
+    let emulator = Emulator::start();
+    let client = Client::new(&emulator.url());
+    let me = Signer::new("111111111111", "us-east-1");
+    client
+        .call(
+            &me,
+            ServiceId::Account,
+            "EnableRegion",
+            &json!({"RegionName": "ap-east-1"}),
+        )
+        .await
+        .unwrap();
+    let status = client
+        .call(
+            &me,
+            ServiceId::Account,
+            "GetRegionOptStatus",
+            &json!({"RegionName": "ap-east-1"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status["RegionOptStatus"], "ENABLING");
+    let regions = client
+        .call(
+            &me,
+            ServiceId::Ec2,
+            "DescribeRegions",
+            &json!({"AllRegions": "true", "Filter": [{"Name": "region-name", "Value": ["ap-east-1", "us-east-1"]}]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        regions["regionInfo"],
+        json!([
+            {"regionName": "ap-east-1", "regionEndpoint": "ec2.ap-east-1.amazonaws.com", "optInStatus": "not-opted-in"},
+            {"regionName": "us-east-1", "regionEndpoint": "ec2.us-east-1.amazonaws.com", "optInStatus": "opt-in-not-required"},
+        ])
+    );
+    let error = client
+        .call(
+            &me,
+            ServiceId::Ec2,
+            "DescribeRegions",
+            &json!({"RegionName": ["nowhere-1"]}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.status, error.code.as_str()),
+        (400, "InvalidParameterValue")
+    );
+}

@@ -28,6 +28,28 @@ pub fn decode(
     error_type: Option<&str>,
     body: &[u8],
 ) -> Result<Value, CallError> {
+    if protocol == Protocol::Ec2 {
+        let tree = xml_to_json(body).map_err(|e| CallError {
+            status,
+            code: "UnreadableResponse".into(),
+            message: e,
+        })?;
+        if status >= 300 {
+            let error = &tree["Errors"]["Error"];
+            return Err(CallError {
+                status,
+                code: error["Code"].as_str().unwrap_or("Unknown").into(),
+                message: error["Message"].as_str().unwrap_or_default().into(),
+            });
+        }
+        // EC2 answers have no result wrapper: the members sit beside `requestId`.
+        let mut output = match tree {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        output.remove("requestId");
+        return Ok(Value::Object(output));
+    }
     if protocol == Protocol::AwsQuery {
         let tree = xml_to_json(body).map_err(|e| CallError {
             status,
@@ -163,7 +185,10 @@ fn element_value(children: Vec<(String, Value)>, text: String) -> Value {
     if children.is_empty() {
         return Value::String(text);
     }
-    if children.iter().all(|(name, _)| name == "member") {
+    // awsQuery lists are `<member>`s, EC2's `<item>`s.
+    if children.iter().all(|(name, _)| name == "member")
+        || children.iter().all(|(name, _)| name == "item")
+    {
         return Value::Array(children.into_iter().map(|(_, v)| v).collect());
     }
     Value::Object(children.into_iter().collect())
@@ -187,6 +212,19 @@ mod tests {
         assert_eq!(
             (e.status, e.code.as_str(), e.message.as_str()),
             (403, "AccessDenied", "no")
+        );
+    }
+
+    #[test]
+    fn ec2_responses_and_errors() {
+        let ok = br#"<?xml version="1.0" encoding="UTF-8"?><DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><regionInfo><item><regionName>us-east-1</regionName></item></regionInfo></DescribeRegionsResponse>"#;
+        let out = decode(Protocol::Ec2, "DescribeRegions", 200, None, ok).unwrap();
+        assert_eq!(out, json!({"regionInfo": [{"regionName": "us-east-1"}]}));
+        let err = br#"<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>InvalidParameterValue</Code><Message>no</Message></Error></Errors><RequestID>r</RequestID></Response>"#;
+        let e = decode(Protocol::Ec2, "DescribeRegions", 400, None, err).unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("InvalidParameterValue", "no")
         );
     }
 

@@ -66,6 +66,24 @@ pub fn encode(service: ServiceId, operation: &str, input: &Value) -> Result<Outg
                 body: form.finish().into_bytes(),
             })
         }
+        Protocol::Ec2 => {
+            let (version, _) = service.ec2_version().unwrap_or_default();
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("Action", operation);
+            form.append_pair("Version", version);
+            for (key, value) in members {
+                flatten_ec2(&mut form, key, value);
+            }
+            Ok(Outgoing {
+                method: "POST",
+                path_and_query: "/".into(),
+                headers: vec![(
+                    "content-type",
+                    "application/x-www-form-urlencoded; charset=utf-8".into(),
+                )],
+                body: form.finish().into_bytes(),
+            })
+        }
         Protocol::RestJson => {
             let route = service
                 .rest_routes()
@@ -96,6 +114,26 @@ fn flatten(form: &mut form_urlencoded::Serializer<String>, prefix: &str, value: 
         }
         other => {
             form.append_pair(prefix, &other.to_string());
+        }
+    }
+}
+
+/// EC2 form fields: `A.B` for structures, `A.N` for lists.
+fn flatten_ec2(form: &mut form_urlencoded::Serializer<String>, prefix: &str, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (k, v) in fields {
+                flatten_ec2(form, &format!("{prefix}.{k}"), v);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten_ec2(form, &format!("{prefix}.{}", i + 1), item);
+            }
+        }
+        other => {
+            form.append_pair(prefix, &scalar_text(other));
         }
     }
 }
@@ -197,6 +235,16 @@ mod tests {
                 ServiceId::SecurityHub,
                 "UntagResource",
                 json!({"ResourceArn": "arn:aws:securityhub:us-east-1:1:hub/default", "tagKeys": ["a", "b"]}),
+            ),
+            (
+                ServiceId::Ec2,
+                "DescribeRegions",
+                json!({"AllRegions": "true", "RegionName": ["us-east-1"], "Filter": [{"Name": "opt-in-status", "Value": ["opted-in", "not-opted-in"]}]}),
+            ),
+            (
+                ServiceId::Account,
+                "PutAlternateContact",
+                json!({"AlternateContactType": "SECURITY", "Name": "N", "Title": "T", "EmailAddress": "a@b.co", "PhoneNumber": "+1 555"}),
             ),
             (
                 ServiceId::SecurityHub,

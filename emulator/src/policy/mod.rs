@@ -12,7 +12,7 @@ mod condition;
 mod evaluate;
 mod grammar;
 pub mod levels;
-mod wildcard;
+pub mod wildcard;
 
 pub use condition::{parse_date, ConditionTest};
 pub use evaluate::{PolicyDecision, Request, RequestContext};

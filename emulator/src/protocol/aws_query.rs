@@ -190,10 +190,16 @@ pub fn encode_error(
     error: &ApiError,
     request_id: &str,
 ) -> Response<Body> {
+    encode_error_in(namespace(service), error, request_id)
+}
+
+/// The same error document in the XML namespace of any awsQuery API (also those
+/// orgsim does not emulate).
+pub fn encode_error_in(namespace: &str, error: &ApiError, request_id: &str) -> Response<Body> {
     let mut w = Writer::new(Vec::new());
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     let _ = w.write_event(Event::Start(
-        BytesStart::new("ErrorResponse").with_attributes([("xmlns", namespace(service))]),
+        BytesStart::new("ErrorResponse").with_attributes([("xmlns", namespace)]),
     ));
     let _ = w.write_event(Event::Start(BytesStart::new("Error")));
     let fault = match error.fault {

@@ -1,11 +1,17 @@
 //! Wire protocols: bytes ⇄ (service, operation, JSON input in wire member names).
 //!
-//! Nothing here knows what an operation means; it knows AWS's three encodings
-//! (awsJson1.1, restJson1, awsQuery) and the per-API tables in [`ServiceId`].
+//! Nothing here knows what an operation means; it knows AWS's encodings (awsJson1.1,
+//! restJson1, awsQuery, EC2) and the per-API tables in [`ServiceId`]. The services
+//! orgsim does not emulate are answered by [`unemulated`] in their own protocol,
+//! restXml and Smithy RPC v2 CBOR included.
 
 pub mod aws_json;
 pub mod aws_query;
+pub mod ec2;
 pub mod rest_json;
+pub mod rest_xml;
+pub mod rpc_v2_cbor;
+pub mod unemulated;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode};
@@ -36,12 +42,14 @@ pub fn depth(value: &Value) -> usize {
     deepest
 }
 
-/// The three AWS wire protocols orgsim speaks.
+/// The AWS wire protocols of the services orgsim emulates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
     AwsJson,
     RestJson,
     AwsQuery,
+    /// Query-style requests, EC2's XML answers.
+    Ec2,
 }
 
 /// An HTTP request as the protocol layer reads it.
@@ -103,8 +111,10 @@ pub fn decode(
 ) -> Result<Decoded, DecodeFailure> {
     match sniff(request.headers, request.query) {
         Protocol::AwsJson => aws_json::decode(request),
+        Protocol::AwsQuery if ec2::is_ec2(request, signing_service) => ec2::decode(request),
         Protocol::AwsQuery => aws_query::decode(request, signing_service),
         Protocol::RestJson => rest_json::decode(request, signing_service),
+        Protocol::Ec2 => ec2::decode(request),
     }
 }
 
@@ -120,6 +130,7 @@ pub fn encode_output(
         Protocol::AwsJson => aws_json::encode_output(output, request_id),
         Protocol::RestJson => rest_json::encode_output(status, output, request_id),
         Protocol::AwsQuery => aws_query::encode_output(service, operation, output, request_id),
+        Protocol::Ec2 => ec2::encode_output(service, operation, output, request_id),
     }
 }
 
@@ -134,12 +145,13 @@ pub fn encode_error(
         Protocol::AwsJson => json_error(error, request_id, "application/x-amz-json-1.1"),
         Protocol::RestJson => json_error(error, request_id, "application/json"),
         Protocol::AwsQuery => aws_query::encode_error(service, error, request_id),
+        Protocol::Ec2 => ec2::encode_error(error, request_id),
     }
 }
 
 /// Both JSON protocols: `X-Amzn-ErrorType` header and `__type` in the body, so every
 /// SDK finds the modelled error (CATALOG §2.2).
-fn json_error(error: &ApiError, request_id: &str, content_type: &str) -> Response<Body> {
+pub(crate) fn json_error(error: &ApiError, request_id: &str, content_type: &str) -> Response<Body> {
     let mut body = serde_json::Map::new();
     body.insert("__type".into(), Value::String(error.code.clone()));
     body.insert(
@@ -179,4 +191,25 @@ pub fn respond(status: u16, content_type: &str, body: Vec<u8>, request_id: &str)
 /// The framework error for input that cannot be parsed.
 pub fn serialization_error(message: impl Into<String>) -> ApiError {
     ApiError::new("SerializationException", 400, message)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A response body, read to the end.
+    pub fn body_bytes(response: Response<Body>) -> Vec<u8> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(http_body_util::BodyExt::collect(response.into_body()))
+            .unwrap()
+            .to_bytes()
+            .to_vec()
+    }
+
+    /// A response body as text.
+    pub fn body_text(response: Response<Body>) -> String {
+        String::from_utf8(body_bytes(response)).unwrap()
+    }
 }

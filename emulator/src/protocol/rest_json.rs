@@ -45,10 +45,25 @@ struct RouteMatch<'r> {
     literal_segments: usize,
 }
 
-/// Matches a raw path against a template. Segments are split before decoding so an
-/// encoded `/` (`%2F`) inside a label stays in the label.
+/// Matches a raw path against a route's template.
 fn match_template<'r>(route: &'r RestRoute, raw_path: &str) -> Option<RouteMatch<'r>> {
-    let template: Vec<&'static str> = route.path.trim_start_matches('/').split('/').collect();
+    let (labels, literal_segments) = match_path(route.path, raw_path)?;
+    Some(RouteMatch {
+        route,
+        labels,
+        literal_segments,
+    })
+}
+
+/// Matches a raw path against a path template (literal segments, `{Label}`, a final
+/// greedy `{Label+}`): the decoded label values and the number of literal segments.
+/// Segments are split before decoding so an encoded `/` (`%2F`) inside a label stays
+/// in the label.
+pub(crate) fn match_path<'t>(
+    template: &'t str,
+    raw_path: &str,
+) -> Option<(Vec<(&'t str, String)>, usize)> {
+    let template: Vec<&'t str> = template.trim_start_matches('/').split('/').collect();
     let segments: Vec<&str> = raw_path.trim_start_matches('/').split('/').collect();
     let mut labels = Vec::new();
     let mut literal_segments = 0;
@@ -59,11 +74,7 @@ fn match_template<'r>(route: &'r RestRoute, raw_path: &str) -> Option<RouteMatch
                 return None;
             }
             labels.push((name, decode_segment(&rest)?));
-            return Some(RouteMatch {
-                route,
-                labels,
-                literal_segments,
-            });
+            return Some((labels, literal_segments));
         }
         let segment = segments.get(i)?;
         if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
@@ -77,11 +88,7 @@ fn match_template<'r>(route: &'r RestRoute, raw_path: &str) -> Option<RouteMatch
             return None;
         }
     }
-    (segments.len() == template.len()).then_some(RouteMatch {
-        route,
-        labels,
-        literal_segments,
-    })
+    (segments.len() == template.len()).then_some((labels, literal_segments))
 }
 
 fn decode_segment(raw: &str) -> Option<String> {

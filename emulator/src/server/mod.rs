@@ -157,6 +157,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// What the request log line needs to know about a request.
 struct Outcome {
     service: Option<ServiceId>,
+    /// A service orgsim does not emulate (botocore's name), answered 501.
+    unemulated: Option<&'static str>,
     operation: String,
     account: String,
     region: String,
@@ -169,6 +171,7 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
     let request_id = uuid::Uuid::new_v4().to_string();
     let mut outcome = Outcome {
         service: None,
+        unemulated: None,
         operation: "-".into(),
         account: "-".into(),
         region: "-".into(),
@@ -177,7 +180,11 @@ async fn aws_entry(State(state): State<Arc<AppState>>, request: Request) -> Resp
     let response = handle(&state, request, &request_id, &mut outcome).await;
     tracing::info!(
         target: "orgsim::request",
-        service = outcome.service.map(|s| s.signing_name()).unwrap_or("-"),
+        service = outcome
+            .service
+            .map(|s| s.signing_name())
+            .or(outcome.unemulated)
+            .unwrap_or("-"),
         operation = %outcome.operation,
         account = %outcome.account,
         region = %outcome.region,
@@ -231,6 +238,19 @@ async fn handle(
         headers: &parts.headers,
         body: &body,
     };
+    let signing_name = scope
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .map(|s| s.service.as_str());
+    if let Some(unemulated) = protocol::unemulated::identify(&wire, signing_name) {
+        outcome.unemulated = Some(unemulated.service.name.as_str());
+        outcome.operation = unemulated.operation.clone().unwrap_or_else(|| "-".into());
+        if let Ok(Some(scope)) = &scope {
+            outcome.region = scope.region.clone();
+        }
+        return unemulated.respond(&wire, request_id);
+    }
     let decoded = match protocol::decode(&wire, signing_service) {
         Ok(decoded) => decoded,
         Err(failure) => {
@@ -247,7 +267,7 @@ async fn handle(
     outcome.service = Some(service);
     outcome.operation = decoded.operation.clone();
     let proto = service.protocol();
-    let style = if proto == Protocol::AwsQuery {
+    let style = if matches!(proto, Protocol::AwsQuery | Protocol::Ec2) {
         CodeStyle::Query
     } else {
         CodeStyle::Json

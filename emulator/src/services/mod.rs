@@ -38,6 +38,8 @@ macro_rules! for_each_service {
             GuardDuty guardduty,
             SecurityHub securityhub,
             Config config,
+            Ec2 ec2,
+            Account account,
         }
     };
 }
