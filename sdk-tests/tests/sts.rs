@@ -143,9 +143,9 @@ async fn session_tokens_and_access_key_info() {
 #[tokio::test]
 async fn a_member_cannot_assume_an_invented_role_in_the_management_account() {
     let emulator = Emulator::start();
-    let mgmt = orgs(&emulator, MANAGEMENT);
+    let mgmt = common::orgs(&emulator, MANAGEMENT);
     mgmt.create_organization().send().await.unwrap();
-    let member = create_account(&mgmt, "m@example.com", "M")
+    let member = common::create_account(&mgmt, "m@example.com", "M")
         .await
         .account_id
         .unwrap();
