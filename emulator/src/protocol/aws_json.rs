@@ -29,6 +29,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
         operation: operation.to_string(),
         input,
         success_status: 200,
+        payload: bytes::Bytes::new(),
     })
 }
 
@@ -84,6 +85,7 @@ mod tests {
             query: "",
             headers: &headers,
             body: body.as_bytes(),
+            virtual_host_bases: &[],
         })
     }
 

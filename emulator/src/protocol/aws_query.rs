@@ -60,6 +60,7 @@ pub fn decode(
         operation: action,
         input: unflatten(members),
         success_status: 200,
+        payload: bytes::Bytes::new(),
     })
 }
 
@@ -241,6 +242,7 @@ mod tests {
                 query: "",
                 headers: &headers,
                 body: body.as_bytes(),
+                virtual_host_bases: &[],
             },
             signing,
         )

@@ -6,6 +6,7 @@
 pub mod aws_json;
 pub mod aws_query;
 pub mod rest_json;
+pub mod rest_xml;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode};
@@ -13,12 +14,14 @@ use serde_json::Value;
 
 use crate::api::{ApiError, ServiceId};
 
-/// The three AWS wire protocols orgsim speaks.
+/// The AWS wire protocols orgsim speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
     AwsJson,
     RestJson,
     AwsQuery,
+    /// S3.
+    RestXml,
 }
 
 /// An HTTP request as the protocol layer reads it.
@@ -29,6 +32,8 @@ pub struct WireRequest<'a> {
     pub query: &'a str,
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// Host names under which S3 buckets are addressed virtual-host style.
+    pub virtual_host_bases: &'a [String],
 }
 
 impl WireRequest<'_> {
@@ -46,6 +51,8 @@ pub struct Decoded {
     pub input: Value,
     /// restJson1 success status of the operation (200 elsewhere).
     pub success_status: u16,
+    /// The raw body of operations whose payload is bytes (S3 objects); empty elsewhere.
+    pub payload: bytes::Bytes,
 }
 
 /// A request that could not be decoded, with what is known to render the error.
@@ -62,7 +69,9 @@ pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if headers.contains_key("x-amz-target") {
+    if signed_for_s3(headers, query) {
+        Protocol::RestXml
+    } else if headers.contains_key("x-amz-target") {
         Protocol::AwsJson
     } else if content_type.starts_with("application/x-www-form-urlencoded")
         || form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "Action")
@@ -73,12 +82,29 @@ pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
     }
 }
 
+/// Whether the credential scope names S3 (`…/s3/aws4_request`), in the header or,
+/// presigned, in the query.
+fn signed_for_s3(headers: &HeaderMap, query: &str) -> bool {
+    let scope_is_s3 = |text: &str| text.contains("/s3/aws4_request");
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(scope_is_s3)
+        || form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == "X-Amz-Credential" && scope_is_s3(&v))
+}
+
 /// Decodes a request. `signing_service` is the credential scope's service, if signed.
 pub fn decode(
     request: &WireRequest<'_>,
     signing_service: Option<ServiceId>,
 ) -> Result<Decoded, DecodeFailure> {
+    let unsigned_s3 = signing_service.is_none() && rest_xml::addressed_by_host(request);
+    if unsigned_s3 || signing_service.is_some_and(|s| s.protocol() == Protocol::RestXml) {
+        return rest_xml::decode(request);
+    }
     match sniff(request.headers, request.query) {
+        Protocol::RestXml => rest_xml::decode(request),
         Protocol::AwsJson => aws_json::decode(request),
         Protocol::AwsQuery => aws_query::decode(request, signing_service),
         Protocol::RestJson => rest_json::decode(request, signing_service),
@@ -97,6 +123,16 @@ pub fn encode_output(
         Protocol::AwsJson => aws_json::encode_output(output, request_id),
         Protocol::RestJson => rest_json::encode_output(status, output, request_id),
         Protocol::AwsQuery => aws_query::encode_output(service, operation, output, request_id),
+        Protocol::RestXml => rest_xml::encode_output(
+            service,
+            operation,
+            status,
+            rest_xml::XmlOutput {
+                output: output.clone(),
+                ..Default::default()
+            },
+            request_id,
+        ),
     }
 }
 
@@ -111,6 +147,7 @@ pub fn encode_error(
         Protocol::AwsJson => json_error(error, request_id, "application/x-amz-json-1.1"),
         Protocol::RestJson => json_error(error, request_id, "application/json"),
         Protocol::AwsQuery => aws_query::encode_error(service, error, request_id),
+        Protocol::RestXml => rest_xml::encode_error(error, request_id, false),
     }
 }
 

@@ -162,6 +162,7 @@ pub fn decode(
         operation: found.route.operation.to_string(),
         input: Value::Object(input),
         success_status: found.route.status,
+        payload: bytes::Bytes::new(),
     })
 }
 
@@ -241,6 +242,7 @@ mod tests {
                 query,
                 headers: &headers,
                 body: body.as_bytes(),
+                virtual_host_bases: &[],
             },
             signing,
         )

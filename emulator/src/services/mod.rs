@@ -38,6 +38,7 @@ macro_rules! for_each_service {
             GuardDuty guardduty,
             SecurityHub securityhub,
             Config config,
+            S3 s3,
         }
     };
 }

@@ -97,6 +97,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: Some(on_org_event),
     on_request: None,
     resource_arn: Some(resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// The detector (or its filter) a request names, or the tagged resource.

@@ -1,0 +1,1 @@
+//! S3 handler tests against a World.
