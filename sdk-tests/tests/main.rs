@@ -11,6 +11,7 @@ mod guardduty_operations;
 mod handshakes;
 mod organizations;
 mod policies;
+mod s3;
 mod scp;
 mod securityhub;
 mod sts;

@@ -92,7 +92,7 @@ pub fn decode(
 /// rest-xml (S3): `<Error>` documents become errors; an XML body becomes its root
 /// element's content, any other body the `Body` member (a policy's text).
 fn decode_rest_xml(status: u16, body: &[u8]) -> Result<Value, CallError> {
-    let parsed = if body.iter().all(u8::is_ascii_whitespace) {
+    let parsed = if !body.starts_with(b"<") {
         None
     } else {
         crate::protocol::rest_xml::xml::parse(body).ok()

@@ -273,6 +273,21 @@ mod tests {
                 json!({"DetectorId": "d1", "accountDetails": [{"accountId": "222222222222", "email": "x@y.z"}]}),
             ),
             (
+                ServiceId::S3,
+                "CreateBucket",
+                json!({"Bucket": "logs", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}}),
+            ),
+            (
+                ServiceId::S3,
+                "PutBucketPolicy",
+                json!({"Bucket": "logs", "Policy": "{\"Version\":\"2012-10-17\"}"}),
+            ),
+            (
+                ServiceId::S3,
+                "ListObjectsV2",
+                json!({"Bucket": "logs", "Prefix": "a b/", "MaxKeys": 5}),
+            ),
+            (
                 ServiceId::SecurityHub,
                 "UntagResource",
                 json!({"ResourceArn": "arn:aws:securityhub:us-east-1:1:hub/default", "tagKeys": ["a", "b"]}),

@@ -320,17 +320,26 @@ pub fn encode_output(
             ),
             _ => ("application/xml", Bytes::new()),
         },
-        None if members.is_empty() => ("application/xml", Bytes::new()),
-        None => {
-            let root = roots
-                .iter()
-                .find(|(op, _)| *op == operation)
-                .map_or(operation, |(_, root)| root);
-            (
-                "application/xml",
-                Bytes::from(xml::write(root, Some(namespace), &Value::Object(members))),
-            )
-        }
+        None => match roots.iter().find(|(op, _)| *op == operation) {
+            None if members.is_empty() => ("application/xml", Bytes::new()),
+            found => {
+                let root = found.map_or(operation, |(_, root)| root);
+                // A document whose only member is its root element holds text
+                // (`<LocationConstraint>eu-west-1</LocationConstraint>`).
+                let content = match members.remove(root) {
+                    Some(text) if members.is_empty() => text,
+                    Some(other) => {
+                        members.insert(root.to_string(), other);
+                        Value::Object(members)
+                    }
+                    None => Value::Object(members),
+                };
+                (
+                    "application/xml",
+                    Bytes::from(xml::write(root, Some(namespace), &content)),
+                )
+            }
+        },
     };
     let mut response = respond_bytes(status, content_type, body, request_id);
     let map = response.headers_mut();

@@ -102,7 +102,9 @@ impl XmlRoute {
 }
 
 /// The most specific route for a request: every required query key and header present,
-/// the most requirements met, a current operation over a deprecated one.
+/// the most requirements met, a current operation over a deprecated one, and else the
+/// first in the table (ListBuckets over ListDirectoryBuckets, which S3 serves on
+/// directory-bucket endpoints only).
 pub fn find_route<'r>(
     routes: &'r [XmlRoute],
     method: &str,
@@ -117,6 +119,7 @@ pub fn find_route<'r>(
     };
     routes
         .iter()
+        .rev()
         .filter(|r| r.method.eq_ignore_ascii_case(method) && r.shape_matches(shape))
         .filter(|r| r.query.iter().all(|(k, v)| has_query(k, *v)))
         .filter(|r| r.headers.iter().all(|h| has_header(h)))
