@@ -514,7 +514,7 @@ mod tests {
     fn a_panicking_handler_leaves_the_world_unchanged() {
         let mut world = world();
         let before = snapshot(&world);
-        let result = run_atomically(&mut world, |w| {
+        let result: Result<Value, _> = run_atomically(&mut world, |w| {
             mutate(w);
             panic!("boom")
         });
@@ -531,7 +531,7 @@ mod tests {
     fn a_failing_handler_leaves_the_world_unchanged() {
         let mut world = world();
         let before = snapshot(&world);
-        let result = run_atomically(&mut world, |w| {
+        let result: Result<Value, _> = run_atomically(&mut world, |w| {
             mutate(w);
             Err(ApiError::new("SomeError", 400, "no"))
         });

@@ -53,11 +53,11 @@ fn bucket_namespace_is_global() {
     assert_eq!(call(&mut w, &a, "CreateBucket", json!({"Bucket": "logs"})), Ok(json!({"Location": "/logs", "BucketArn": "arn:aws:s3:::logs"})));
     assert_eq!(call(&mut w, &root(B, "us-east-1"), "CreateBucket", json!({"Bucket": "logs"})), Err("BucketAlreadyExists".into()));
     let eu = root(A, "eu-west-1");
-    assert_eq!(call(&mut w, &eu, "CreateBucket", json!({"Bucket": "eu"})), Err("IllegalLocationConstraintException".into()));
-    let constrained = json!({"Bucket": "eu", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}});
+    assert_eq!(call(&mut w, &eu, "CreateBucket", json!({"Bucket": "eu-logs"})), Err("IllegalLocationConstraintException".into()));
+    let constrained = json!({"Bucket": "eu-logs", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}});
     call(&mut w, &eu, "CreateBucket", constrained.clone()).unwrap();
     assert_eq!(call(&mut w, &eu, "CreateBucket", constrained), Err("BucketAlreadyOwnedByYou".into()));
-    assert_eq!(call(&mut w, &a, "CreateBucket", json!({"Bucket": "x", "ACL": "public-read"})), Err("InvalidBucketAclWithObjectOwnership".into()));
+    assert_eq!(call(&mut w, &a, "CreateBucket", json!({"Bucket": "xyz", "ACL": "public-read"})), Err("InvalidBucketAclWithObjectOwnership".into()));
     assert_eq!(call(&mut w, &a, "DeleteBucket", json!({"Bucket": "nope"})), Err("NoSuchBucket".into()));
 }
 
@@ -65,15 +65,15 @@ fn bucket_namespace_is_global() {
 fn object_bytes_are_shared_by_world_clones_and_kept_by_snapshots() {
     let mut w = world();
     let a = root(A, "us-east-1");
-    call(&mut w, &a, "CreateBucket", json!({"Bucket": "b"})).unwrap();
-    let out = put(&mut w, &a, "b", "k", b"payload");
+    call(&mut w, &a, "CreateBucket", json!({"Bucket": "bkt"})).unwrap();
+    let out = put(&mut w, &a, "bkt", "k", b"payload");
     assert_eq!(out["ETag"], json!(checksums::etag(b"payload")));
     let clone = w.clone();
-    let original = &w.s3.buckets["b"].objects["k"].data.0;
-    assert_eq!(original.as_ptr(), clone.s3.buckets["b"].objects["k"].data.0.as_ptr());
+    let original = &w.s3.buckets["bkt"].objects["k"].data.0;
+    assert_eq!(original.as_ptr(), clone.s3.buckets["bkt"].objects["k"].data.0.as_ptr());
     let text = serde_json::to_string(&w).unwrap();
     let mut loaded: World = serde_json::from_str(&text).unwrap();
-    assert_eq!(get(&mut loaded, &a, "b", "k").unwrap(), Bytes::from_static(b"payload"));
+    assert_eq!(get(&mut loaded, &a, "bkt", "k").unwrap(), Bytes::from_static(b"payload"));
 }
 
 #[test]
@@ -81,19 +81,19 @@ fn other_accounts_and_public_policies() {
     let mut w = world();
     let a = root(A, "us-east-1");
     let b = root(B, "us-east-1");
-    call(&mut w, &a, "CreateBucket", json!({"Bucket": "b"})).unwrap();
-    let read = json!({"Bucket": "b", "Key": "k"});
+    call(&mut w, &a, "CreateBucket", json!({"Bucket": "bkt"})).unwrap();
+    let read = json!({"Bucket": "bkt", "Key": "k"});
     assert!(check_request(&w, &a, "GetObject", &read));
     assert!(!check_request(&w, &b, "GetObject", &read));
-    let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
-    assert_eq!(call(&mut w, &a, "PutBucketPolicy", json!({"Bucket": "b", "Policy": public})), Err("AccessDenied".into()));
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}]}"#;
+    assert_eq!(call(&mut w, &a, "PutBucketPolicy", json!({"Bucket": "bkt", "Policy": public})), Err("AccessDenied".into()));
     // BlockPublicPolicy off, RestrictPublicBuckets on: the policy is stored but grants
     // nothing outside the owner's account.
-    let block = json!({"Bucket": "b", "PublicAccessBlockConfiguration": {"BlockPublicPolicy": "false", "RestrictPublicBuckets": "true"}});
+    let block = json!({"Bucket": "bkt", "PublicAccessBlockConfiguration": {"BlockPublicPolicy": "false", "RestrictPublicBuckets": "true"}});
     call(&mut w, &a, "PutPublicAccessBlock", block).unwrap();
-    call(&mut w, &a, "PutBucketPolicy", json!({"Bucket": "b", "Policy": public})).unwrap();
+    call(&mut w, &a, "PutBucketPolicy", json!({"Bucket": "bkt", "Policy": public})).unwrap();
     assert!(!check_request(&w, &b, "GetObject", &read));
-    call(&mut w, &a, "DeletePublicAccessBlock", json!({"Bucket": "b"})).unwrap();
+    call(&mut w, &a, "DeletePublicAccessBlock", json!({"Bucket": "bkt"})).unwrap();
     assert!(check_request(&w, &b, "GetObject", &read));
     assert!(!check_request(&w, &b, "PutObject", &read));
 }
@@ -124,17 +124,17 @@ fn service_principals_need_a_matching_source() {
 fn versioned_deletes_leave_markers() {
     let mut w = world();
     let a = root(A, "us-east-1");
-    call(&mut w, &a, "CreateBucket", json!({"Bucket": "v"})).unwrap();
-    call(&mut w, &a, "PutBucketVersioning", json!({"Bucket": "v", "VersioningConfiguration": {"Status": "Enabled"}})).unwrap();
-    let first = put(&mut w, &a, "v", "k", b"1");
-    put(&mut w, &a, "v", "k", b"2");
-    let deleted = call(&mut w, &a, "DeleteObject", json!({"Bucket": "v", "Key": "k"})).unwrap();
+    call(&mut w, &a, "CreateBucket", json!({"Bucket": "ver"})).unwrap();
+    call(&mut w, &a, "PutBucketVersioning", json!({"Bucket": "ver", "VersioningConfiguration": {"Status": "Enabled"}})).unwrap();
+    let first = put(&mut w, &a, "ver", "k", b"1");
+    put(&mut w, &a, "ver", "k", b"2");
+    let deleted = call(&mut w, &a, "DeleteObject", json!({"Bucket": "ver", "Key": "k"})).unwrap();
     assert_eq!(deleted["DeleteMarker"], json!(true));
-    assert!(matches!(get(&mut w, &a, "v", "k"), Err(S3Error::NoSuchKey(_))));
+    assert!(matches!(get(&mut w, &a, "ver", "k"), Err(S3Error::NoSuchKey(_))));
     let version = first["VersionId"].as_str().unwrap();
-    let input: GetObjectInput = serde_json::from_value(json!({"Bucket": "v", "Key": "k", "VersionId": version})).unwrap();
+    let input: GetObjectInput = serde_json::from_value(json!({"Bucket": "ver", "Key": "k", "VersionId": version})).unwrap();
     assert_eq!(get_object(&mut w, &a, input, Bytes::new()).unwrap().body.unwrap(), Bytes::from_static(b"1"));
-    assert_eq!(call(&mut w, &a, "DeleteBucket", json!({"Bucket": "v"})), Err("BucketNotEmpty".into()));
+    assert_eq!(call(&mut w, &a, "DeleteBucket", json!({"Bucket": "ver"})), Err("BucketNotEmpty".into()));
 }
 
 #[test]
@@ -147,7 +147,7 @@ fn iam_actions_and_resources() {
     let a = root(A, "us-east-1");
     let arn = |input: Value, op: &str| crate::authorize::resource_arn(&w, &a, ServiceId::S3, op, &input);
     assert_eq!(arn(json!({"Bucket": "b", "Key": "x/y"}), "GetObject"), "arn:aws:s3:::b/x/y");
-    assert_eq!(arn(json!({"Bucket": "b"}), "ListObjectsV2"), "arn:aws:s3:::b");
+    assert_eq!(arn(json!({"Bucket": "bkt"}), "ListObjectsV2"), "arn:aws:s3:::bkt");
     assert_eq!(arn(json!({}), "ListBuckets"), "*");
 }
 
