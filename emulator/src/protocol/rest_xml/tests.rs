@@ -31,9 +31,17 @@ fn decode_s3(
     })
 }
 
+/// method, path?query, headers → operation.
+type RouteVector = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
 #[test]
 fn operations_by_method_sub_resource_and_header() {
-    let cases: &[(&str, &str, &[(&str, &str)], &str)] = &[
+    let cases: &[RouteVector] = &[
         ("GET", "/", &[], "ListBuckets"),
         ("PUT", "/b", &[], "CreateBucket"),
         ("GET", "/b?policy", &[], "GetBucketPolicy"),

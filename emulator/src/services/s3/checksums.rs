@@ -118,13 +118,14 @@ pub fn composite(algorithm: Algorithm, part_checksums: &[String]) -> Option<Stri
     ))
 }
 
-/// Whether a `Content-MD5` (base64 of the digest) is well formed, and matches `data`.
-pub fn content_md5_matches(content_md5: &str, data: &[u8]) -> Result<bool, ()> {
-    let given = STANDARD.decode(content_md5.trim()).map_err(|_| ())?;
+/// Whether a `Content-MD5` (base64 of the digest) matches `data`; `None` if it is not
+/// a well-formed digest.
+pub fn content_md5_matches(content_md5: &str, data: &[u8]) -> Option<bool> {
+    let given = STANDARD.decode(content_md5.trim()).ok()?;
     if given.len() != 16 {
-        return Err(());
+        return None;
     }
-    Ok(given == Md5::digest(data).as_slice())
+    Some(given == Md5::digest(data).as_slice())
 }
 
 #[cfg(test)]
@@ -155,7 +156,7 @@ mod tests {
             multipart_etag(parts.iter().map(String::as_str)),
             format!("\"{}-2\"", hex::encode(Md5::digest(&joined)))
         );
-        assert_eq!(content_md5_matches(&STANDARD.encode(Md5::digest(b"x")), b"x"), Ok(true));
-        assert_eq!(content_md5_matches("nope", b"x"), Err(()));
+        assert_eq!(content_md5_matches(&STANDARD.encode(Md5::digest(b"x")), b"x"), Some(true));
+        assert_eq!(content_md5_matches("nope", b"x"), None);
     }
 }

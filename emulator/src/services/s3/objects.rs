@@ -121,13 +121,13 @@ pub fn check_acl(bucket: &Bucket, acl: Option<&str>) -> Result<(), S3Error> {
 pub fn verified_checksum(input: &WriteInput, data: &[u8]) -> Result<StoredChecksum, S3Error> {
     if let Some(md5) = &input.content_md5 {
         match content_md5_matches(md5, data) {
-            Ok(true) => {}
-            Ok(false) => {
+            Some(true) => {}
+            Some(false) => {
                 return Err(S3Error::BadDigest(
                     "The Content-MD5 you specified did not match what we received.".into(),
                 ))
             }
-            Err(()) => return Err(S3Error::InvalidDigest),
+            None => return Err(S3Error::InvalidDigest),
         }
     }
     let named = match input.checksum_algorithm.as_deref() {
@@ -425,7 +425,7 @@ fn read_output(object: &Object, input: &GetObjectInput, length: usize) -> Map<St
     out
 }
 
-fn read(world: &World, input: &GetObjectInput) -> Result<(Map<String, Value>, Bytes, Option<u16>), S3Error> {
+fn read(world: &World, input: &GetObjectInput) -> Result<Reply<Value>, S3Error> {
     let found = bucket(world, &input.bucket)?;
     super::buckets::check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let object = find_version(found, &input.key, input.version_id.as_deref())?;
@@ -441,28 +441,23 @@ fn read(world: &World, input: &GetObjectInput) -> Result<(Map<String, Value>, By
             let slice = data.slice(start as usize..=end as usize);
             let mut out = read_output(object, input, slice.len());
             out.insert("ContentRange".into(), json!(format!("bytes {start}-{end}/{size}")));
-            (out, slice, Some(206))
+            Reply { output: Value::Object(out), body: Some(slice), status: Some(206) }
         }
-        None => (read_output(object, input, data.len()), data.clone(), None),
+        None => Reply {
+            output: Value::Object(read_output(object, input, data.len())),
+            body: Some(data.clone()),
+            status: None,
+        },
     })
 }
 
 pub fn get_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Bytes) -> Result<Reply<Value>, S3Error> {
-    let (out, data, status) = read(world, &input)?;
-    Ok(Reply {
-        output: Value::Object(out),
-        body: Some(data),
-        status,
-    })
+    read(world, &input)
 }
 
 pub fn head_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Bytes) -> Result<Reply<Value>, S3Error> {
-    let (out, _, status) = read(world, &input)?;
-    Ok(Reply {
-        output: Value::Object(out),
-        body: None,
-        status,
-    })
+    let reply = read(world, &input)?;
+    Ok(Reply { body: None, ..reply })
 }
 
 #[derive(Debug, Deserialize)]
