@@ -50,7 +50,7 @@ pub struct ServiceDescription {
 
 /// `(world, caller, operation, input, raw body) → output` for APIs with byte payloads.
 pub type PayloadDispatchFn =
-    fn(&mut World, &Caller, &str, Value, bytes::Bytes) -> Result<XmlOutput, ApiError>;
+    fn(&mut World, &Caller, &str, Value, crate::protocol::Payload) -> Result<XmlOutput, ApiError>;
 
 /// `(world, caller, operation, input) → ARN` of the resource a request acts on.
 pub type ResourceArnFn = fn(&World, &Caller, &str, &Value) -> Option<String>;

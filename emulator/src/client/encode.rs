@@ -314,7 +314,7 @@ mod tests {
                     path,
                     query,
                     headers: &headers,
-                    body: &out.body,
+                    body: &bytes::Bytes::from(out.body.clone()),
                     virtual_host_bases: &[],
                 },
                 Some(service),

@@ -60,7 +60,7 @@ pub fn decode(
         operation: action,
         input: unflatten(members),
         success_status: 200,
-        payload: bytes::Bytes::new(),
+        payload: Default::default(),
     })
 }
 
@@ -241,7 +241,7 @@ mod tests {
                 path: "/",
                 query: "",
                 headers: &headers,
-                body: body.as_bytes(),
+                body: &bytes::Bytes::copy_from_slice(body.as_bytes()),
                 virtual_host_bases: &[],
             },
             signing,

@@ -31,7 +31,8 @@ pub struct WireRequest<'a> {
     pub path: &'a str,
     pub query: &'a str,
     pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+    /// The whole body (shared, so S3 object bytes are never copied).
+    pub body: &'a bytes::Bytes,
     /// Host names under which S3 buckets are addressed virtual-host style.
     pub virtual_host_bases: &'a [String],
 }
@@ -52,7 +53,35 @@ pub struct Decoded {
     /// restJson1 success status of the operation (200 elsewhere).
     pub success_status: u16,
     /// The raw body of operations whose payload is bytes (S3 objects); empty elsewhere.
-    pub payload: bytes::Bytes,
+    pub payload: Payload,
+}
+
+/// A raw request body and its MD5, computed while decoding — outside the world lock,
+/// so that hashing a large object never holds up other requests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Payload {
+    pub bytes: bytes::Bytes,
+    /// The MD5 digest of `bytes`, when the decoder computed it.
+    pub md5: Option<[u8; 16]>,
+}
+
+impl Payload {
+    /// A body whose MD5 is computed now.
+    pub fn hashed(bytes: bytes::Bytes) -> Payload {
+        use md5::Digest;
+        let md5 = md5::Md5::digest(&bytes).into();
+        Payload {
+            bytes,
+            md5: Some(md5),
+        }
+    }
+
+    /// The MD5 digest, computed if the decoder did not.
+    pub fn md5(&self) -> [u8; 16] {
+        use md5::Digest;
+        self.md5
+            .unwrap_or_else(|| md5::Md5::digest(&self.bytes).into())
+    }
 }
 
 /// A request that could not be decoded, with what is known to render the error.

@@ -108,7 +108,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
         })?;
         (unchunked.body, unchunked.trailers)
     } else {
-        (Bytes::copy_from_slice(request.body), Vec::new())
+        (request.body.clone(), Vec::new())
     };
     let header = |name: &str| -> Option<String> {
         request.header(name).map(str::to_string).or_else(|| {
@@ -179,7 +179,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
             input.insert(binding.member.to_string(), value);
         }
     }
-    let mut payload = Bytes::new();
+    let mut payload = super::Payload::default();
     match &route.input_payload {
         Some(p) if p.kind == PayloadKind::Structure && !body.is_empty() => {
             let (_, content) = xml::parse(&body).map_err(|_| fail(malformed_xml()))?;
@@ -195,7 +195,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
             })?;
             input.insert(p.member.to_string(), Value::String(text));
         }
-        Some(p) if p.kind == PayloadKind::Blob => payload = body,
+        Some(p) if p.kind == PayloadKind::Blob => payload = super::Payload::hashed(body),
         _ => {}
     }
     Ok(Decoded {

@@ -26,7 +26,7 @@ fn decode_s3(
         path,
         query,
         headers: &map,
-        body,
+        body: &Bytes::copy_from_slice(body),
         virtual_host_bases: &bases,
     })
 }
@@ -131,7 +131,7 @@ fn members_from_uri_query_headers_and_body() {
     assert_eq!(d.input["ContentType"], json!("text/plain"));
     assert_eq!(d.input["ContentLength"], json!(5));
     assert_eq!(d.input["Metadata"], json!({"team": "blue"}));
-    assert_eq!(&d.payload[..], b"hello");
+    assert_eq!(&d.payload.bytes[..], b"hello");
     let d = decode_s3(
         "GET",
         "/b?list-type=2&max-keys=7&fetch-owner=true",
@@ -171,7 +171,7 @@ fn members_from_uri_query_headers_and_body() {
         chunked,
     )
     .unwrap();
-    assert_eq!(&d.payload[..], b"hello");
+    assert_eq!(&d.payload.bytes[..], b"hello");
     assert_eq!(d.input["ChecksumCRC32"], json!("NhCmhg=="));
 }
 

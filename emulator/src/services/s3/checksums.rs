@@ -92,6 +92,11 @@ pub fn etag(data: &[u8]) -> String {
     format!("\"{}\"", md5_hex(data))
 }
 
+/// The quoted ETag of a digest already computed.
+pub fn etag_of_digest(md5: &[u8; 16]) -> String {
+    format!("\"{}\"", hex::encode(md5))
+}
+
 /// A multipart object's ETag: the MD5 of the parts' binary MD5s, then `-<parts>`.
 pub fn multipart_etag<'a>(part_etags: impl Iterator<Item = &'a str>) -> String {
     let mut hasher = Md5::new();
@@ -118,14 +123,14 @@ pub fn composite(algorithm: Algorithm, part_checksums: &[String]) -> Option<Stri
     ))
 }
 
-/// Whether a `Content-MD5` (base64 of the digest) matches `data`; `None` if it is not
-/// a well-formed digest.
-pub fn content_md5_matches(content_md5: &str, data: &[u8]) -> Option<bool> {
+/// Whether a `Content-MD5` (base64 of the digest) matches the body's `md5`; `None` if
+/// it is not a well-formed digest.
+pub fn content_md5_matches(content_md5: &str, md5: &[u8; 16]) -> Option<bool> {
     let given = STANDARD.decode(content_md5.trim()).ok()?;
     if given.len() != 16 {
         return None;
     }
-    Some(given == Md5::digest(data).as_slice())
+    Some(given == md5.as_slice())
 }
 
 #[cfg(test)]
@@ -156,7 +161,7 @@ mod tests {
             multipart_etag(parts.iter().map(String::as_str)),
             format!("\"{}-2\"", hex::encode(Md5::digest(&joined)))
         );
-        assert_eq!(content_md5_matches(&STANDARD.encode(Md5::digest(b"x")), b"x"), Some(true));
-        assert_eq!(content_md5_matches("nope", b"x"), None);
+        assert_eq!(content_md5_matches(&STANDARD.encode(Md5::digest(b"x")), &Md5::digest(b"x").into()), Some(true));
+        assert_eq!(content_md5_matches("nope", &[0; 16]), None);
     }
 }

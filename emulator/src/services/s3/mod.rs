@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::api::{ApiError, ServiceDescription, ServiceId, Wire};
 use crate::auth::Caller;
 use crate::protocol::rest_xml::XmlOutput;
+use crate::protocol::Payload;
 use crate::world::World;
 use errors::S3Error;
 
@@ -60,7 +61,7 @@ impl<O> Reply<O> {
 /// A handler over members only.
 type Plain<I, O> = fn(&mut World, &Caller, I) -> Result<O, S3Error>;
 /// A handler that reads the raw body or answers bytes.
-type WithBody<I, O> = fn(&mut World, &Caller, I, Bytes) -> Result<Reply<O>, S3Error>;
+type WithBody<I, O> = fn(&mut World, &Caller, I, Payload) -> Result<Reply<O>, S3Error>;
 
 fn decode<I: DeserializeOwned>(input: Value) -> Result<I, ApiError> {
     serde_json::from_value(input).map_err(|e| S3Error::from_input(e).into())
@@ -89,7 +90,7 @@ fn with_body<I: DeserializeOwned, O: Serialize>(
     world: &mut World,
     caller: &Caller,
     input: Value,
-    body: Bytes,
+    body: Payload,
     handler: WithBody<I, O>,
 ) -> Result<XmlOutput, ApiError> {
     let reply = handler(world, caller, decode(input)?, body)?;
@@ -107,7 +108,7 @@ macro_rules! s3_operations {
             caller: &Caller,
             operation: &str,
             input: Value,
-            body: Bytes,
+            body: Payload,
         ) -> Result<XmlOutput, ApiError> {
             match operation {
                 $($name => s3_operations!(@call $kind world, caller, input, body, $handler),)*
@@ -173,7 +174,7 @@ fn payload_dispatch(
     caller: &Caller,
     operation: &str,
     input: Value,
-    body: Bytes,
+    body: Payload,
 ) -> Result<XmlOutput, ApiError> {
     if !access::check_request(world, caller, operation, &input) {
         return Err(S3Error::access_denied().into());
@@ -183,7 +184,7 @@ fn payload_dispatch(
 
 /// The JSON-only entry (scenario steps, tests): no raw body in or out.
 fn dispatch(world: &mut World, caller: &Caller, operation: &str, input: Value) -> crate::api::ApiResult {
-    payload_dispatch(world, caller, operation, input, Bytes::new()).map(|out| out.output)
+    payload_dispatch(world, caller, operation, input, Payload::default()).map(|out| out.output)
 }
 
 /// The root element of each output document that is not a payload member.

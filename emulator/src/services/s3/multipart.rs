@@ -2,13 +2,15 @@
 //! ascending order; the object's ETag is `"<md5 of the parts' md5s>-<parts>"` and its
 //! checksum CRC64NVME of the whole object, or the composite of the parts' checksums.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
+
+use crate::protocol::Payload;
 use imbl::OrdMap;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::buckets::{check_expected_owner, owner_element};
-use super::checksums::{composite, etag, multipart_etag, Algorithm};
+use super::checksums::{composite, etag_of_digest, multipart_etag, Algorithm};
 use super::errors::S3Error;
 use super::model::{MultipartUpload, Object, ObjectData, Part, StoredChecksum};
 use super::objects::{check_acl, new_version_id, store_object, verified_checksum, WriteInput};
@@ -84,7 +86,7 @@ pub struct UploadPartInput {
     pub write: WriteInput,
 }
 
-pub fn upload_part(world: &mut World, _caller: &Caller, input: UploadPartInput, body: Bytes) -> Result<Reply<Value>, S3Error> {
+pub fn upload_part(world: &mut World, _caller: &Caller, input: UploadPartInput, payload: Payload) -> Result<Reply<Value>, S3Error> {
     bucket(world, &input.write.bucket)?;
     let existing = upload(world, &input.write.bucket, &input.write.key, &input.upload_id)?;
     if !(1..=MAX_PART_NUMBER).contains(&input.part_number) {
@@ -94,10 +96,12 @@ pub fn upload_part(world: &mut World, _caller: &Caller, input: UploadPartInput, 
     if write.checksum_algorithm.is_none() {
         write.checksum_algorithm = existing.checksum_algorithm.clone();
     }
-    let checksum = verified_checksum(&write, &body)?;
+    let md5 = payload.md5();
+    let body = payload.bytes;
+    let checksum = verified_checksum(&write, &body, &md5)?;
     let part = Part {
         number: input.part_number as u32,
-        etag: etag(&body),
+        etag: etag_of_digest(&md5),
         data: ObjectData(body),
         last_modified_ms: world.clock.now_ms(),
         checksum: Some(checksum.value.clone()),

@@ -2,11 +2,12 @@
 //! head (ranges, conditions, versions), delete (delete markers when versioned), batch
 //! delete and copy.
 
-use bytes::Bytes;
+
+use crate::protocol::Payload;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::checksums::{content_md5_matches, etag, Algorithm};
+use super::checksums::{content_md5_matches, etag, etag_of_digest, Algorithm};
 use super::errors::S3Error;
 use super::model::{Bucket, Object, ObjectData, StoredChecksum};
 use super::{access, bucket, bucket_mut, Reply};
@@ -118,9 +119,9 @@ pub fn check_acl(bucket: &Bucket, acl: Option<&str>) -> Result<(), S3Error> {
 
 /// The checksum to keep for `data`: the one the client sent (verified), else the
 /// algorithm it named, else CRC64NVME, which S3 computes for every new object.
-pub fn verified_checksum(input: &WriteInput, data: &[u8]) -> Result<StoredChecksum, S3Error> {
-    if let Some(md5) = &input.content_md5 {
-        match content_md5_matches(md5, data) {
+pub fn verified_checksum(input: &WriteInput, data: &[u8], md5: &[u8; 16]) -> Result<StoredChecksum, S3Error> {
+    if let Some(content_md5) = &input.content_md5 {
+        match content_md5_matches(content_md5, md5) {
             Some(true) => {}
             Some(false) => {
                 return Err(S3Error::BadDigest(
@@ -196,7 +197,7 @@ fn write_output(object: &Object) -> Map<String, Value> {
     out
 }
 
-pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, body: Bytes) -> Result<Reply<Value>, S3Error> {
+pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, payload: Payload) -> Result<Reply<Value>, S3Error> {
     let found = bucket(world, &input.bucket)?;
     super::buckets::check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     check_acl(found, input.acl.as_deref())?;
@@ -205,7 +206,9 @@ pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, body: 
     }
     let existing = found.objects.get(&input.key);
     check_write_conditions(existing, input.if_match.as_deref(), input.if_none_match.as_deref())?;
-    let checksum = verified_checksum(&input, &body)?;
+    let md5 = payload.md5();
+    let body = payload.bytes;
+    let checksum = verified_checksum(&input, &body, &md5)?;
     let tags = parse_tagging_header(input.tagging.as_deref())?;
     let bucket_snapshot = found.clone();
     let version_id = new_version_id(world, &bucket_snapshot);
@@ -213,7 +216,7 @@ pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, body: 
         key: input.key.clone(),
         version_id,
         delete_marker: false,
-        etag: etag(&body),
+        etag: etag_of_digest(&md5),
         data: ObjectData(body),
         last_modified_ms: world.clock.now_ms(),
         content_type: input
@@ -451,11 +454,11 @@ fn read(world: &World, input: &GetObjectInput) -> Result<Reply<Value>, S3Error> 
     })
 }
 
-pub fn get_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Bytes) -> Result<Reply<Value>, S3Error> {
+pub fn get_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Payload) -> Result<Reply<Value>, S3Error> {
     read(world, &input)
 }
 
-pub fn head_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Bytes) -> Result<Reply<Value>, S3Error> {
+pub fn head_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Payload) -> Result<Reply<Value>, S3Error> {
     let reply = read(world, &input)?;
     Ok(Reply { body: None, ..reply })
 }

@@ -37,12 +37,12 @@ fn call(world: &mut World, caller: &Caller, operation: &str, input: Value) -> Re
 
 fn put(world: &mut World, caller: &Caller, bucket: &str, key: &str, data: &'static [u8]) -> Value {
     let input: WriteInput = serde_json::from_value(json!({"Bucket": bucket, "Key": key})).unwrap();
-    put_object(world, caller, input, Bytes::from_static(data)).unwrap().output
+    put_object(world, caller, input, crate::protocol::Payload::hashed(Bytes::from_static(data))).unwrap().output
 }
 
 fn get(world: &mut World, caller: &Caller, bucket: &str, key: &str) -> Result<Bytes, S3Error> {
     let input: GetObjectInput = serde_json::from_value(json!({"Bucket": bucket, "Key": key})).unwrap();
-    get_object(world, caller, input, Bytes::new()).map(|r| r.body.unwrap())
+    get_object(world, caller, input, Default::default()).map(|r| r.body.unwrap())
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn versioned_deletes_leave_markers() {
     assert!(matches!(get(&mut w, &a, "ver", "k"), Err(S3Error::NoSuchKey(_))));
     let version = first["VersionId"].as_str().unwrap();
     let input: GetObjectInput = serde_json::from_value(json!({"Bucket": "ver", "Key": "k", "VersionId": version})).unwrap();
-    assert_eq!(get_object(&mut w, &a, input, Bytes::new()).unwrap().body.unwrap(), Bytes::from_static(b"1"));
+    assert_eq!(get_object(&mut w, &a, input, Default::default()).unwrap().body.unwrap(), Bytes::from_static(b"1"));
     assert_eq!(call(&mut w, &a, "DeleteBucket", json!({"Bucket": "ver"})), Err("BucketNotEmpty".into()));
 }
 
