@@ -2,6 +2,7 @@
 //! configuration, objects with checksums, ranges, listing and multipart uploads,
 //! bucket policies for other accounts, presigned URLs and AWS services' deliveries.
 
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, ChecksumMode, CompletedMultipartUpload,
@@ -16,7 +17,7 @@ use crate::common::{s3, s3_in, MANAGEMENT};
 
 const OTHER: &str = "222222222222";
 
-fn code<E: aws_sdk_s3::error::ProvideErrorMetadata>(error: &E) -> String {
+fn code<E: ProvideErrorMetadata>(error: &E) -> String {
     error.code().unwrap_or("none").to_string()
 }
 
@@ -884,4 +885,96 @@ async fn raw_get(emulator: &Emulator, uri: &str) -> (u16, String) {
         .unwrap_or_default()
         .to_string();
     (status, body)
+}
+
+/// SCPs govern S3 like any API, with S3's IAM action names (`ListObjectsV2` needs
+/// `s3:ListBucket`) and object ARNs as resources.
+#[tokio::test]
+async fn service_control_policies_apply_to_s3() {
+    use aws_sdk_organizations::types::PolicyType;
+    let emulator = Emulator::start();
+    let mgmt = crate::common::orgs(&emulator, MANAGEMENT);
+    mgmt.create_organization().send().await.unwrap();
+    let member = crate::common::new_account(&mgmt, "data").await;
+    let guardrail = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Deny","Action":"s3:ListBucket","Resource":"*"},
+        {"Effect":"Deny","Action":"s3:PutObject","Resource":"arn:aws:s3:::member-data/secret/*"}]}"#;
+    let policy = mgmt
+        .create_policy()
+        .name("s3-guardrail")
+        .description("no listing, no secrets")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(guardrail)
+        .send()
+        .await
+        .unwrap();
+    let policy_id = policy
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_string();
+    mgmt.attach_policy()
+        .policy_id(&policy_id)
+        .target_id(&member)
+        .send()
+        .await
+        .unwrap();
+
+    let client = s3(&emulator, &member);
+    client
+        .create_bucket()
+        .bucket("member-data")
+        .send()
+        .await
+        .expect("CreateBucket is not denied");
+    let listed = client
+        .list_objects_v2()
+        .bucket("member-data")
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&listed), "AccessDenied");
+    assert!(
+        listed
+            .message()
+            .unwrap_or_default()
+            .contains("s3:ListBucket"),
+        "{listed:?}"
+    );
+    client
+        .put_object()
+        .bucket("member-data")
+        .key("open/a")
+        .body(ByteStream::from_static(b"a"))
+        .send()
+        .await
+        .expect("outside the denied prefix");
+    let secret = client
+        .put_object()
+        .bucket("member-data")
+        .key("secret/a")
+        .body(ByteStream::from_static(b"a"))
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(&secret), "AccessDenied");
+    // The management account is never restricted by SCPs.
+    let owner = s3(&emulator, MANAGEMENT);
+    owner
+        .create_bucket()
+        .bucket("mgmt-data")
+        .send()
+        .await
+        .unwrap();
+    owner
+        .list_objects_v2()
+        .bucket("mgmt-data")
+        .send()
+        .await
+        .expect("management lists");
 }
