@@ -848,16 +848,36 @@ async fn presigned_urls_expire_on_the_world_clock() {
         .presigned(PresigningConfig::expires_in(Duration::from_secs(300)).unwrap())
         .await
         .unwrap();
-    let (status, body) = raw_get(&emulator, presigned.uri()).await;
+    let (status, body) = raw_request(&emulator, "GET", presigned.uri(), "").await;
     assert_eq!((status, body.as_str()), (200, "data"));
+    let upload = client
+        .put_object()
+        .bucket("shared")
+        .key("uploaded")
+        .presigned(PresigningConfig::expires_in(Duration::from_secs(60)).unwrap())
+        .await
+        .unwrap();
+    let (status, body) = raw_request(&emulator, "PUT", upload.uri(), "from curl").await;
+    assert_eq!(status, 200, "{} {body}", upload.uri());
+    let got = client
+        .get_object()
+        .bucket("shared")
+        .key("uploaded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"from curl"
+    );
     emulator.with_world(|w| w.clock.advance(301_000));
-    let (status, body) = raw_get(&emulator, presigned.uri()).await;
+    let (status, body) = raw_request(&emulator, "GET", presigned.uri(), "").await;
     assert_eq!(status, 403);
     assert!(body.contains("Request has expired"), "{body}");
 }
 
-/// A plain HTTP/1.1 GET of `uri` (as curl would send a presigned URL).
-async fn raw_get(emulator: &Emulator, uri: &str) -> (u16, String) {
+/// A plain HTTP/1.1 request to `uri` (as curl would send a presigned URL).
+async fn raw_request(emulator: &Emulator, method: &str, uri: &str, body: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let path = uri
         .splitn(4, '/')
@@ -868,8 +888,9 @@ async fn raw_get(emulator: &Emulator, uri: &str) -> (u16, String) {
         .await
         .unwrap();
     let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        emulator.address()
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        emulator.address(),
+        body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
