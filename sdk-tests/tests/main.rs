@@ -12,6 +12,7 @@ mod handshakes;
 mod organizations;
 mod policies;
 mod s3;
+mod s3_access;
 mod scp;
 mod securityhub;
 mod sts;

@@ -14,9 +14,9 @@ use serde_json::Value;
 
 use super::model::{Bucket, BucketPolicy};
 use super::policy_rules::is_public;
+use crate::api::ServiceId;
 use crate::auth::Caller;
 use crate::authorize::{action, request_context};
-use crate::api::ServiceId;
 use crate::policy::{PolicyDecision, Request, RequestContext};
 use crate::world::{iso8601, World};
 
@@ -106,7 +106,10 @@ fn add_s3_keys(context: &mut RequestContext, input: &Value) {
         ("Prefix", "s3:prefix"),
         ("Delimiter", "s3:delimiter"),
         ("ServerSideEncryption", "s3:x-amz-server-side-encryption"),
-        ("SSEKMSKeyId", "s3:x-amz-server-side-encryption-aws-kms-key-id"),
+        (
+            "SSEKMSKeyId",
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+        ),
         ("CopySource", "s3:x-amz-copy-source"),
         ("MetadataDirective", "s3:x-amz-metadata-directive"),
         ("StorageClass", "s3:x-amz-storage-class"),
@@ -122,7 +125,11 @@ fn add_s3_keys(context: &mut RequestContext, input: &Value) {
 }
 
 /// The condition keys of a service principal's request.
-pub fn service_context(world: &World, principal: &ServicePrincipal, bucket: &Bucket) -> RequestContext {
+pub fn service_context(
+    world: &World,
+    principal: &ServicePrincipal,
+    bucket: &Bucket,
+) -> RequestContext {
     let mut context = RequestContext::default();
     context.set("aws:PrincipalServiceName", principal.service.as_str());
     context.set("aws:PrincipalIsAWSService", "true");
@@ -183,7 +190,13 @@ pub fn check_request(world: &World, caller: &Caller, operation: &str, input: &Va
 }
 
 /// Whether a bucket policy lets a service principal perform `action` on `resource`.
-pub fn service_may(world: &World, bucket: &Bucket, principal: &ServicePrincipal, action: &str, resource: &str) -> bool {
+pub fn service_may(
+    world: &World,
+    bucket: &Bucket,
+    principal: &ServicePrincipal,
+    action: &str,
+    resource: &str,
+) -> bool {
     let context = service_context(world, principal, bucket);
     bucket_policy_decision(bucket, action, resource, &context) == Decision::Allow
 }

@@ -53,10 +53,16 @@ pub fn put_bucket_policy(
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let text = input.policy.unwrap_or_default();
     if text.trim().is_empty() {
-        return Err(S3Error::MalformedPolicy("Policies must be valid JSON and the first byte must be '{'".into()));
+        return Err(S3Error::MalformedPolicy(
+            "Policies must be valid JSON and the first byte must be '{'".into(),
+        ));
     }
     let policy = parse_bucket_policy(&input.bucket, &text)?;
-    if found.public_access_block.is_some_and(|b| b.block_public_policy) && is_public(&policy.document) {
+    if found
+        .public_access_block
+        .is_some_and(|b| b.block_public_policy)
+        && is_public(&policy.document)
+    {
         return Err(S3Error::AccessDenied(format!(
             "User: {} is not authorized to perform: s3:PutBucketPolicy on resource: \"arn:aws:s3:::{}\" because public policies are blocked by the BlockPublicPolicy block public access setting.",
             caller.arn(),
@@ -73,7 +79,11 @@ pub struct GetBucketPolicyOutput {
     pub policy: String,
 }
 
-pub fn get_bucket_policy(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<GetBucketPolicyOutput, S3Error> {
+pub fn get_bucket_policy(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<GetBucketPolicyOutput, S3Error> {
     let found = owned(world, &input)?;
     let policy = found
         .policy
@@ -84,13 +94,21 @@ pub fn get_bucket_policy(world: &mut World, _caller: &Caller, input: BucketInput
     })
 }
 
-pub fn delete_bucket_policy(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket_policy(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.policy = None;
     Ok(Empty {})
 }
 
-pub fn get_bucket_policy_status(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_policy_status(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     let policy = found
         .policy
@@ -109,7 +127,11 @@ pub struct PutPublicAccessBlockInput {
     pub expected_bucket_owner: Option<String>,
 }
 
-pub fn put_public_access_block(world: &mut World, _caller: &Caller, input: PutPublicAccessBlockInput) -> Result<Empty, S3Error> {
+pub fn put_public_access_block(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutPublicAccessBlockInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let config = input
@@ -126,7 +148,11 @@ pub fn put_public_access_block(world: &mut World, _caller: &Caller, input: PutPu
     Ok(Empty {})
 }
 
-pub fn get_public_access_block(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_public_access_block(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     let block = found
         .public_access_block
@@ -139,7 +165,11 @@ pub fn get_public_access_block(world: &mut World, _caller: &Caller, input: Bucke
     }}))
 }
 
-pub fn delete_public_access_block(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_public_access_block(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.public_access_block = None;
     Ok(Empty {})
@@ -157,7 +187,11 @@ pub struct PutBucketEncryptionInput {
 
 const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
 
-pub fn put_bucket_encryption(world: &mut World, _caller: &Caller, input: PutBucketEncryptionInput) -> Result<Empty, S3Error> {
+pub fn put_bucket_encryption(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutBucketEncryptionInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let config = input
@@ -190,16 +224,25 @@ pub fn put_bucket_encryption(world: &mut World, _caller: &Caller, input: PutBuck
     Ok(Empty {})
 }
 
-pub fn get_bucket_encryption(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_encryption(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
-    let config = found.encryption.clone().ok_or_else(|| {
-        S3Error::ServerSideEncryptionConfigurationNotFound(input.bucket.clone())
-    })?;
+    let config = found
+        .encryption
+        .clone()
+        .ok_or_else(|| S3Error::ServerSideEncryptionConfigurationNotFound(input.bucket.clone()))?;
     Ok(json!({ "ServerSideEncryptionConfiguration": config }))
 }
 
 /// Every bucket is encrypted: deleting the configuration goes back to SSE-S3.
-pub fn delete_bucket_encryption(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket_encryption(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.encryption = Some(default_encryption());
     Ok(Empty {})
@@ -215,10 +258,16 @@ pub struct PutBucketVersioningInput {
     pub expected_bucket_owner: Option<String>,
 }
 
-pub fn put_bucket_versioning(world: &mut World, _caller: &Caller, input: PutBucketVersioningInput) -> Result<Empty, S3Error> {
+pub fn put_bucket_versioning(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutBucketVersioningInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
-    let config = input.versioning_configuration.ok_or(S3Error::MalformedXml)?;
+    let config = input
+        .versioning_configuration
+        .ok_or(S3Error::MalformedXml)?;
     let status = config.get("Status").and_then(Value::as_str);
     let status = match status {
         Some(s @ ("Enabled" | "Suspended")) => s.to_string(),
@@ -233,7 +282,11 @@ pub fn put_bucket_versioning(world: &mut World, _caller: &Caller, input: PutBuck
     Ok(Empty {})
 }
 
-pub fn get_bucket_versioning(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_versioning(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     Ok(match &found.versioning {
         Some(status) => json!({ "Status": status }),
@@ -251,7 +304,11 @@ pub struct PutBucketOwnershipControlsInput {
     pub expected_bucket_owner: Option<String>,
 }
 
-pub fn put_bucket_ownership_controls(world: &mut World, _caller: &Caller, input: PutBucketOwnershipControlsInput) -> Result<Empty, S3Error> {
+pub fn put_bucket_ownership_controls(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutBucketOwnershipControlsInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let controls = input.ownership_controls.ok_or(S3Error::MalformedXml)?;
@@ -265,7 +322,11 @@ pub fn put_bucket_ownership_controls(world: &mut World, _caller: &Caller, input:
     Ok(Empty {})
 }
 
-pub fn get_bucket_ownership_controls(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_ownership_controls(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     let ownership = found
         .ownership
@@ -274,7 +335,11 @@ pub fn get_bucket_ownership_controls(world: &mut World, _caller: &Caller, input:
     Ok(json!({"OwnershipControls": {"Rule": {"ObjectOwnership": ownership}}}))
 }
 
-pub fn delete_bucket_ownership_controls(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket_ownership_controls(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.ownership = None;
     Ok(Empty {})
@@ -311,18 +376,26 @@ pub fn check_tags(tagging: Option<Value>, max: usize) -> Result<Vec<(String, Str
     let parsed: TaggingXml = serde_json::from_value(value).map_err(|_| S3Error::MalformedXml)?;
     let tags = parsed.tag_set.unwrap_or_default().tags;
     if tags.len() > max {
-        return Err(S3Error::InvalidTag(format!("Object tags cannot be greater than {max}")));
+        return Err(S3Error::InvalidTag(format!(
+            "Object tags cannot be greater than {max}"
+        )));
     }
     let mut out: Vec<(String, String)> = Vec::new();
     for tag in tags {
         if tag.key.is_empty() || tag.key.chars().count() > 128 || tag.value.chars().count() > 256 {
-            return Err(S3Error::InvalidTag("The TagKey you have provided is invalid".into()));
+            return Err(S3Error::InvalidTag(
+                "The TagKey you have provided is invalid".into(),
+            ));
         }
         if tag.key.starts_with("aws:") {
-            return Err(S3Error::InvalidTag("Your TagKey cannot be prefixed with aws:".into()));
+            return Err(S3Error::InvalidTag(
+                "Your TagKey cannot be prefixed with aws:".into(),
+            ));
         }
         if out.iter().any(|(k, _)| *k == tag.key) {
-            return Err(S3Error::InvalidTag("Cannot provide multiple Tags with the same key".into()));
+            return Err(S3Error::InvalidTag(
+                "Cannot provide multiple Tags with the same key".into(),
+            ));
         }
         out.push((tag.key, tag.value));
     }
@@ -352,7 +425,11 @@ pub struct PutBucketTaggingInput {
     pub expected_bucket_owner: Option<String>,
 }
 
-pub fn put_bucket_tagging(world: &mut World, _caller: &Caller, input: PutBucketTaggingInput) -> Result<Empty, S3Error> {
+pub fn put_bucket_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutBucketTaggingInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let tags = check_tags(input.tagging, 50)?;
@@ -360,7 +437,11 @@ pub fn put_bucket_tagging(world: &mut World, _caller: &Caller, input: PutBucketT
     Ok(Empty {})
 }
 
-pub fn get_bucket_tagging(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     if found.tags.is_empty() {
         return Err(S3Error::NoSuchTagSet(input.bucket.clone()));
@@ -368,7 +449,11 @@ pub fn get_bucket_tagging(world: &mut World, _caller: &Caller, input: BucketInpu
     Ok(json!({ "TagSet": tag_set(&found.tags) }))
 }
 
-pub fn delete_bucket_tagging(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.tags = Vec::new();
     Ok(Empty {})
@@ -384,7 +469,11 @@ pub struct PutBucketLifecycleConfigurationInput {
     pub expected_bucket_owner: Option<String>,
 }
 
-pub fn put_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, input: PutBucketLifecycleConfigurationInput) -> Result<Value, S3Error> {
+pub fn put_bucket_lifecycle_configuration(
+    world: &mut World,
+    _caller: &Caller,
+    input: PutBucketLifecycleConfigurationInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let config = input.lifecycle_configuration.ok_or(S3Error::MalformedXml)?;
@@ -394,7 +483,9 @@ pub fn put_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, i
         None => return Err(S3Error::MalformedXml),
     };
     if rules.len() > 1000 {
-        return Err(S3Error::InvalidRequest("The number of lifecycle rules must not exceed the allowed limit of 1000 rules".into()));
+        return Err(S3Error::InvalidRequest(
+            "The number of lifecycle rules must not exceed the allowed limit of 1000 rules".into(),
+        ));
     }
     let mut ids = Vec::new();
     for rule in &rules {
@@ -404,10 +495,14 @@ pub fn put_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, i
         }
         if let Some(id) = rule.get("ID").and_then(Value::as_str) {
             if id.len() > 255 {
-                return Err(S3Error::InvalidArgument("ID length should not exceed allowed limit of 255".into()));
+                return Err(S3Error::InvalidArgument(
+                    "ID length should not exceed allowed limit of 255".into(),
+                ));
             }
             if ids.contains(&id) {
-                return Err(S3Error::InvalidArgument("Rule ID must be unique. Found same ID for more than one rule".into()));
+                return Err(S3Error::InvalidArgument(
+                    "Rule ID must be unique. Found same ID for more than one rule".into(),
+                ));
             }
             ids.push(id);
         }
@@ -416,7 +511,11 @@ pub fn put_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, i
     Ok(json!({"TransitionDefaultMinimumObjectSize": "all_storage_classes_128K"}))
 }
 
-pub fn get_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Value, S3Error> {
+pub fn get_bucket_lifecycle_configuration(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Value, S3Error> {
     let found = owned(world, &input)?;
     let config = found
         .lifecycle
@@ -424,12 +523,19 @@ pub fn get_bucket_lifecycle_configuration(world: &mut World, _caller: &Caller, i
         .ok_or_else(|| S3Error::NoSuchLifecycleConfiguration(input.bucket.clone()))?;
     let mut out = config;
     if let Value::Object(map) = &mut out {
-        map.insert("TransitionDefaultMinimumObjectSize".into(), json!("all_storage_classes_128K"));
+        map.insert(
+            "TransitionDefaultMinimumObjectSize".into(),
+            json!("all_storage_classes_128K"),
+        );
     }
     Ok(out)
 }
 
-pub fn delete_bucket_lifecycle(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket_lifecycle(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     owned(world, &input)?;
     bucket_mut(world, &input.bucket)?.lifecycle = None;
     Ok(Empty {})

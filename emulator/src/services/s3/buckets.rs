@@ -35,7 +35,11 @@ pub struct CreateBucketOutput {
 }
 
 /// The ownership settings CreateBucket and PutBucketOwnershipControls accept.
-pub const OWNERSHIP_VALUES: &[&str] = &["BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"];
+pub const OWNERSHIP_VALUES: &[&str] = &[
+    "BucketOwnerEnforced",
+    "BucketOwnerPreferred",
+    "ObjectWriter",
+];
 
 /// The default encryption of every new bucket (SSE-S3), as GetBucketEncryption shows it.
 pub fn default_encryption() -> Value {
@@ -129,7 +133,11 @@ pub fn check_expected_owner(bucket: &Bucket, expected: Option<&str>) -> Result<(
     }
 }
 
-pub fn delete_bucket(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<Empty, S3Error> {
+pub fn delete_bucket(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<Empty, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     if !found.objects.is_empty() || !found.history.is_empty() {
@@ -154,7 +162,11 @@ pub struct HeadBucketOutput {
     pub access_point_alias: bool,
 }
 
-pub fn head_bucket(world: &mut World, _caller: &Caller, input: BucketInput) -> Result<HeadBucketOutput, S3Error> {
+pub fn head_bucket(
+    world: &mut World,
+    _caller: &Caller,
+    input: BucketInput,
+) -> Result<HeadBucketOutput, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     Ok(HeadBucketOutput {
@@ -179,7 +191,9 @@ pub struct ListBucketsInput {
 
 /// The canonical user id S3 shows for an account (64 hex digits, stable).
 pub fn canonical_id(account_id: &str) -> String {
-    hex::encode(Sha256::digest(format!("orgsim canonical user {account_id}")))
+    hex::encode(Sha256::digest(format!(
+        "orgsim canonical user {account_id}"
+    )))
 }
 
 /// The `Owner` element of listings.
@@ -187,7 +201,11 @@ pub fn owner_element(account_id: &str) -> Value {
     json!({"DisplayName": format!("account-{account_id}"), "ID": canonical_id(account_id)})
 }
 
-pub fn list_buckets(world: &mut World, caller: &Caller, input: ListBucketsInput) -> Result<Value, S3Error> {
+pub fn list_buckets(
+    world: &mut World,
+    caller: &Caller,
+    input: ListBucketsInput,
+) -> Result<Value, S3Error> {
     let max = match input.max_buckets {
         None => 10_000,
         Some(n) if (1..=10_000).contains(&n) => n as usize,

@@ -56,12 +56,12 @@ impl Algorithm {
     /// The raw digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
-            Algorithm::Crc32 => {
-                (crc_fast::checksum(CrcAlgorithm::Crc32IsoHdlc, data) as u32).to_be_bytes().to_vec()
-            }
-            Algorithm::Crc32c => {
-                (crc_fast::checksum(CrcAlgorithm::Crc32Iscsi, data) as u32).to_be_bytes().to_vec()
-            }
+            Algorithm::Crc32 => (crc_fast::checksum(CrcAlgorithm::Crc32IsoHdlc, data) as u32)
+                .to_be_bytes()
+                .to_vec(),
+            Algorithm::Crc32c => (crc_fast::checksum(CrcAlgorithm::Crc32Iscsi, data) as u32)
+                .to_be_bytes()
+                .to_vec(),
             Algorithm::Crc64Nvme => crc_fast::checksum(CrcAlgorithm::Crc64Nvme, data)
                 .to_be_bytes()
                 .to_vec(),
@@ -141,13 +141,22 @@ mod tests {
     fn digests_match_aws_test_vectors() {
         // "Hello world" through AWS's documented algorithms (values from the S3
         // user guide's checksum examples and the algorithms' reference outputs).
-        assert_eq!(Algorithm::Crc32.encoded(b"123456789"), STANDARD.encode(0xCBF4_3926u32.to_be_bytes()));
-        assert_eq!(Algorithm::Crc32c.encoded(b"123456789"), STANDARD.encode(0xE306_9283u32.to_be_bytes()));
+        assert_eq!(
+            Algorithm::Crc32.encoded(b"123456789"),
+            STANDARD.encode(0xCBF4_3926u32.to_be_bytes())
+        );
+        assert_eq!(
+            Algorithm::Crc32c.encoded(b"123456789"),
+            STANDARD.encode(0xE306_9283u32.to_be_bytes())
+        );
         assert_eq!(
             Algorithm::Crc64Nvme.encoded(b"123456789"),
             STANDARD.encode(0xAE8B_1486_0A79_9888u64.to_be_bytes())
         );
-        assert_eq!(Algorithm::Sha256.encoded(b""), "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+        assert_eq!(
+            Algorithm::Sha256.encoded(b""),
+            "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        );
         assert_eq!(Algorithm::Sha1.encoded(b""), "2jmj7l5rSw0yVb/vlWAYkK/YBwk=");
         assert_eq!(etag(b""), "\"d41d8cd98f00b204e9800998ecf8427e\"");
     }
@@ -161,7 +170,13 @@ mod tests {
             multipart_etag(parts.iter().map(String::as_str)),
             format!("\"{}-2\"", hex::encode(Md5::digest(&joined)))
         );
-        assert_eq!(content_md5_matches(&STANDARD.encode(Md5::digest(b"x")), &Md5::digest(b"x").into()), Some(true));
+        assert_eq!(
+            content_md5_matches(
+                &STANDARD.encode(Md5::digest(b"x")),
+                &Md5::digest(b"x").into()
+            ),
+            Some(true)
+        );
         assert_eq!(content_md5_matches("nope", &[0; 16]), None);
     }
 }

@@ -16,7 +16,9 @@ use crate::world::World;
 pub enum DeliveryRefusal {
     NoSuchBucket,
     /// The bucket policy does not let the service perform the action.
-    AccessDenied { action: String },
+    AccessDenied {
+        action: String,
+    },
 }
 
 /// Whether `principal` may perform `action` (`s3:PutObject`, `s3:GetBucketAcl`,

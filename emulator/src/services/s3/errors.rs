@@ -29,7 +29,10 @@ pub enum S3Error {
     InvalidPart,
     InvalidPartOrder,
     EntityTooSmall,
-    InvalidRange { range: String, size: u64 },
+    InvalidRange {
+        range: String,
+        size: u64,
+    },
     PreconditionFailed(&'static str),
     NotModified,
     AccessDenied(String),
@@ -105,6 +108,8 @@ impl From<S3Error> for ApiError {
         };
         extra
             .into_iter()
-            .fold(ApiError::new(code, status, message), |e, (k, v)| e.with_field(k, v))
+            .fold(ApiError::new(code, status, message), |e, (k, v)| {
+                e.with_field(k, v)
+            })
     }
 }

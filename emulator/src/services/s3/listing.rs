@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::ops::Bound;
 
+use super::bucket;
 use super::buckets::{check_expected_owner, owner_element};
 use super::errors::S3Error;
 use super::model::{Bucket, Object};
-use super::bucket;
 use crate::auth::Caller;
 use crate::services::pagination::{decode_token, encode_token};
 use crate::world::{iso8601, World};
@@ -66,7 +66,13 @@ struct Page<'b> {
     next: Option<Resume>,
 }
 
-fn page<'b>(bucket: &'b Bucket, prefix: &str, delimiter: Option<&str>, resume: Option<Resume>, max: usize) -> Page<'b> {
+fn page<'b>(
+    bucket: &'b Bucket,
+    prefix: &str,
+    delimiter: Option<&str>,
+    resume: Option<Resume>,
+    max: usize,
+) -> Page<'b> {
     let start = match &resume {
         Some(Resume::After(key) | Resume::PastPrefix(key)) if key.as_str() >= prefix => {
             Bound::Excluded(key.clone())
@@ -83,11 +89,17 @@ fn page<'b>(bucket: &'b Bucket, prefix: &str, delimiter: Option<&str>, resume: O
         .objects
         .range((start, Bound::Unbounded))
         .take_while(|(key, _)| key.starts_with(prefix))
-        .filter(|(key, _)| skip_prefix.as_ref().is_none_or(|p| !key.starts_with(p.as_str())));
+        .filter(|(key, _)| {
+            skip_prefix
+                .as_ref()
+                .is_none_or(|p| !key.starts_with(p.as_str()))
+        });
     for (key, object) in keys {
-        let rolled = delimiter
-            .filter(|d| !d.is_empty())
-            .and_then(|d| key[prefix.len()..].find(d).map(|i| key[..prefix.len() + i + d.len()].to_string()));
+        let rolled = delimiter.filter(|d| !d.is_empty()).and_then(|d| {
+            key[prefix.len()..]
+                .find(d)
+                .map(|i| key[..prefix.len() + i + d.len()].to_string())
+        });
         if let (Some(common), Some(Entry::Prefix(last))) = (&rolled, entries.last()) {
             if common == last {
                 continue;
@@ -111,7 +123,9 @@ fn page<'b>(bucket: &'b Bucket, prefix: &str, delimiter: Option<&str>, resume: O
 fn max_keys(input: &ListObjectsInput) -> Result<usize, S3Error> {
     match input.max_keys {
         None => Ok(1000),
-        Some(n) if n < 0 => Err(S3Error::InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647".into())),
+        Some(n) if n < 0 => Err(S3Error::InvalidArgument(
+            "Argument maxKeys must be an integer between 0 and 2147483647".into(),
+        )),
         Some(n) => Ok((n as usize).min(1000)),
     }
 }
@@ -121,7 +135,11 @@ fn encoder(input: &ListObjectsInput) -> Result<impl Fn(&str) -> String, S3Error>
     let url = match input.encoding_type.as_deref() {
         None => false,
         Some("url") => true,
-        Some(_) => return Err(S3Error::InvalidArgument("Invalid Encoding Method specified in Request".into())),
+        Some(_) => {
+            return Err(S3Error::InvalidArgument(
+                "Invalid Encoding Method specified in Request".into(),
+            ))
+        }
     };
     Ok(move |text: &str| {
         if url {
@@ -132,7 +150,11 @@ fn encoder(input: &ListObjectsInput) -> Result<impl Fn(&str) -> String, S3Error>
     })
 }
 
-fn contents(entries: &[Entry], owner: Option<&str>, encode: &dyn Fn(&str) -> String) -> (Vec<Value>, Vec<Value>) {
+fn contents(
+    entries: &[Entry],
+    owner: Option<&str>,
+    encode: &dyn Fn(&str) -> String,
+) -> (Vec<Value>, Vec<Value>) {
     let mut keys = Vec::new();
     let mut prefixes = Vec::new();
     for entry in entries {
@@ -140,10 +162,16 @@ fn contents(entries: &[Entry], owner: Option<&str>, encode: &dyn Fn(&str) -> Str
             Entry::Key(object) => {
                 let mut item = Map::new();
                 item.insert("Key".into(), json!(encode(&object.key)));
-                item.insert("LastModified".into(), json!(iso8601(object.last_modified_ms)));
+                item.insert(
+                    "LastModified".into(),
+                    json!(iso8601(object.last_modified_ms)),
+                );
                 item.insert("ETag".into(), json!(object.etag));
                 if let Some(checksum) = &object.checksum {
-                    item.insert("ChecksumAlgorithm".into(), json!(checksum.algorithm.trim_start_matches("Checksum")));
+                    item.insert(
+                        "ChecksumAlgorithm".into(),
+                        json!(checksum.algorithm.trim_start_matches("Checksum")),
+                    );
                     item.insert("ChecksumType".into(), json!(checksum.kind));
                 }
                 item.insert("Size".into(), json!(object.data.0.len()));
@@ -161,7 +189,11 @@ fn contents(entries: &[Entry], owner: Option<&str>, encode: &dyn Fn(&str) -> Str
 
 const V2_LISTING: &str = "s3:ListObjectsV2";
 
-pub fn list_objects_v2(world: &mut World, _caller: &Caller, input: ListObjectsInput) -> Result<Value, S3Error> {
+pub fn list_objects_v2(
+    world: &mut World,
+    _caller: &Caller,
+    input: ListObjectsInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let max = max_keys(&input)?;
@@ -170,7 +202,9 @@ pub fn list_objects_v2(world: &mut World, _caller: &Caller, input: ListObjectsIn
     let listing = format!("{V2_LISTING}:{}:{prefix}", input.bucket);
     let resume = match &input.continuation_token {
         Some(token) => {
-            let marker = decode_token(&listing, token).ok_or_else(|| S3Error::InvalidArgument("The continuation token provided is incorrect".into()))?;
+            let marker = decode_token(&listing, token).ok_or_else(|| {
+                S3Error::InvalidArgument("The continuation token provided is incorrect".into())
+            })?;
             Some(match marker.split_once(':') {
                 Some(("P", p)) => Resume::PastPrefix(p.to_string()),
                 Some((_, k)) => Resume::After(k.to_string()),
@@ -180,7 +214,10 @@ pub fn list_objects_v2(world: &mut World, _caller: &Caller, input: ListObjectsIn
         None => input.start_after.clone().map(Resume::After),
     };
     let result = page(found, &prefix, input.delimiter.as_deref(), resume, max);
-    let owner = input.fetch_owner.unwrap_or(false).then_some(found.owner.as_str());
+    let owner = input
+        .fetch_owner
+        .unwrap_or(false)
+        .then_some(found.owner.as_str());
     let (keys, prefixes) = contents(&result.entries, owner, &encode);
     let mut out = Map::new();
     out.insert("Name".into(), json!(input.bucket));
@@ -205,7 +242,10 @@ pub fn list_objects_v2(world: &mut World, _caller: &Caller, input: ListObjectsIn
             Resume::After(k) => format!("K:{k}"),
             Resume::PastPrefix(p) => format!("P:{p}"),
         };
-        out.insert("NextContinuationToken".into(), json!(encode_token(&listing, &marker)));
+        out.insert(
+            "NextContinuationToken".into(),
+            json!(encode_token(&listing, &marker)),
+        );
     }
     if !keys.is_empty() {
         out.insert("Contents".into(), Value::Array(keys));
@@ -216,7 +256,11 @@ pub fn list_objects_v2(world: &mut World, _caller: &Caller, input: ListObjectsIn
     Ok(Value::Object(out))
 }
 
-pub fn list_objects(world: &mut World, _caller: &Caller, input: ListObjectsInput) -> Result<Value, S3Error> {
+pub fn list_objects(
+    world: &mut World,
+    _caller: &Caller,
+    input: ListObjectsInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     let max = max_keys(&input)?;
@@ -233,7 +277,10 @@ pub fn list_objects(world: &mut World, _caller: &Caller, input: ListObjectsInput
     let (keys, prefixes) = contents(&result.entries, Some(found.owner.as_str()), &encode);
     let mut out = Map::new();
     out.insert("IsTruncated".into(), json!(result.next.is_some()));
-    out.insert("Marker".into(), json!(encode(input.marker.as_deref().unwrap_or_default())));
+    out.insert(
+        "Marker".into(),
+        json!(encode(input.marker.as_deref().unwrap_or_default())),
+    );
     if let (Some(next), Some(_)) = (&result.next, &input.delimiter) {
         let marker = match next {
             Resume::After(k) | Resume::PastPrefix(k) => k.clone(),

@@ -9,6 +9,8 @@ pub mod access;
 pub mod bucket_config;
 pub mod buckets;
 pub mod checksums;
+pub mod copy;
+pub mod deletes;
 pub mod delivery;
 pub mod errors;
 pub mod listing;
@@ -154,9 +156,9 @@ s3_operations! {
     "PutObject" => body objects::put_object,
     "GetObject" => body objects::get_object,
     "HeadObject" => body objects::head_object,
-    "DeleteObject" => plain objects::delete_object,
-    "DeleteObjects" => plain objects::delete_objects,
-    "CopyObject" => plain objects::copy_object,
+    "DeleteObject" => plain deletes::delete_object,
+    "DeleteObjects" => plain deletes::delete_objects,
+    "CopyObject" => plain copy::copy_object,
     "ListObjectsV2" => plain listing::list_objects_v2,
     "ListObjects" => plain listing::list_objects,
     "CreateMultipartUpload" => plain multipart::create_multipart_upload,
@@ -183,7 +185,12 @@ fn payload_dispatch(
 }
 
 /// The JSON-only entry (scenario steps, tests): no raw body in or out.
-fn dispatch(world: &mut World, caller: &Caller, operation: &str, input: Value) -> crate::api::ApiResult {
+fn dispatch(
+    world: &mut World,
+    caller: &Caller,
+    operation: &str,
+    input: Value,
+) -> crate::api::ApiResult {
     payload_dispatch(world, caller, operation, input, Payload::default()).map(|out| out.output)
 }
 
@@ -230,9 +237,17 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
 };
 
 /// `arn:aws:s3:::<bucket>` or `arn:aws:s3:::<bucket>/<key>`.
-fn resource_arn(_world: &World, _caller: &Caller, _operation: &str, input: &Value) -> Option<String> {
+fn resource_arn(
+    _world: &World,
+    _caller: &Caller,
+    _operation: &str,
+    input: &Value,
+) -> Option<String> {
     let bucket = input.get("Bucket").and_then(Value::as_str)?;
-    Some(access::resource_of(bucket, input.get("Key").and_then(Value::as_str)))
+    Some(access::resource_of(
+        bucket,
+        input.get("Key").and_then(Value::as_str),
+    ))
 }
 
 /// The IAM action of an S3 operation (Service Authorization Reference), where it is
@@ -243,7 +258,10 @@ pub fn action_name(operation: &str) -> &str {
         "ListObjectVersions" => "ListBucketVersions",
         "ListBuckets" => "ListAllMyBuckets",
         "HeadObject" | "SelectObjectContent" => "GetObject",
-        "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload" | "CopyObject"
+        "CreateMultipartUpload"
+        | "UploadPart"
+        | "CompleteMultipartUpload"
+        | "CopyObject"
         | "UploadPartCopy" => "PutObject",
         "ListParts" => "ListMultipartUploadParts",
         "ListMultipartUploads" => "ListBucketMultipartUploads",

@@ -24,7 +24,11 @@ pub const MIN_PART_BYTES: usize = 5 * 1024 * 1024;
 /// Highest part number.
 pub const MAX_PART_NUMBER: i64 = 10_000;
 
-pub fn create_multipart_upload(world: &mut World, caller: &Caller, input: WriteInput) -> Result<Value, S3Error> {
+pub fn create_multipart_upload(
+    world: &mut World,
+    caller: &Caller,
+    input: WriteInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     check_acl(found, input.acl.as_deref())?;
@@ -32,7 +36,11 @@ pub fn create_multipart_upload(world: &mut World, caller: &Caller, input: WriteI
         None => None,
         Some(name) => Some(
             Algorithm::from_name(name)
-                .ok_or_else(|| S3Error::InvalidRequest(format!("Checksum algorithm provided is unsupported: {name}")))?
+                .ok_or_else(|| {
+                    S3Error::InvalidRequest(format!(
+                        "Checksum algorithm provided is unsupported: {name}"
+                    ))
+                })?
                 .name()
                 .to_string(),
         ),
@@ -44,7 +52,10 @@ pub fn create_multipart_upload(world: &mut World, caller: &Caller, input: WriteI
         key: input.key.clone(),
         initiator_account: caller.account_id.clone(),
         initiated_ms: world.clock.now_ms(),
-        content_type: input.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into()),
+        content_type: input
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "binary/octet-stream".into()),
         metadata: input
             .metadata
             .iter()
@@ -63,12 +74,20 @@ pub fn create_multipart_upload(world: &mut World, caller: &Caller, input: WriteI
     if let Some(algorithm) = algorithm {
         let full = Algorithm::from_name(&algorithm).is_some_and(Algorithm::full_object_by_default);
         out.insert("ChecksumAlgorithm".into(), json!(algorithm));
-        out.insert("ChecksumType".into(), json!(if full { "FULL_OBJECT" } else { "COMPOSITE" }));
+        out.insert(
+            "ChecksumType".into(),
+            json!(if full { "FULL_OBJECT" } else { "COMPOSITE" }),
+        );
     }
     Ok(Value::Object(out))
 }
 
-fn upload<'w>(world: &'w World, bucket: &str, key: &str, upload_id: &str) -> Result<&'w MultipartUpload, S3Error> {
+fn upload<'w>(
+    world: &'w World,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+) -> Result<&'w MultipartUpload, S3Error> {
     world
         .s3
         .uploads
@@ -86,11 +105,23 @@ pub struct UploadPartInput {
     pub write: WriteInput,
 }
 
-pub fn upload_part(world: &mut World, _caller: &Caller, input: UploadPartInput, payload: Payload) -> Result<Reply<Value>, S3Error> {
+pub fn upload_part(
+    world: &mut World,
+    _caller: &Caller,
+    input: UploadPartInput,
+    payload: Payload,
+) -> Result<Reply<Value>, S3Error> {
     bucket(world, &input.write.bucket)?;
-    let existing = upload(world, &input.write.bucket, &input.write.key, &input.upload_id)?;
+    let existing = upload(
+        world,
+        &input.write.bucket,
+        &input.write.key,
+        &input.upload_id,
+    )?;
     if !(1..=MAX_PART_NUMBER).contains(&input.part_number) {
-        return Err(S3Error::InvalidArgument("Part number must be an integer between 1 and 10000, inclusive".into()));
+        return Err(S3Error::InvalidArgument(
+            "Part number must be an integer between 1 and 10000, inclusive".into(),
+        ));
     }
     let mut write = input.write;
     if write.checksum_algorithm.is_none() {
@@ -109,7 +140,8 @@ pub fn upload_part(world: &mut World, _caller: &Caller, input: UploadPartInput, 
     let mut out = Map::new();
     out.insert("ETag".into(), json!(part.etag));
     out.insert("ServerSideEncryption".into(), json!("AES256"));
-    if existing.checksum_algorithm.is_some() || write.rest.keys().any(|k| k.starts_with("Checksum")) {
+    if existing.checksum_algorithm.is_some() || write.rest.keys().any(|k| k.starts_with("Checksum"))
+    {
         out.insert(checksum.algorithm.clone(), json!(checksum.value));
     }
     if let Some(upload) = world.s3.uploads.get_mut(&input.upload_id) {
@@ -146,10 +178,18 @@ struct CompletedPartXml {
     etag: Option<String>,
 }
 
-pub fn complete_multipart_upload(world: &mut World, _caller: &Caller, input: CompleteMultipartUploadInput) -> Result<Value, S3Error> {
+pub fn complete_multipart_upload(
+    world: &mut World,
+    _caller: &Caller,
+    input: CompleteMultipartUploadInput,
+) -> Result<Value, S3Error> {
     let target = bucket(world, &input.bucket)?.clone();
     let pending = upload(world, &input.bucket, &input.key, &input.upload_id)?.clone();
-    super::objects::check_write_conditions(target.objects.get(&input.key), input.if_match.as_deref(), input.if_none_match.as_deref())?;
+    super::objects::check_write_conditions(
+        target.objects.get(&input.key),
+        input.if_match.as_deref(),
+        input.if_none_match.as_deref(),
+    )?;
     let listed: CompletedXml = input
         .multipart_upload
         .map(serde_json::from_value)
@@ -161,12 +201,20 @@ pub fn complete_multipart_upload(world: &mut World, _caller: &Caller, input: Com
     }
     let mut chosen: Vec<&Part> = Vec::new();
     for (i, listed_part) in listed.parts.iter().enumerate() {
-        let number: u32 = listed_part.number.trim().parse().map_err(|_| S3Error::MalformedXml)?;
+        let number: u32 = listed_part
+            .number
+            .trim()
+            .parse()
+            .map_err(|_| S3Error::MalformedXml)?;
         if chosen.last().is_some_and(|p| p.number >= number) {
             return Err(S3Error::InvalidPartOrder);
         }
         let part = pending.parts.get(&number).ok_or(S3Error::InvalidPart)?;
-        if listed_part.etag.as_deref().is_some_and(|e| e.trim_matches('"') != part.etag.trim_matches('"')) {
+        if listed_part
+            .etag
+            .as_deref()
+            .is_some_and(|e| e.trim_matches('"') != part.etag.trim_matches('"'))
+        {
             return Err(S3Error::InvalidPart);
         }
         if i + 1 < listed.parts.len() && part.data.0.len() < MIN_PART_BYTES {
@@ -185,7 +233,11 @@ pub fn complete_multipart_upload(world: &mut World, _caller: &Caller, input: Com
         .and_then(Algorithm::from_name)
         .unwrap_or(Algorithm::Crc64Nvme);
     let checksum = if algorithm.full_object_by_default() {
-        StoredChecksum { algorithm: algorithm.member(), value: algorithm.encoded(&data), kind: "FULL_OBJECT".into() }
+        StoredChecksum {
+            algorithm: algorithm.member(),
+            value: algorithm.encoded(&data),
+            kind: "FULL_OBJECT".into(),
+        }
     } else {
         let parts: Vec<String> = chosen.iter().filter_map(|p| p.checksum.clone()).collect();
         StoredChecksum {
@@ -211,7 +263,13 @@ pub fn complete_multipart_upload(world: &mut World, _caller: &Caller, input: Com
         storage_class: "STANDARD".into(),
     };
     let mut out = Map::new();
-    out.insert("Location".into(), json!(format!("http://{}.s3.{}.amazonaws.com/{}", input.bucket, target.region, input.key)));
+    out.insert(
+        "Location".into(),
+        json!(format!(
+            "http://{}.s3.{}.amazonaws.com/{}",
+            input.bucket, target.region, input.key
+        )),
+    );
     out.insert("Bucket".into(), json!(input.bucket));
     out.insert("Key".into(), json!(input.key));
     out.insert("ETag".into(), json!(object.etag));
@@ -238,18 +296,31 @@ pub struct UploadInput {
     pub part_number_marker: Option<String>,
 }
 
-pub fn abort_multipart_upload(world: &mut World, _caller: &Caller, input: UploadInput) -> Result<Empty, S3Error> {
+pub fn abort_multipart_upload(
+    world: &mut World,
+    _caller: &Caller,
+    input: UploadInput,
+) -> Result<Empty, S3Error> {
     bucket(world, &input.bucket)?;
     upload(world, &input.bucket, &input.key, &input.upload_id)?;
     world.s3.uploads.remove(&input.upload_id);
     Ok(Empty {})
 }
 
-pub fn list_parts(world: &mut World, _caller: &Caller, input: UploadInput) -> Result<Value, S3Error> {
+pub fn list_parts(
+    world: &mut World,
+    _caller: &Caller,
+    input: UploadInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     let pending = upload(world, &input.bucket, &input.key, &input.upload_id)?;
     let max = input.max_parts.unwrap_or(1000).clamp(0, 1000) as usize;
-    let marker: u32 = input.part_number_marker.as_deref().unwrap_or("0").parse().map_err(|_| S3Error::InvalidArgument("Invalid part number marker".into()))?;
+    let marker: u32 = input
+        .part_number_marker
+        .as_deref()
+        .unwrap_or("0")
+        .parse()
+        .map_err(|_| S3Error::InvalidArgument("Invalid part number marker".into()))?;
     let mut after = pending.parts.range(marker + 1..);
     let page: Vec<&Part> = after.by_ref().take(max).map(|(_, p)| p).collect();
     let more = after.next().is_some();
@@ -261,7 +332,13 @@ pub fn list_parts(world: &mut World, _caller: &Caller, input: UploadInput) -> Re
             item.insert("LastModified".into(), json!(iso8601(p.last_modified_ms)));
             item.insert("ETag".into(), json!(p.etag));
             item.insert("Size".into(), json!(p.data.0.len()));
-            if let (Some(alg), Some(sum)) = (pending.checksum_algorithm.as_deref().and_then(Algorithm::from_name), &p.checksum) {
+            if let (Some(alg), Some(sum)) = (
+                pending
+                    .checksum_algorithm
+                    .as_deref()
+                    .and_then(Algorithm::from_name),
+                &p.checksum,
+            ) {
                 item.insert(alg.member(), json!(sum));
             }
             Value::Object(item)
@@ -280,7 +357,10 @@ pub fn list_parts(world: &mut World, _caller: &Caller, input: UploadInput) -> Re
     if !parts.is_empty() {
         out.insert("Part".into(), Value::Array(parts));
     }
-    out.insert("Initiator".into(), owner_element(&pending.initiator_account));
+    out.insert(
+        "Initiator".into(),
+        owner_element(&pending.initiator_account),
+    );
     out.insert("Owner".into(), owner_element(&found.owner));
     out.insert("StorageClass".into(), json!("STANDARD"));
     if let Some(alg) = &pending.checksum_algorithm {
@@ -299,7 +379,11 @@ pub struct ListMultipartUploadsInput {
     pub max_uploads: Option<i64>,
 }
 
-pub fn list_multipart_uploads(world: &mut World, _caller: &Caller, input: ListMultipartUploadsInput) -> Result<Value, S3Error> {
+pub fn list_multipart_uploads(
+    world: &mut World,
+    _caller: &Caller,
+    input: ListMultipartUploadsInput,
+) -> Result<Value, S3Error> {
     let found = bucket(world, &input.bucket)?;
     let max = input.max_uploads.unwrap_or(1000).clamp(0, 1000) as usize;
     let prefix = input.prefix.clone().unwrap_or_default();
@@ -309,7 +393,9 @@ pub fn list_multipart_uploads(world: &mut World, _caller: &Caller, input: ListMu
         .values()
         .filter(|u| u.bucket == input.bucket && u.key.starts_with(&prefix))
         .collect();
-    pending.sort_by(|a, b| (&a.key, a.initiated_ms, &a.upload_id).cmp(&(&b.key, b.initiated_ms, &b.upload_id)));
+    pending.sort_by(|a, b| {
+        (&a.key, a.initiated_ms, &a.upload_id).cmp(&(&b.key, b.initiated_ms, &b.upload_id))
+    });
     let more = pending.len() > max;
     pending.truncate(max);
     let uploads: Vec<Value> = pending

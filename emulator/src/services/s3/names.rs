@@ -47,7 +47,11 @@ pub fn bucket_region(endpoint_region: &str, constraint: Option<&str>) -> Result<
             ))
         };
     };
-    let region = if constraint == "EU" { "eu-west-1" } else { constraint };
+    let region = if constraint == "EU" {
+        "eu-west-1"
+    } else {
+        constraint
+    };
     if constraint == "us-east-1" || !ALL_REGIONS.contains(&region) {
         return Err(S3Error::InvalidLocationConstraint(constraint.to_string()));
     }
@@ -80,7 +84,15 @@ mod tests {
             assert!(check_bucket_name(good).is_ok(), "{good}");
         }
         for bad in [
-            "ab", "Abc", "-abc", "abc-", "a..b", "192.168.5.4", "xn--abc", "abc-s3alias", "a_b",
+            "ab",
+            "Abc",
+            "-abc",
+            "abc-",
+            "a..b",
+            "192.168.5.4",
+            "xn--abc",
+            "abc-s3alias",
+            "a_b",
             &"x".repeat(64),
         ] {
             assert_eq!(
@@ -94,12 +106,30 @@ mod tests {
     #[test]
     fn location_constraints() {
         assert_eq!(bucket_region("us-east-1", None).unwrap(), "us-east-1");
-        assert_eq!(bucket_region("us-east-1", Some("eu-west-2")).unwrap(), "eu-west-2");
+        assert_eq!(
+            bucket_region("us-east-1", Some("eu-west-2")).unwrap(),
+            "eu-west-2"
+        );
         assert_eq!(bucket_region("eu-west-1", Some("EU")).unwrap(), "eu-west-1");
-        assert_eq!(bucket_region("eu-west-1", Some("eu-west-1")).unwrap(), "eu-west-1");
-        assert!(matches!(bucket_region("eu-west-1", None), Err(S3Error::IllegalLocationConstraint(_))));
-        assert!(matches!(bucket_region("eu-west-1", Some("us-west-2")), Err(S3Error::IllegalLocationConstraint(_))));
-        assert!(matches!(bucket_region("us-east-1", Some("us-east-1")), Err(S3Error::InvalidLocationConstraint(_))));
-        assert!(matches!(bucket_region("us-east-1", Some("mars-1")), Err(S3Error::InvalidLocationConstraint(_))));
+        assert_eq!(
+            bucket_region("eu-west-1", Some("eu-west-1")).unwrap(),
+            "eu-west-1"
+        );
+        assert!(matches!(
+            bucket_region("eu-west-1", None),
+            Err(S3Error::IllegalLocationConstraint(_))
+        ));
+        assert!(matches!(
+            bucket_region("eu-west-1", Some("us-west-2")),
+            Err(S3Error::IllegalLocationConstraint(_))
+        ));
+        assert!(matches!(
+            bucket_region("us-east-1", Some("us-east-1")),
+            Err(S3Error::InvalidLocationConstraint(_))
+        ));
+        assert!(matches!(
+            bucket_region("us-east-1", Some("mars-1")),
+            Err(S3Error::InvalidLocationConstraint(_))
+        ));
     }
 }

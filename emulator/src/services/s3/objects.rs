@@ -1,19 +1,17 @@
 //! Objects: put (with Content-MD5 and flexible checksums, conditional writes), get and
-//! head (ranges, conditions, versions), delete (delete markers when versioned), batch
-//! delete and copy.
-
+//! head (ranges, conditions, versions); deletes and copies live beside this file.
 
 use crate::protocol::Payload;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::checksums::{content_md5_matches, etag, etag_of_digest, Algorithm};
+use super::checksums::{content_md5_matches, etag_of_digest, Algorithm};
 use super::errors::S3Error;
 use super::model::{Bucket, Object, ObjectData, StoredChecksum};
-use super::{access, bucket, bucket_mut, Reply};
+use super::{bucket, bucket_mut, Reply};
 use crate::auth::Caller;
-use crate::protocol::rest_xml::{parse_timestamp, xml::one_or_many};
-use crate::world::{iso8601, World};
+use crate::protocol::rest_xml::parse_timestamp;
+use crate::world::World;
 
 /// Header members S3 keeps with an object and answers on GET/HEAD.
 const STORED_HEADERS: &[&str] = &[
@@ -62,7 +60,7 @@ impl WriteInput {
     }
 
     /// The headers to store (without `aws-chunked`, the transfer's own encoding).
-    fn stored_headers(&self) -> Vec<(String, String)> {
+    pub fn stored_headers(&self) -> Vec<(String, String)> {
         STORED_HEADERS
             .iter()
             .filter_map(|member| {
@@ -82,7 +80,7 @@ impl WriteInput {
             .collect()
     }
 
-    fn metadata(&self) -> Vec<(String, String)> {
+    pub fn metadata(&self) -> Vec<(String, String)> {
         self.metadata
             .iter()
             .flatten()
@@ -96,19 +94,26 @@ pub fn parse_tagging_header(text: Option<&str>) -> Result<Vec<(String, String)>,
     let mut tags: Vec<(String, String)> = Vec::new();
     for (k, v) in form_urlencoded::parse(text.unwrap_or_default().as_bytes()).into_owned() {
         if tags.iter().any(|(key, _)| *key == k) {
-            return Err(S3Error::InvalidTag("Cannot provide multiple Tags with the same key".into()));
+            return Err(S3Error::InvalidTag(
+                "Cannot provide multiple Tags with the same key".into(),
+            ));
         }
         tags.push((k, v));
     }
     if tags.len() > 10 {
-        return Err(S3Error::InvalidTag("Object tags cannot be greater than 10".into()));
+        return Err(S3Error::InvalidTag(
+            "Object tags cannot be greater than 10".into(),
+        ));
     }
     Ok(tags)
 }
 
 /// Refuses an ACL other than the owner's when the bucket disables ACLs.
 pub fn check_acl(bucket: &Bucket, acl: Option<&str>) -> Result<(), S3Error> {
-    let enforced = bucket.ownership.as_deref().is_none_or(|o| o == "BucketOwnerEnforced");
+    let enforced = bucket
+        .ownership
+        .as_deref()
+        .is_none_or(|o| o == "BucketOwnerEnforced");
     match acl {
         Some(acl) if enforced && acl != "bucket-owner-full-control" && acl != "private" => {
             Err(S3Error::AccessControlListNotSupported)
@@ -119,7 +124,11 @@ pub fn check_acl(bucket: &Bucket, acl: Option<&str>) -> Result<(), S3Error> {
 
 /// The checksum to keep for `data`: the one the client sent (verified), else the
 /// algorithm it named, else CRC64NVME, which S3 computes for every new object.
-pub fn verified_checksum(input: &WriteInput, data: &[u8], md5: &[u8; 16]) -> Result<StoredChecksum, S3Error> {
+pub fn verified_checksum(
+    input: &WriteInput,
+    data: &[u8],
+    md5: &[u8; 16],
+) -> Result<StoredChecksum, S3Error> {
     if let Some(content_md5) = &input.content_md5 {
         match content_md5_matches(content_md5, md5) {
             Some(true) => {}
@@ -133,7 +142,9 @@ pub fn verified_checksum(input: &WriteInput, data: &[u8], md5: &[u8; 16]) -> Res
     }
     let named = match input.checksum_algorithm.as_deref() {
         Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| {
-            S3Error::InvalidRequest(format!("Checksum algorithm provided is unsupported: {name}"))
+            S3Error::InvalidRequest(format!(
+                "Checksum algorithm provided is unsupported: {name}"
+            ))
         })?),
         None => None,
     };
@@ -197,15 +208,26 @@ fn write_output(object: &Object) -> Map<String, Value> {
     out
 }
 
-pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, payload: Payload) -> Result<Reply<Value>, S3Error> {
+pub fn put_object(
+    world: &mut World,
+    _caller: &Caller,
+    input: WriteInput,
+    payload: Payload,
+) -> Result<Reply<Value>, S3Error> {
     let found = bucket(world, &input.bucket)?;
     super::buckets::check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
     check_acl(found, input.acl.as_deref())?;
     if input.key.is_empty() || input.key.len() > 1024 {
-        return Err(S3Error::InvalidArgument("The key must be 1 to 1024 bytes long.".into()));
+        return Err(S3Error::InvalidArgument(
+            "The key must be 1 to 1024 bytes long.".into(),
+        ));
     }
     let existing = found.objects.get(&input.key);
-    check_write_conditions(existing, input.if_match.as_deref(), input.if_none_match.as_deref())?;
+    check_write_conditions(
+        existing,
+        input.if_match.as_deref(),
+        input.if_none_match.as_deref(),
+    )?;
     let md5 = payload.md5();
     let body = payload.bytes;
     let checksum = verified_checksum(&input, &body, &md5)?;
@@ -228,7 +250,10 @@ pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, payloa
         checksum: Some(checksum),
         tags,
         parts: None,
-        storage_class: input.storage_class.clone().unwrap_or_else(|| "STANDARD".into()),
+        storage_class: input
+            .storage_class
+            .clone()
+            .unwrap_or_else(|| "STANDARD".into()),
     };
     let mut out = write_output(&object);
     out.insert("Size".into(), json!(object.data.0.len()));
@@ -238,7 +263,11 @@ pub fn put_object(world: &mut World, _caller: &Caller, input: WriteInput, payloa
 
 /// Conditional writes: `If-None-Match: *` refuses an existing key, `If-Match` a
 /// different ETag.
-pub fn check_write_conditions(existing: Option<&Object>, if_match: Option<&str>, if_none_match: Option<&str>) -> Result<(), S3Error> {
+pub fn check_write_conditions(
+    existing: Option<&Object>,
+    if_match: Option<&str>,
+    if_none_match: Option<&str>,
+) -> Result<(), S3Error> {
     if if_none_match == Some("*") && existing.is_some() {
         return Err(S3Error::PreconditionFailed("If-None-Match"));
     }
@@ -254,7 +283,7 @@ pub fn check_write_conditions(existing: Option<&Object>, if_match: Option<&str>,
     Ok(())
 }
 
-fn etag_matches(condition: &str, etag: &str) -> bool {
+pub fn etag_matches(condition: &str, etag: &str) -> bool {
     condition
         .split(',')
         .map(str::trim)
@@ -299,7 +328,11 @@ pub struct GetObjectInput {
 }
 
 /// The version a read names: the current one, or `versionId`.
-pub fn find_version<'b>(bucket: &'b Bucket, key: &str, version_id: Option<&str>) -> Result<&'b Object, S3Error> {
+pub fn find_version<'b>(
+    bucket: &'b Bucket,
+    key: &str,
+    version_id: Option<&str>,
+) -> Result<&'b Object, S3Error> {
     let no_key = || S3Error::NoSuchKey(key.to_string());
     match version_id {
         None => bucket.objects.get(key).ok_or_else(no_key),
@@ -315,7 +348,13 @@ pub fn find_version<'b>(bucket: &'b Bucket, key: &str, version_id: Option<&str>)
                     S3Error::NoSuchVersion(key.to_string(), id.to_string())
                 }
             })
-            .and_then(|o| if o.delete_marker { Err(S3Error::MethodNotAllowed) } else { Ok(o) }),
+            .and_then(|o| {
+                if o.delete_marker {
+                    Err(S3Error::MethodNotAllowed)
+                } else {
+                    Ok(o)
+                }
+            }),
     }
 }
 
@@ -342,7 +381,10 @@ pub fn parse_range(header: &str, size: u64) -> Result<Option<(u64, u64)>, S3Erro
             }
             (size.saturating_sub(n), size - 1)
         }
-        (start, "") => (start.parse().map_err(|_| unsatisfiable())?, size.saturating_sub(1)),
+        (start, "") => (
+            start.parse().map_err(|_| unsatisfiable())?,
+            size.saturating_sub(1),
+        ),
         (start, end) => {
             let (s, e): (u64, u64) = (
                 start.parse().map_err(|_| unsatisfiable())?,
@@ -364,7 +406,11 @@ pub fn parse_range(header: &str, size: u64) -> Result<Option<(u64, u64)>, S3Erro
 /// If-Modified-Since.
 fn check_read_conditions(object: &Object, input: &GetObjectInput) -> Result<(), S3Error> {
     let modified = object.last_modified_ms / 1000;
-    let since = |text: &Option<String>| text.as_deref().and_then(parse_timestamp).map(|ms| ms / 1000);
+    let since = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(parse_timestamp)
+            .map(|ms| ms / 1000)
+    };
     if let Some(condition) = &input.if_match {
         if !etag_matches(condition, &object.etag) {
             return Err(S3Error::PreconditionFailed("If-Match"));
@@ -395,7 +441,11 @@ fn read_output(object: &Object, input: &GetObjectInput, length: usize) -> Map<St
         out.insert(member.clone(), json!(value));
     }
     if !object.metadata.is_empty() {
-        let meta: Map<String, Value> = object.metadata.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let meta: Map<String, Value> = object
+            .metadata
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
         out.insert("Metadata".into(), Value::Object(meta));
     }
     if object.version_id != "null" {
@@ -407,7 +457,12 @@ fn read_output(object: &Object, input: &GetObjectInput, length: usize) -> Map<St
     if object.storage_class != "STANDARD" {
         out.insert("StorageClass".into(), json!(object.storage_class));
     }
-    if input.checksum_mode.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("ENABLED")) && input.range.is_none() {
+    if input
+        .checksum_mode
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("ENABLED"))
+        && input.range.is_none()
+    {
         if let Some(checksum) = &object.checksum {
             out.insert(checksum.algorithm.clone(), json!(checksum.value));
             out.insert("ChecksumType".into(), json!(checksum.kind));
@@ -443,8 +498,15 @@ fn read(world: &World, input: &GetObjectInput) -> Result<Reply<Value>, S3Error> 
         Some((start, end)) => {
             let slice = data.slice(start as usize..=end as usize);
             let mut out = read_output(object, input, slice.len());
-            out.insert("ContentRange".into(), json!(format!("bytes {start}-{end}/{size}")));
-            Reply { output: Value::Object(out), body: Some(slice), status: Some(206) }
+            out.insert(
+                "ContentRange".into(),
+                json!(format!("bytes {start}-{end}/{size}")),
+            );
+            Reply {
+                output: Value::Object(out),
+                body: Some(slice),
+                status: Some(206),
+            }
         }
         None => Reply {
             output: Value::Object(read_output(object, input, data.len())),
@@ -454,269 +516,24 @@ fn read(world: &World, input: &GetObjectInput) -> Result<Reply<Value>, S3Error> 
     })
 }
 
-pub fn get_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Payload) -> Result<Reply<Value>, S3Error> {
+pub fn get_object(
+    world: &mut World,
+    _caller: &Caller,
+    input: GetObjectInput,
+    _body: Payload,
+) -> Result<Reply<Value>, S3Error> {
     read(world, &input)
 }
 
-pub fn head_object(world: &mut World, _caller: &Caller, input: GetObjectInput, _body: Payload) -> Result<Reply<Value>, S3Error> {
+pub fn head_object(
+    world: &mut World,
+    _caller: &Caller,
+    input: GetObjectInput,
+    _body: Payload,
+) -> Result<Reply<Value>, S3Error> {
     let reply = read(world, &input)?;
-    Ok(Reply { body: None, ..reply })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteObjectInput {
-    pub bucket: String,
-    pub key: String,
-    #[serde(default)]
-    pub version_id: Option<String>,
-    #[serde(default)]
-    pub expected_bucket_owner: Option<String>,
-}
-
-/// Deletes one key (or one version); `(version id, delete marker)` of what was removed
-/// or added.
-fn delete_one(world: &mut World, bucket_name: &str, key: &str, version_id: Option<&str>) -> Result<(Option<String>, bool), S3Error> {
-    let versioning = bucket(world, bucket_name)?.versioning.clone();
-    let marker_id = world.ids.lower_alnum(32);
-    let now = world.clock.now_ms();
-    let found = bucket_mut(world, bucket_name)?;
-    match version_id {
-        Some(id) => {
-            let mut was_marker = false;
-            if found.objects.get(key).is_some_and(|o| o.version_id == id) {
-                found.objects.remove(key);
-            }
-            if let Some(history) = found.history.get_mut(key) {
-                if let Some(i) = history.iter().position(|o| o.version_id == id) {
-                    was_marker = history.remove(i).delete_marker;
-                }
-                if history.is_empty() {
-                    found.history.remove(key);
-                }
-            }
-            Ok((Some(id.to_string()), was_marker))
-        }
-        None if versioning.is_some() => {
-            let marker = Object {
-                key: key.to_string(),
-                version_id: if versioning.as_deref() == Some("Enabled") { marker_id } else { "null".into() },
-                delete_marker: true,
-                data: ObjectData::default(),
-                etag: String::new(),
-                last_modified_ms: now,
-                content_type: String::new(),
-                headers: Vec::new(),
-                metadata: Vec::new(),
-                checksum: None,
-                tags: Vec::new(),
-                parts: None,
-                storage_class: "STANDARD".into(),
-            };
-            let id = marker.version_id.clone();
-            let history = found.history.entry(key.to_string()).or_default();
-            if let Some(current) = found.objects.remove(key) {
-                if current.version_id != "null" || id != "null" {
-                    history.push(current);
-                }
-            }
-            history.retain(|o| !(o.version_id == "null" && id == "null"));
-            history.push(marker);
-            Ok((Some(id), true))
-        }
-        None => {
-            found.objects.remove(key);
-            Ok((None, false))
-        }
-    }
-}
-
-pub fn delete_object(world: &mut World, _caller: &Caller, input: DeleteObjectInput) -> Result<Value, S3Error> {
-    let found = bucket(world, &input.bucket)?;
-    super::buckets::check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
-    let (version_id, marker) = delete_one(world, &input.bucket, &input.key, input.version_id.as_deref())?;
-    let mut out = Map::new();
-    if marker {
-        out.insert("DeleteMarker".into(), json!(true));
-    }
-    if let Some(id) = version_id.filter(|id| id != "null") {
-        out.insert("VersionId".into(), json!(id));
-    }
-    Ok(Value::Object(out))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteObjectsInput {
-    pub bucket: String,
-    #[serde(default)]
-    pub delete: Option<Value>,
-    #[serde(default)]
-    pub expected_bucket_owner: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct DeleteXml {
-    #[serde(rename = "Object", default, deserialize_with = "one_or_many")]
-    objects: Vec<ObjectIdXml>,
-    #[serde(rename = "Quiet", default)]
-    quiet: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ObjectIdXml {
-    #[serde(rename = "Key")]
-    key: String,
-    #[serde(rename = "VersionId", default)]
-    version_id: Option<String>,
-}
-
-pub fn delete_objects(world: &mut World, _caller: &Caller, input: DeleteObjectsInput) -> Result<Value, S3Error> {
-    let found = bucket(world, &input.bucket)?;
-    super::buckets::check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
-    let request: DeleteXml = input
-        .delete
-        .map(serde_json::from_value)
-        .transpose()
-        .map_err(|_| S3Error::MalformedXml)?
-        .ok_or(S3Error::MalformedXml)?;
-    if request.objects.is_empty() || request.objects.len() > 1000 {
-        return Err(S3Error::MalformedXml);
-    }
-    let quiet = request.quiet.as_deref() == Some("true");
-    let mut deleted = Vec::new();
-    for object in &request.objects {
-        let (version_id, marker) = delete_one(world, &input.bucket, &object.key, object.version_id.as_deref())?;
-        if quiet {
-            continue;
-        }
-        let mut entry = Map::new();
-        entry.insert("Key".into(), json!(object.key));
-        if let Some(id) = &object.version_id {
-            entry.insert("VersionId".into(), json!(id));
-        }
-        if marker {
-            entry.insert("DeleteMarker".into(), json!(true));
-            if object.version_id.is_none() {
-                entry.insert("DeleteMarkerVersionId".into(), json!(version_id));
-            }
-        }
-        deleted.push(Value::Object(entry));
-    }
-    Ok(if deleted.is_empty() { json!({}) } else { json!({ "Deleted": deleted }) })
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CopyObjectInput {
-    pub copy_source: String,
-    #[serde(default)]
-    pub metadata_directive: Option<String>,
-    #[serde(default)]
-    pub tagging_directive: Option<String>,
-    #[serde(default)]
-    pub copy_source_if_match: Option<String>,
-    #[serde(default)]
-    pub copy_source_if_none_match: Option<String>,
-    #[serde(flatten)]
-    pub write: WriteInput,
-}
-
-/// `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded.
-pub fn parse_copy_source(source: &str) -> Result<(String, String, Option<String>), S3Error> {
-    let (path, query) = source.split_once('?').unwrap_or((source, ""));
-    let decoded = percent_encoding::percent_decode_str(path.trim_start_matches('/'))
-        .decode_utf8()
-        .map_err(|_| S3Error::InvalidArgument("Invalid copy source encoding".into()))?;
-    let (bucket, key) = decoded
-        .split_once('/')
-        .filter(|(b, k)| !b.is_empty() && !k.is_empty())
-        .ok_or_else(|| S3Error::InvalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey".into()))?;
-    let version = form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "versionId")
-        .map(|(_, v)| v.into_owned());
-    Ok((bucket.to_string(), key.to_string(), version))
-}
-
-pub fn copy_object(world: &mut World, caller: &Caller, input: CopyObjectInput) -> Result<Value, S3Error> {
-    let (source_bucket, source_key, source_version) = parse_copy_source(&input.copy_source)?;
-    let source_input = json!({"Bucket": source_bucket, "Key": source_key});
-    if !access::check_request(world, caller, "GetObject", &source_input) {
-        return Err(S3Error::access_denied());
-    }
-    let target = bucket(world, &input.write.bucket)?;
-    super::buckets::check_expected_owner(target, input.write.expected_bucket_owner.as_deref())?;
-    check_acl(target, input.write.acl.as_deref())?;
-    let source = find_version(bucket(world, &source_bucket)?, &source_key, source_version.as_deref())?.clone();
-    if let Some(condition) = &input.copy_source_if_match {
-        if !etag_matches(condition, &source.etag) {
-            return Err(S3Error::PreconditionFailed("x-amz-copy-source-If-Match"));
-        }
-    }
-    if input.copy_source_if_none_match.as_deref().is_some_and(|c| etag_matches(c, &source.etag)) {
-        return Err(S3Error::PreconditionFailed("x-amz-copy-source-If-None-Match"));
-    }
-    let replace = match input.metadata_directive.as_deref() {
-        None | Some("COPY") => false,
-        Some("REPLACE") => true,
-        Some(_) => return Err(S3Error::InvalidArgument("Unknown metadata directive.".into())),
-    };
-    let same = source_bucket == input.write.bucket && source_key == input.write.key;
-    if same && !replace && input.write.storage_class.is_none() {
-        return Err(S3Error::InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.".into()));
-    }
-    let version_id = new_version_id(world, &target.clone());
-    let tags = match input.tagging_directive.as_deref() {
-        Some("REPLACE") => parse_tagging_header(input.write.tagging.as_deref())?,
-        _ => source.tags.clone(),
-    };
-    let algorithm = input
-        .write
-        .checksum_algorithm
-        .as_deref()
-        .and_then(Algorithm::from_name)
-        .or_else(|| source.checksum.as_ref().and_then(|c| Algorithm::from_name(c.algorithm.trim_start_matches("Checksum"))))
-        .unwrap_or(Algorithm::Crc64Nvme);
-    let data = source.data.0.clone();
-    let object = Object {
-        key: input.write.key.clone(),
-        version_id,
-        delete_marker: false,
-        etag: etag(&data),
-        checksum: Some(StoredChecksum {
-            algorithm: algorithm.member(),
-            value: algorithm.encoded(&data),
-            kind: "FULL_OBJECT".into(),
-        }),
-        data: ObjectData(data),
-        last_modified_ms: world.clock.now_ms(),
-        content_type: if replace {
-            input.write.content_type.clone().unwrap_or_else(|| "binary/octet-stream".into())
-        } else {
-            source.content_type.clone()
-        },
-        headers: if replace { input.write.stored_headers() } else { source.headers.clone() },
-        metadata: if replace { input.write.metadata() } else { source.metadata.clone() },
-        tags,
-        parts: None,
-        storage_class: input.write.storage_class.clone().unwrap_or_else(|| "STANDARD".into()),
-    };
-    let mut result = Map::new();
-    result.insert("ETag".into(), json!(object.etag));
-    result.insert("LastModified".into(), json!(iso8601(object.last_modified_ms)));
-    if let Some(checksum) = &object.checksum {
-        result.insert("ChecksumType".into(), json!(checksum.kind));
-        result.insert(checksum.algorithm.clone(), json!(checksum.value));
-    }
-    let mut out = Map::new();
-    out.insert("CopyObjectResult".into(), Value::Object(result));
-    out.insert("ServerSideEncryption".into(), json!("AES256"));
-    if object.version_id != "null" {
-        out.insert("VersionId".into(), json!(object.version_id));
-    }
-    if source.version_id != "null" {
-        out.insert("CopySourceVersionId".into(), json!(source.version_id));
-    }
-    store_object(bucket_mut(world, &input.write.bucket)?, object);
-    Ok(Value::Object(out))
+    Ok(Reply {
+        body: None,
+        ..reply
+    })
 }

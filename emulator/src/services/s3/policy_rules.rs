@@ -42,7 +42,9 @@ pub fn parse_bucket_policy(bucket: &str, text: &str) -> Result<BucketPolicy, S3E
             None => &[],
         };
         if resources.iter().any(|r| !names_bucket(r, bucket)) {
-            return Err(S3Error::MalformedPolicy("Policy has invalid resource".into()));
+            return Err(S3Error::MalformedPolicy(
+                "Policy has invalid resource".into(),
+            ));
         }
         if let Some(PrincipalClause::Principal(p) | PrincipalClause::NotPrincipal(p)) =
             &statement.principal
@@ -124,11 +126,13 @@ pub fn is_public(document: &PolicyDocument) -> bool {
         };
         let pinned = statement.condition.as_ref().is_some_and(|condition| {
             condition.blocks.iter().any(|(operator, keys)| {
-                !operator.starts_with("StringNot") && !operator.starts_with("ArnNot")
+                !operator.starts_with("StringNot")
+                    && !operator.starts_with("ArnNot")
                     && keys.iter().any(|(key, values)| {
                         let fixed = |v: &serde_json::Value| {
-                            v.as_str()
-                                .is_some_and(|s| !s.contains('*') && s != "0.0.0.0/0" && s != "::/0")
+                            v.as_str().is_some_and(|s| {
+                                !s.contains('*') && s != "0.0.0.0/0" && s != "::/0"
+                            })
                         };
                         FIXING_KEYS.contains(&key.to_ascii_lowercase().as_str())
                             && match values {
@@ -152,14 +156,36 @@ mod tests {
 
     #[test]
     fn malformed_policies() {
-        let ok = policy(r#"{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/AWSLogs/*"}"#);
+        let ok = policy(
+            r#"{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/AWSLogs/*"}"#,
+        );
         assert!(parse_bucket_policy("logs", &ok).is_ok());
         for (text, why) in [
             ("not json".to_string(), "first byte"),
-            (policy(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}"#), "Principal"),
-            (policy(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}"#), "invalid resource"),
-            (policy(r#"{"Effect":"Allow","Principal":"*","Action":"ec2:RunInstances","Resource":"arn:aws:s3:::logs/*"}"#), "invalid action"),
-            (policy(r#"{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}"#), "Invalid principal"),
+            (
+                policy(
+                    r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}"#,
+                ),
+                "Principal",
+            ),
+            (
+                policy(
+                    r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}"#,
+                ),
+                "invalid resource",
+            ),
+            (
+                policy(
+                    r#"{"Effect":"Allow","Principal":"*","Action":"ec2:RunInstances","Resource":"arn:aws:s3:::logs/*"}"#,
+                ),
+                "invalid action",
+            ),
+            (
+                policy(
+                    r#"{"Effect":"Allow","Principal":{"AWS":"bob"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::logs/*"}"#,
+                ),
+                "Invalid principal",
+            ),
         ] {
             match parse_bucket_policy("logs", &text) {
                 Err(S3Error::MalformedPolicy(m)) => assert!(m.contains(why), "{m} / {why}"),
@@ -170,10 +196,18 @@ mod tests {
 
     #[test]
     fn public_means_anyone_without_pinning_conditions() {
-        let public = policy(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
-        let pinned = policy(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}"#);
-        let wildcard = policy(r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalOrgID":"o-*"}}}"#);
-        let service = policy(r#"{"Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#);
+        let public = policy(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
+        let pinned = policy(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}"#,
+        );
+        let wildcard = policy(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringLike":{"aws:PrincipalOrgID":"o-*"}}}"#,
+        );
+        let service = policy(
+            r#"{"Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}"#,
+        );
         let doc = |t: &str| parse_bucket_policy("b", t).unwrap().document;
         assert!(is_public(&doc(&public)));
         assert!(!is_public(&doc(&pinned)));
