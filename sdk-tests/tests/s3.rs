@@ -310,6 +310,27 @@ async fn objects_with_checksums_ranges_and_listing() {
         .send()
         .await
         .unwrap();
+    client
+        .put_object_tagging()
+        .bucket("data")
+        .key("copy.txt")
+        .tagging(
+            Tagging::builder()
+                .tag_set(Tag::builder().key("team").value("blue").build().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tags = client
+        .get_object_tagging()
+        .bucket("data")
+        .key("copy.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tag_set()[0].key(), "team");
     let all = client
         .list_objects_v2()
         .bucket("data")

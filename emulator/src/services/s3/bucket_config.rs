@@ -540,3 +540,86 @@ pub fn delete_bucket_lifecycle(
     bucket_mut(world, &input.bucket)?.lifecycle = None;
     Ok(Empty {})
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ObjectTaggingInput {
+    pub bucket: String,
+    pub key: String,
+    #[serde(default)]
+    pub version_id: Option<String>,
+    #[serde(default)]
+    pub tagging: Option<Value>,
+    #[serde(default)]
+    pub expected_bucket_owner: Option<String>,
+}
+
+/// The object version a tagging call names (the current one by default).
+fn tagged_object<'w>(
+    world: &'w mut World,
+    input: &ObjectTaggingInput,
+) -> Result<&'w mut super::model::Object, S3Error> {
+    let found = bucket(world, &input.bucket)?;
+    check_expected_owner(found, input.expected_bucket_owner.as_deref())?;
+    super::objects::find_version(found, &input.key, input.version_id.as_deref())?;
+    let target = bucket_mut(world, &input.bucket)?;
+    let no_key = || S3Error::NoSuchKey(input.key.clone());
+    match input.version_id.as_deref() {
+        Some(id)
+            if target
+                .objects
+                .get(&input.key)
+                .is_none_or(|o| o.version_id != id) =>
+        {
+            target
+                .history
+                .get_mut(&input.key)
+                .and_then(|h| h.iter_mut().find(|o| o.version_id == id))
+                .ok_or_else(no_key)
+        }
+        _ => target.objects.get_mut(&input.key).ok_or_else(no_key),
+    }
+}
+
+/// The version id header tagging calls answer for versioned objects.
+fn version_header(version_id: &str) -> Value {
+    if version_id == "null" {
+        json!({})
+    } else {
+        json!({ "VersionId": version_id })
+    }
+}
+
+pub fn put_object_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: ObjectTaggingInput,
+) -> Result<Value, S3Error> {
+    let tags = check_tags(input.tagging.clone(), 10)?;
+    let object = tagged_object(world, &input)?;
+    object.tags = tags;
+    Ok(version_header(&object.version_id))
+}
+
+pub fn get_object_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: ObjectTaggingInput,
+) -> Result<Value, S3Error> {
+    let object = tagged_object(world, &input)?;
+    let mut out = version_header(&object.version_id);
+    if let Value::Object(map) = &mut out {
+        map.insert("TagSet".into(), tag_set(&object.tags));
+    }
+    Ok(out)
+}
+
+pub fn delete_object_tagging(
+    world: &mut World,
+    _caller: &Caller,
+    input: ObjectTaggingInput,
+) -> Result<Value, S3Error> {
+    let object = tagged_object(world, &input)?;
+    object.tags = Vec::new();
+    Ok(version_header(&object.version_id))
+}

@@ -298,3 +298,86 @@ fn every_built_operation_is_routed() {
         );
     }
 }
+
+#[test]
+fn object_tags_from_the_header_and_the_tagging_calls() {
+    let mut w = world();
+    let a = root(A, "us-east-1");
+    call(&mut w, &a, "CreateBucket", json!({"Bucket": "tagged"})).unwrap();
+    let input: WriteInput = serde_json::from_value(
+        json!({"Bucket": "tagged", "Key": "k", "Tagging": "team=blue&env=dev"}),
+    )
+    .unwrap();
+    put_object(
+        &mut w,
+        &a,
+        input,
+        crate::protocol::Payload::hashed(Bytes::from_static(b"x")),
+    )
+    .unwrap();
+    let got = call(
+        &mut w,
+        &a,
+        "GetObjectTagging",
+        json!({"Bucket": "tagged", "Key": "k"}),
+    )
+    .unwrap();
+    assert_eq!(
+        got["TagSet"]["Tag"][0],
+        json!({"Key": "team", "Value": "blue"})
+    );
+    let tagging = json!({"TagSet": {"Tag": {"Key": "only", "Value": "1"}}});
+    call(
+        &mut w,
+        &a,
+        "PutObjectTagging",
+        json!({"Bucket": "tagged", "Key": "k", "Tagging": tagging}),
+    )
+    .unwrap();
+    let got = call(
+        &mut w,
+        &a,
+        "GetObjectTagging",
+        json!({"Bucket": "tagged", "Key": "k"}),
+    )
+    .unwrap();
+    assert_eq!(
+        got["TagSet"]["Tag"],
+        json!([{"Key": "only", "Value": "1"}])
+    );
+    let duplicate =
+        json!({"TagSet": {"Tag": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}});
+    assert_eq!(
+        call(
+            &mut w,
+            &a,
+            "PutObjectTagging",
+            json!({"Bucket": "tagged", "Key": "k", "Tagging": duplicate})
+        ),
+        Err("InvalidTag".into())
+    );
+    call(
+        &mut w,
+        &a,
+        "DeleteObjectTagging",
+        json!({"Bucket": "tagged", "Key": "k"}),
+    )
+    .unwrap();
+    let got = call(
+        &mut w,
+        &a,
+        "GetObjectTagging",
+        json!({"Bucket": "tagged", "Key": "k"}),
+    )
+    .unwrap();
+    assert_eq!(got["TagSet"], json!(""));
+    assert_eq!(
+        call(
+            &mut w,
+            &a,
+            "GetObjectTagging",
+            json!({"Bucket": "tagged", "Key": "nope"})
+        ),
+        Err("NoSuchKey".into())
+    );
+}
