@@ -54,6 +54,9 @@ def generate(folder, name):
         imports = "{ParamKind, QueryParam, RestRoute}" if has_query else "RestRoute"
         out.append(f"use crate::protocol::rest_json::{imports};")
         out.append("")
+    if meta["protocol"] == "rest-xml":
+        out.append("use crate::protocol::rest_xml::routes::{Binding, Kind, Location, Payload, PayloadKind, XmlRoute};")
+        out.append("")
     signing = meta.get("signingName", meta["endpointPrefix"])
     out.append("/// The SigV4 signing name (credential scope service).")
     out.append(f"pub const SIGNING_NAME: &str = {rust_str(signing)};")
@@ -92,11 +95,89 @@ def generate(folder, name):
             out.append(f"        query: &[{q}],")
             out.append("    },")
         out.append("];")
+    if meta["protocol"] == "rest-xml":
+        out += rest_xml_routes(model, ops)
     dest = os.path.join(ROOT, "emulator", "src", "services", folder, "operations.rs")
     os.makedirs(os.path.dirname(dest), exist_ok=True)
     with open(dest, "w") as f:
         f.write("\n".join(out) + "\n")
     print(f"{dest}: {len(ops)} operations")
+
+
+XML_KIND = {"string": "String", "integer": "Integer", "long": "Integer", "boolean": "Boolean", "list": "StringList",
+            "timestamp": "Timestamp", "map": "Map", "blob": "String"}
+XML_LOCATION = {"header": "Header", "headers": "HeaderPrefix", "querystring": "Query", "uri": "Uri",
+                "statusCode": "StatusCode"}
+
+
+def xml_bindings(model, shape_name):
+    """Members bound to headers, the query string or the URI, and the payload member."""
+    if shape_name is None:
+        return [], "None"
+    shape = model["shapes"][shape_name]
+    bindings = []
+    for member, m in shape["members"].items():
+        location = m.get("location")
+        if location in XML_LOCATION:
+            kind = XML_KIND[model["shapes"][m["shape"]]["type"]]
+            wire = m.get("locationName", member)
+            bindings.append(f"Binding {{ member: {rust_str(member)}, location: Location::{XML_LOCATION[location]}, "
+                            f"wire: {rust_str(wire)}, kind: Kind::{kind} }}")
+    payload = "None"
+    if "payload" in shape:
+        member = shape["payload"]
+        m = shape["members"][member]
+        kind = {"blob": "Blob", "string": "Text", "structure": "Structure"}[model["shapes"][m["shape"]]["type"]]
+        xml_name = m.get("locationName", m["shape"])
+        payload = f"Some(Payload {{ member: {rust_str(member)}, kind: PayloadKind::{kind}, xml_name: {rust_str(xml_name)} }})"
+    return bindings, payload
+
+
+def rest_xml_routes(model, ops):
+    """rest-xml: method, path shape and the query keys / headers an operation requires, so
+    operations that share a path (`PUT /{Bucket}/{Key+}`: PutObject, CopyObject, UploadPart)
+    are told apart; and every member bound outside the XML body."""
+    out = ["", "/// Every operation's HTTP binding: method, path, required sub-resources and headers.",
+           "pub const ROUTES: &[XmlRoute] = &["]
+    for op in ops:
+        o = model["operations"][op]
+        http = o["http"]
+        path, _, literal = http["requestUri"].partition("?")
+        query = []
+        for part in filter(None, literal.split("&")):
+            key, eq, value = part.partition("=")
+            query.append(f"({rust_str(key)}, {('Some(' + rust_str(value) + ')') if eq else 'None'})")
+        headers = []
+        input_shape = o.get("input", {}).get("shape")
+        if input_shape:
+            shape = model["shapes"][input_shape]
+            for member in shape.get("required", []):
+                m = shape["members"][member]
+                if m.get("location") == "querystring":
+                    query.append(f"({rust_str(m.get('locationName', member))}, None)")
+                elif m.get("location") == "header" and m.get("locationName") == "x-amz-copy-source":
+                    headers.append(rust_str(m["locationName"]))
+        inputs, input_payload = xml_bindings(model, input_shape)
+        outputs, output_payload = xml_bindings(model, o.get("output", {}).get("shape"))
+        out.append("    XmlRoute {")
+        out.append(f"        operation: {rust_str(op)},")
+        out.append(f"        method: {rust_str(http['method'])},")
+        out.append(f"        path: {rust_str(path)},")
+        out.append(f"        query: &[{', '.join(query)}],")
+        out.append(f"        headers: &[{', '.join(headers)}],")
+        out.append(f"        status: {http.get('responseCode', 200)},")
+        out.append(f"        deprecated: {'true' if o.get('deprecated') else 'false'},")
+        out.append("        input: &[")
+        out += [f"            {b}," for b in inputs]
+        out.append("        ],")
+        out.append(f"        input_payload: {input_payload},")
+        out.append("        output: &[")
+        out += [f"            {b}," for b in outputs]
+        out.append("        ],")
+        out.append(f"        output_payload: {output_payload},")
+        out.append("    },")
+    out.append("];")
+    return out
 
 
 def existing_folders():

@@ -7,6 +7,8 @@ use std::fmt;
 use crate::auth::Caller;
 use crate::events::OrgEvent;
 use crate::protocol::rest_json::RestRoute;
+use crate::protocol::rest_xml::routes::XmlRoute;
+use crate::protocol::rest_xml::XmlOutput;
 use crate::protocol::Protocol;
 use crate::world::World;
 
@@ -38,7 +40,17 @@ pub struct ServiceDescription {
     pub on_request: Option<fn(&mut World)>,
     /// The ARN an operation acts on, for authorization (`None`: `*`).
     pub resource_arn: Option<ResourceArnFn>,
+    /// The IAM action an operation needs, where it is not `<prefix>:<Operation>`
+    /// (S3: `ListObjectsV2` → `ListBucket`, `HeadObject` → `GetObject`).
+    pub action_name: Option<fn(&str) -> &str>,
+    /// Runs one operation whose request or response body is raw bytes (S3 objects);
+    /// such APIs are dispatched here instead of through `dispatch`.
+    pub payload_dispatch: Option<PayloadDispatchFn>,
 }
+
+/// `(world, caller, operation, input, raw body) → output` for APIs with byte payloads.
+pub type PayloadDispatchFn =
+    fn(&mut World, &Caller, &str, Value, crate::protocol::Payload) -> Result<XmlOutput, ApiError>;
 
 /// `(world, caller, operation, input) → ARN` of the resource a request acts on.
 pub type ResourceArnFn = fn(&World, &Caller, &str, &Value) -> Option<String>;
@@ -58,6 +70,13 @@ pub enum Wire {
     Ec2 {
         version: &'static str,
         namespace: &'static str,
+    },
+    /// rest-xml: method + path shape + sub-resources; XML in `namespace`, each output
+    /// document under its operation's root element (`ListBucketResult`).
+    RestXml {
+        routes: &'static [XmlRoute],
+        namespace: &'static str,
+        output_roots: &'static [(&'static str, &'static str)],
     },
 }
 
@@ -110,6 +129,27 @@ impl ServiceId {
             Wire::RestJson { .. } => Protocol::RestJson,
             Wire::AwsQuery { .. } => Protocol::AwsQuery,
             Wire::Ec2 { .. } => Protocol::Ec2,
+            Wire::RestXml { .. } => Protocol::RestXml,
+        }
+    }
+
+    /// rest-xml routing table.
+    pub fn rest_xml_routes(self) -> &'static [XmlRoute] {
+        match self.description().wire {
+            Wire::RestXml { routes, .. } => routes,
+            _ => &[],
+        }
+    }
+
+    /// rest-xml namespace and the root element of each operation's output document.
+    pub fn rest_xml_names(self) -> (&'static str, &'static [(&'static str, &'static str)]) {
+        match self.description().wire {
+            Wire::RestXml {
+                namespace,
+                output_roots,
+                ..
+            } => (namespace, output_roots),
+            _ => ("", &[]),
         }
     }
 

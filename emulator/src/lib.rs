@@ -36,6 +36,10 @@
 //!   in that service's own protocol ([`protocol::unemulated`], with [`catalog`]: every
 //!   botocore service's signing name, protocols and operations) before any of this.
 //! - [`regions`]: AWS's Regions and zones, shared by EC2 and the Account API.
+//! - [`protocol`]: awsJson1.1, restJson1, awsQuery and rest-xml (S3: sub-resource
+//!   routing, header-bound members, `aws-chunked` bodies, raw object bytes that reach the
+//!   handler as shared `Bytes` with their MD5 computed outside the world lock). Knows
+//!   bytes, not meanings.
 //! - [`auth`]: SigV4 credential scope → [`auth::Caller`].
 //! - [`authorize`]: organization policies in the request path: request → action,
 //!   resource ARN and condition keys → allow or AWS's denial; `explain` shows the trail.

@@ -146,6 +146,10 @@ struct ServeArgs {
     /// Refuse AssumeRole into roles orgsim does not hold.
     #[arg(long)]
     strict_roles: bool,
+    /// A host name under which S3 buckets are addressed virtual-host style
+    /// (`<bucket>.NAME`), besides `s3.orgsim.localhost` and `localhost`. Repeatable.
+    #[arg(long = "s3-host-base", value_name = "NAME")]
+    s3_host_bases: Vec<String>,
     /// Milliseconds a CreateAccount stays IN_PROGRESS (it always lasts until the next request).
     #[arg(long, default_value_t = 0)]
     create_account_delay_ms: u32,
@@ -335,6 +339,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         create_account_delay_ms: i64::from(args.create_account_delay_ms),
         close_account_delay_ms: i64::from(args.close_account_delay_ms),
         quotas,
+        s3_host_bases: {
+            let mut bases = args.s3_host_bases.clone();
+            bases.extend(Settings::default().s3_host_bases);
+            bases
+        },
     };
     let scenarios = load_scenarios(&args.scenarios)?;
     let address: SocketAddr = format!("{}:{}", args.host, args.port)

@@ -77,6 +77,17 @@ pub struct Settings {
     #[serde(default)]
     pub close_account_delay_ms: i64,
     pub quotas: Quotas,
+    /// Host names under which S3 buckets are addressed virtual-host style
+    /// (`<bucket>.<base>`); `serve --s3-host-base` adds to the defaults.
+    #[serde(default = "default_s3_host_bases")]
+    pub s3_host_bases: Vec<String>,
+}
+
+fn default_s3_host_bases() -> Vec<String> {
+    crate::protocol::rest_xml::DEFAULT_HOST_BASES
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 impl Default for Settings {
@@ -88,6 +99,7 @@ impl Default for Settings {
             create_account_delay_ms: 0,
             close_account_delay_ms: 0,
             quotas: Quotas::default(),
+            s3_host_bases: default_s3_host_bases(),
         }
     }
 }

@@ -141,3 +141,56 @@ async fn ec2_and_account_through_the_client() {
         (400, "InvalidParameterValue")
     );
 }
+
+/// rest-xml: a scenario step can create a bucket with a location constraint, put a
+/// policy and read both back, with S3's errors as codes.
+#[tokio::test]
+async fn s3_calls_with_xml_and_text_payloads() {
+    let emulator = Emulator::start();
+    let client = Client::new(&emulator.url());
+    let owner = Signer::new("111111111111", "eu-west-1");
+    let create = json!({"Bucket": "scenario-logs", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}});
+    client
+        .call(&owner, ServiceId::S3, "CreateBucket", &create)
+        .await
+        .unwrap();
+    let location = client
+        .call(
+            &owner,
+            ServiceId::S3,
+            "GetBucketLocation",
+            &json!({"Bucket": "scenario-logs"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(location, json!({"LocationConstraint": "eu-west-1"}));
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::scenario-logs"}]}"#;
+    client
+        .call(
+            &owner,
+            ServiceId::S3,
+            "PutBucketPolicy",
+            &json!({"Bucket": "scenario-logs", "Policy": policy}),
+        )
+        .await
+        .unwrap();
+    let read = client
+        .call(
+            &owner,
+            ServiceId::S3,
+            "GetBucketPolicy",
+            &json!({"Bucket": "scenario-logs"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(read["Body"], json!(policy));
+    let other = Signer::new("222222222222", "eu-west-1");
+    let taken = client
+        .call(&other, ServiceId::S3, "CreateBucket", &create)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (taken.status, taken.code.as_str()),
+        (409, "BucketAlreadyExists")
+    );
+}

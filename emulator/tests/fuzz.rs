@@ -9,7 +9,9 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use orgsim::api::ServiceId;
 use orgsim::auth::credential_scope;
 use orgsim::policy::{parse, Dialect};
-use orgsim::protocol::{aws_json, aws_query, depth, rest_json, WireRequest, MAX_INPUT_DEPTH};
+use orgsim::protocol::{
+    aws_json, aws_query, depth, ec2, rest_json, rest_xml, WireRequest, MAX_INPUT_DEPTH,
+};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -108,7 +110,8 @@ proptest! {
         body in body(),
     ) {
         let headers = headers(&[("x-amz-target", format!("{prefix}.{operation}"))]);
-        let request = WireRequest { method: "POST", path: "/", query: "", headers: &headers, body: &body };
+        let body = bytes::Bytes::from(body);
+        let request = WireRequest { method: "POST", path: "/", query: "", headers: &headers, body: &body, virtual_host_bases: &[] };
         if let Ok(decoded) = aws_json::decode(&request) {
             prop_assert!(decoded.input.is_object());
         }
@@ -131,8 +134,11 @@ proptest! {
         let path = format!("/{}", segments.join("/"));
         let query: String = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
         let headers = HeaderMap::new();
-        let request = WireRequest { method, path: &path, query: &query, headers: &headers, body: &body };
+        let body = bytes::Bytes::from(body);
+        let request = WireRequest { method, path: &path, query: &query, headers: &headers, body: &body, virtual_host_bases: &[] };
         let _ = rest_json::decode(&request, signed);
+        // The same shapes as S3 requests (rest-xml: sub-resources, keys, XML bodies).
+        let _ = rest_xml::decode(&request);
     }
 
     #[test]
@@ -160,7 +166,9 @@ proptest! {
         let form = form.finish();
         let headers = headers(&[("content-type", "application/x-www-form-urlencoded".to_string())]);
         let (query, body) = if in_query { (form.as_str(), "") } else { ("", form.as_str()) };
-        let request = WireRequest { method: "POST", path: "/", query, headers: &headers, body: body.as_bytes() };
+        let body = bytes::Bytes::copy_from_slice(body.as_bytes());
+        let request = WireRequest { method: "POST", path: "/", query, headers: &headers, body: &body, virtual_host_bases: &[] };
+        let _ = ec2::decode(&request);
         for signing in [None, Some(ServiceId::Sts), Some(ServiceId::Iam)] {
             if let Ok(decoded) = aws_query::decode(&request, signing) {
                 prop_assert!(depth(&decoded.input) <= MAX_INPUT_DEPTH);

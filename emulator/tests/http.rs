@@ -550,3 +550,83 @@ async fn state_snapshots_replace_the_world_whole_or_not_at_all() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json(&body)["error"].as_str().unwrap().contains("--state"));
 }
+
+/// S3 on the wire: path-style and virtual-host style reach the same bucket; errors are
+/// S3's `<Error>` document (none for HEAD); unsigned requests are refused; unbuilt
+/// operations answer 501 in S3's XML.
+#[tokio::test]
+async fn s3_path_and_virtual_host_style() {
+    let app = app();
+    let auth = signed(ACCOUNT, "s3");
+    let signed_headers =
+        |host: &'static str| [("authorization", auth.clone()), ("host", host.to_string())];
+    let h = signed_headers("127.0.0.1:4566");
+    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, headers, _) = send(&app, Method::PUT, "/logs-bucket", &h, Body::empty()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["location"], "/logs-bucket");
+    let vh = signed_headers("logs-bucket.s3.orgsim.localhost:4566");
+    let vh: Vec<(&str, &str)> = vh.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, headers, _) = send(&app, Method::PUT, "/dir/file.txt", &vh, "hello").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["etag"], "\"5d41402abc4b2a76b9719d911017c592\"");
+    let (status, _, body) = send(
+        &app,
+        Method::GET,
+        "/logs-bucket/dir/file.txt",
+        &h,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "hello"));
+    let (status, _, body) = send(
+        &app,
+        Method::GET,
+        "/logs-bucket?list-type=2",
+        &h,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"),
+        "{body}"
+    );
+    assert!(body.contains("<Key>dir/file.txt</Key>"), "{body}");
+
+    let (status, headers, body) =
+        send(&app, Method::GET, "/no-such-bucket/k", &h, Body::empty()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(headers["content-type"], "application/xml");
+    assert!(
+        body.contains("<Code>NoSuchBucket</Code>")
+            && body.contains("<BucketName>no-such-bucket</BucketName>"),
+        "{body}"
+    );
+    let (status, _, body) = send(
+        &app,
+        Method::HEAD,
+        "/logs-bucket/missing",
+        &h,
+        Body::empty(),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, ""));
+    let (status, _, body) =
+        send(&app, Method::GET, "/logs-bucket?website", &h, Body::empty()).await;
+    assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
+    assert!(
+        body.contains("<Code>NotImplemented</Code>") && body.contains("GetBucketWebsite"),
+        "{body}"
+    );
+    let (status, _, body) = send(
+        &app,
+        Method::GET,
+        "/",
+        &[("host", "logs-bucket.localhost")],
+        Body::empty(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("<Code>AccessDenied</Code>"), "{body}");
+}

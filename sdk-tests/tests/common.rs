@@ -354,3 +354,16 @@ impl OrgBuilder<'_> {
         org
     }
 }
+
+/// An S3 client for `access_key` in `region` (path-style: the endpoint is an IP address).
+pub fn s3_in(emulator: &Emulator, access_key: &str, region: &str) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(&config(emulator, access_key))
+        .region(Region::new(region.to_string()))
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+pub fn s3(emulator: &Emulator, access_key: &str) -> aws_sdk_s3::Client {
+    s3_in(emulator, access_key, "us-east-1")
+}

@@ -12,6 +12,8 @@ mod guardduty_operations;
 mod handshakes;
 mod organizations;
 mod policies;
+mod s3;
+mod s3_access;
 mod scp;
 mod securityhub;
 mod sts;

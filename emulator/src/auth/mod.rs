@@ -44,6 +44,52 @@ pub fn credential_scope(
     Ok(None)
 }
 
+/// Refuses a presigned request (`X-Amz-Date` + `X-Amz-Expires` in the query) whose
+/// validity has passed on the world clock, as S3 does.
+pub fn check_presigned_expiry(query: &str, now_ms: i64) -> Result<(), ApiError> {
+    let mut date = None;
+    let mut expires = None;
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "X-Amz-Date" => date = Some(value.into_owned()),
+            "X-Amz-Expires" => expires = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let (Some(date), Some(expires)) = (date, expires) else {
+        return Ok(());
+    };
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let signed = time::PrimitiveDateTime::parse(&date, &format)
+        .map_err(|_| {
+            ApiError::new(
+                "AuthorizationQueryParametersError",
+                400,
+                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+            )
+        })?
+        .assume_utc();
+    let seconds: i64 = expires
+        .parse()
+        .ok()
+        .filter(|s| (1..=604_800).contains(s))
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthorizationQueryParametersError",
+                400,
+                "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+            )
+        })?;
+    let expiry_ms = (signed.unix_timestamp() + seconds) * 1000;
+    if now_ms > expiry_ms {
+        return Err(ApiError::new("AccessDenied", 403, "Request has expired")
+            .with_field("X-Amz-Expires", seconds.to_string())
+            .with_field("Expires", crate::world::iso8601(expiry_ms))
+            .with_field("ServerTime", crate::world::iso8601(now_ms)));
+    }
+    Ok(())
+}
+
 fn parse_credential(credential: &str) -> Result<CredentialScope, ApiError> {
     let parts: Vec<&str> = credential.split('/').collect();
     match parts.as_slice() {

@@ -13,9 +13,14 @@ pub fn action_prefix(service: ServiceId) -> &'static str {
     service.description().action_prefix
 }
 
-/// `<prefix>:<Operation>`.
+/// `<prefix>:<Action>`: the operation's name, or the IAM action the service maps it to
+/// (S3's `ListObjectsV2` needs `s3:ListBucket`).
 pub fn action(service: ServiceId, operation: &str) -> String {
-    format!("{}:{operation}", action_prefix(service))
+    let name = service
+        .description()
+        .action_name
+        .map_or(operation, |name_of| name_of(operation));
+    format!("{}:{name}", action_prefix(service))
 }
 
 /// Whether requests of this action are answered by the global (us-east-1) endpoint, so

@@ -43,7 +43,14 @@ pub const WORKLOADS: &[&str] = &[
     "get-caller-identity",
     "list-detectors",
     "scp-checked",
+    "s3-put-object-1mib",
+    "s3-get-object-1mib",
 ];
+
+/// The object size of the S3 workloads.
+const OBJECT_BYTES: usize = 1024 * 1024;
+/// The bucket the S3 workloads use.
+const BENCH_BUCKET: &str = "orgsim-bench";
 
 /// One workload's figures.
 #[derive(Debug)]
@@ -145,6 +152,10 @@ async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(
         );
         seeded.scp_member = Some(Signer::new(&member, "us-east-1"));
     }
+    if selected.iter().any(|w| w.starts_with("s3-")) {
+        seed_bucket(&client, &seeded).await?;
+        println!("  created bucket {BENCH_BUCKET} with one {OBJECT_BYTES}-byte object");
+    }
     let seeded = Arc::new(seeded);
 
     println!(
@@ -191,6 +202,37 @@ fn print_row(r: &WorkloadReport) {
             println!("    first save error: {e}");
         }
     }
+    if let (true, Some(cpu)) = (r.name.starts_with("s3-"), r.cpu_ms_per_request) {
+        println!(
+            "    {:.0} MB/s on the wire, {:.0} MB/s per server core (1 MiB / server CPU per request)",
+            r.per_second * OBJECT_BYTES as f64 / 1e6,
+            OBJECT_BYTES as f64 / 1e6 / (cpu / 1000.0).max(1e-9)
+        );
+    }
+}
+
+/// The 1 MiB object both S3 workloads move (printable bytes, so it travels as a JSON
+/// string through orgsim's client).
+fn object_body() -> Value {
+    Value::String("orgsim-b".repeat(OBJECT_BYTES / 8))
+}
+
+async fn seed_bucket(client: &Client, seeded: &seed::Seeded) -> Result<(), String> {
+    let bucket = json!({"Bucket": BENCH_BUCKET});
+    match client
+        .call(&seeded.management, ServiceId::S3, "CreateBucket", &bucket)
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if e.code == "BucketAlreadyOwnedByYou" => {}
+        Err(e) => return Err(format!("CreateBucket: {e}")),
+    }
+    let put = json!({"Bucket": BENCH_BUCKET, "Key": "seed", "Body": object_body()});
+    client
+        .call(&seeded.management, ServiceId::S3, "PutObject", &put)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("PutObject: {e}"))
 }
 
 /// The call a workload makes: (signer, service, operation, input) for request `n`.
@@ -238,6 +280,19 @@ fn request_for(
             ServiceId::GuardDuty,
             "ListDetectors",
             json!({}),
+        ),
+        // Keys cycle so the bucket holds a bounded set of objects.
+        "s3-put-object-1mib" => (
+            management,
+            ServiceId::S3,
+            "PutObject",
+            json!({"Bucket": BENCH_BUCKET, "Key": format!("put-{}", n % 64), "Body": object_body()}),
+        ),
+        "s3-get-object-1mib" => (
+            management,
+            ServiceId::S3,
+            "GetObject",
+            json!({"Bucket": BENCH_BUCKET, "Key": "seed"}),
         ),
         _ => (management, ServiceId::GuardDuty, "ListDetectors", json!({})),
     }

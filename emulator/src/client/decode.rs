@@ -50,6 +50,9 @@ pub fn decode(
         output.remove("requestId");
         return Ok(Value::Object(output));
     }
+    if protocol == Protocol::RestXml {
+        return decode_rest_xml(status, body);
+    }
     if protocol == Protocol::AwsQuery {
         let tree = xml_to_json(body).map_err(|e| CallError {
             status,
@@ -106,6 +109,33 @@ pub fn decode(
         });
     }
     Ok(json)
+}
+
+/// rest-xml (S3): `<Error>` documents become errors; an XML body becomes its root
+/// element's content, any other body the `Body` member (a policy's text).
+fn decode_rest_xml(status: u16, body: &[u8]) -> Result<Value, CallError> {
+    let parsed = if !body.starts_with(b"<") {
+        None
+    } else {
+        crate::protocol::rest_xml::xml::parse(body).ok()
+    };
+    if status >= 300 {
+        let error = parsed.map(|(_, v)| v).unwrap_or_default();
+        return Err(CallError {
+            status,
+            code: error["Code"].as_str().unwrap_or("Unknown").into(),
+            message: error["Message"].as_str().unwrap_or_default().into(),
+        });
+    }
+    Ok(match parsed {
+        Some((_, Value::Object(content))) => Value::Object(content),
+        Some((root, text)) => Value::Object(Map::from_iter([(root, text)])),
+        None if body.is_empty() => Value::Object(Map::new()),
+        None => Value::Object(Map::from_iter([(
+            "Body".to_string(),
+            Value::String(String::from_utf8_lossy(body).into_owned()),
+        )])),
+    })
 }
 
 /// An element being read: its tag, its children so far, its text so far.

@@ -92,7 +92,86 @@ pub fn encode(service: ServiceId, operation: &str, input: &Value) -> Result<Outg
                 .ok_or_else(|| format!("{service} has no operation {operation}"))?;
             encode_rest(route, members)
         }
+        Protocol::RestXml => encode_rest_xml(service, operation, members),
     }
+}
+
+/// rest-xml (S3): `Bucket`/`Key` in the path, sub-resources and query members in the
+/// query string, header members as headers, the payload member as the body (a
+/// structure as XML under its element, text as it is).
+fn encode_rest_xml(
+    service: ServiceId,
+    operation: &str,
+    members: &Map<String, Value>,
+) -> Result<Outgoing, String> {
+    use crate::protocol::rest_xml::routes::{Location, PayloadKind};
+    let route = crate::protocol::rest_xml::route_of(service, operation)
+        .ok_or_else(|| format!("{service} has no operation {operation}"))?;
+    let mut path = String::new();
+    if let Some(bucket) = members.get("Bucket") {
+        path.push('/');
+        path.push_str(&utf8_percent_encode(&scalar_text(bucket), LABEL).to_string());
+        if let Some(key) = members.get("Key") {
+            path.push('/');
+            path.push_str(&utf8_percent_encode(&scalar_text(key), GREEDY_LABEL).to_string());
+        }
+    } else if route.path.starts_with("/{") {
+        return Err(format!("{operation} needs the path member Bucket"));
+    } else {
+        path.push_str(route.path);
+    }
+    let mut query: Vec<String> = route
+        .query
+        .iter()
+        .filter(|(key, _)| {
+            !route
+                .input
+                .iter()
+                .any(|b| b.location == Location::Query && b.wire == *key)
+        })
+        .map(|(key, value)| match value {
+            Some(v) => format!("{key}={v}"),
+            None => key.to_string(),
+        })
+        .collect();
+    let mut headers = Vec::new();
+    for binding in route.input {
+        let Some(value) = members.get(binding.member).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        match binding.location {
+            Location::Query => query.push(format!(
+                "{}={}",
+                binding.wire,
+                utf8_percent_encode(&scalar_text(value), LABEL)
+            )),
+            Location::Header => headers.push((binding.wire, scalar_text(value))),
+            _ => {}
+        }
+    }
+    let body = match &route.input_payload {
+        Some(p) => match (p.kind, members.get(p.member)) {
+            (PayloadKind::Structure, Some(content)) => crate::protocol::rest_xml::xml::write(
+                p.xml_name,
+                service.rest_xml_names().0.into(),
+                content,
+            ),
+            (_, Some(content)) => scalar_text(content).into_bytes(),
+            (_, None) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let path_and_query = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    };
+    Ok(Outgoing {
+        method: route.method,
+        path_and_query,
+        headers,
+        body,
+    })
 }
 
 /// awsQuery form fields: `A.B` for structures, `A.member.N` for lists, `A.entry.N.key`.
@@ -232,6 +311,21 @@ mod tests {
                 json!({"DetectorId": "d1", "accountDetails": [{"accountId": "222222222222", "email": "x@y.z"}]}),
             ),
             (
+                ServiceId::S3,
+                "CreateBucket",
+                json!({"Bucket": "logs", "CreateBucketConfiguration": {"LocationConstraint": "eu-west-1"}}),
+            ),
+            (
+                ServiceId::S3,
+                "PutBucketPolicy",
+                json!({"Bucket": "logs", "Policy": "{\"Version\":\"2012-10-17\"}"}),
+            ),
+            (
+                ServiceId::S3,
+                "ListObjectsV2",
+                json!({"Bucket": "logs", "Prefix": "a b/", "MaxKeys": 5}),
+            ),
+            (
                 ServiceId::SecurityHub,
                 "UntagResource",
                 json!({"ResourceArn": "arn:aws:securityhub:us-east-1:1:hub/default", "tagKeys": ["a", "b"]}),
@@ -268,7 +362,8 @@ mod tests {
                     path,
                     query,
                     headers: &headers,
-                    body: &out.body,
+                    body: &bytes::Bytes::from(out.body.clone()),
+                    virtual_host_bases: &[],
                 },
                 Some(service),
             )

@@ -192,13 +192,22 @@ fn sign_request(
         .map(|(k, v)| (*k, v.as_str()))
         .collect();
     headers.push(("host", &host));
-    let signable = SignableRequest::new(
-        outgoing.method,
-        &uri,
-        headers.into_iter(),
-        SignableBody::Bytes(&outgoing.body),
-    )
-    .map_err(|e| e.to_string())?;
+    // S3 bodies are signed as UNSIGNED-PAYLOAD, as the SDKs sign them over TLS.
+    let unsigned = service.protocol() == crate::protocol::Protocol::RestXml;
+    if unsigned {
+        headers.push(("x-amz-content-sha256", "UNSIGNED-PAYLOAD"));
+        request.headers_mut().insert(
+            "x-amz-content-sha256",
+            axum::http::HeaderValue::from_static("UNSIGNED-PAYLOAD"),
+        );
+    }
+    let body = if unsigned {
+        SignableBody::UnsignedPayload
+    } else {
+        SignableBody::Bytes(&outgoing.body)
+    };
+    let signable = SignableRequest::new(outgoing.method, &uri, headers.into_iter(), body)
+        .map_err(|e| e.to_string())?;
     let (instructions, _signature) = sign(signable, &params)
         .map_err(|e| e.to_string())?
         .into_parts();

@@ -93,29 +93,38 @@ impl Statement {
                 .is_none_or(|c| c.tests.iter().all(|t| t.holds(request.context)))
     }
 
-    /// `Principal`: `"*"`, or accounts / ARNs under `AWS` compared with the request's
-    /// `aws:PrincipalArn` and `aws:PrincipalAccount`. Statements without one (SCPs,
+    /// `Principal`: `"*"`, accounts / ARNs under `AWS` compared with the request's
+    /// `aws:PrincipalArn` and `aws:PrincipalAccount`, or service principals under
+    /// `Service` compared with `aws:PrincipalServiceName`. Statements without one (SCPs,
     /// identity policies) apply to the policy's own principals.
     fn principal_matches(&self, request: &Request) -> bool {
+        let first = |key: &str| {
+            request
+                .context
+                .get(key)
+                .and_then(|v| v.first())
+                .map(String::as_str)
+        };
+        let service = first("aws:principalservicename");
         let named = |principals: &Principals| match principals {
             Principals::Any => true,
-            Principals::ByKind(kinds) => kinds.get("AWS").is_some_and(|aws| {
-                let first = |key: &str| {
-                    request
-                        .context
-                        .get(key)
-                        .and_then(|v| v.first())
-                        .map(String::as_str)
-                };
-                let arn = first("aws:principalarn").unwrap_or_default();
-                let account = first("aws:principalaccount").unwrap_or_default();
-                aws.iter().any(|p| {
-                    p == "*"
-                        || p == account
-                        || *p == format!("arn:aws:iam::{account}:root")
-                        || wildcard::arn_matches(p, arn)
-                })
-            }),
+            Principals::ByKind(kinds) => {
+                let by_service = kinds.get("Service").is_some_and(|names| {
+                    service.is_some_and(|s| names.iter().any(|n| n.eq_ignore_ascii_case(s)))
+                });
+                by_service
+                    || kinds.get("AWS").is_some_and(|aws| {
+                        let arn = first("aws:principalarn").unwrap_or_default();
+                        let account = first("aws:principalaccount").unwrap_or_default();
+                        aws.iter().any(|p| {
+                            p == "*"
+                                || (!account.is_empty()
+                                    && (p == account
+                                        || *p == format!("arn:aws:iam::{account}:root")))
+                                || (!arn.is_empty() && wildcard::arn_matches(p, arn))
+                        })
+                    })
+            }
         };
         match &self.principal {
             None => true,

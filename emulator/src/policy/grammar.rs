@@ -91,9 +91,10 @@ fn only_known_keys(object: &Map<String, Value>, known: &[&str], what: &str) -> P
 fn version(value: &Value, dialect: Dialect) -> Parsed<Version> {
     match (value.as_str(), dialect) {
         (Some("2012-10-17"), _) => Ok(Version::V2012_10_17),
-        (Some("2008-10-17"), Dialect::Identity | Dialect::ServiceControlPolicy) => {
-            Ok(Version::V2008_10_17)
-        }
+        (
+            Some("2008-10-17"),
+            Dialect::Identity | Dialect::ServiceControlPolicy | Dialect::ResourcePolicy,
+        ) => Ok(Version::V2008_10_17),
         _ => Err(PolicyError::new(format!(
             "The policy version {value} is not supported; use 2012-10-17."
         ))),
@@ -160,6 +161,16 @@ fn principal_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Option<P
             }
             Ok(None)
         }
+        Dialect::ResourcePolicy => match (principal, not_principal) {
+            (Some(_), Some(_)) => Err(PolicyError::new(
+                "A statement can't contain both Principal and NotPrincipal.",
+            )),
+            (Some(p), None) => Ok(Some(PrincipalClause::Principal(principals(p)?))),
+            (None, Some(p)) => Ok(Some(PrincipalClause::NotPrincipal(principals(p)?))),
+            (None, None) => Err(PolicyError::new(
+                "Each statement of a resource-based policy must contain a Principal or NotPrincipal element.",
+            )),
+        },
         Dialect::ResourceControlPolicy => {
             if not_principal.is_some() {
                 return Err(PolicyError::new(
@@ -178,6 +189,31 @@ fn principal_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Option<P
                 )),
             }
         }
+    }
+}
+
+/// Principal kinds a resource-based policy may name.
+const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// `"*"`, or `{ kind: principal | [principals] }` with known kinds.
+fn principals(value: &Value) -> Parsed<Principals> {
+    match value {
+        Value::String(star) if star == "*" => Ok(Principals::Any),
+        Value::Object(kinds) if !kinds.is_empty() => {
+            let mut out = BTreeMap::new();
+            for (kind, names) in kinds {
+                if !PRINCIPAL_KINDS.contains(&kind.as_str()) {
+                    return Err(PolicyError::new(format!(
+                        "The principal kind {kind} is not valid; use AWS, Service, Federated or CanonicalUser."
+                    )));
+                }
+                out.insert(kind.clone(), string_list(names, "Principal")?);
+            }
+            Ok(Principals::ByKind(out))
+        }
+        _ => Err(PolicyError::new(
+            "The Principal element must be \"*\" or an object of principal kinds.",
+        )),
     }
 }
 

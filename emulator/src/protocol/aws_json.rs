@@ -29,6 +29,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
         operation: operation.to_string(),
         input,
         success_status: 200,
+        payload: Default::default(),
     })
 }
 
@@ -83,7 +84,8 @@ mod tests {
             path: "/",
             query: "",
             headers: &headers,
-            body: body.as_bytes(),
+            body: &bytes::Bytes::copy_from_slice(body.as_bytes()),
+            virtual_host_bases: &[],
         })
     }
 

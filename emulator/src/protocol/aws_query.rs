@@ -79,6 +79,7 @@ pub fn decode(
         operation: action,
         input: unflatten(members),
         success_status: 200,
+        payload: Default::default(),
     })
 }
 
@@ -265,7 +266,8 @@ mod tests {
                 path: "/",
                 query: "",
                 headers: &headers,
-                body: body.as_bytes(),
+                body: &bytes::Bytes::copy_from_slice(body.as_bytes()),
+                virtual_host_bases: &[],
             },
             signing,
         )
@@ -334,7 +336,8 @@ mod tests {
                 path: "/",
                 query: &query,
                 headers: &headers,
-                body: b"",
+                body: &bytes::Bytes::new(),
+                virtual_host_bases: &[],
             },
             None,
         )

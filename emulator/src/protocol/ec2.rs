@@ -11,7 +11,7 @@ use quick_xml::Writer;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::{respond, DecodeFailure, Decoded, Protocol, WireRequest};
+use super::{respond, DecodeFailure, Decoded, Protocol, WireRequest, MAX_INPUT_DEPTH};
 use crate::api::{ApiError, ServiceId};
 
 /// EC2 answers with this content type.
@@ -65,6 +65,23 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
             ),
         });
     }
+    // Each `.` of a member path is one level of the rebuilt input (and of the recursion
+    // that builds it): a path deeper than any AWS shape is refused first.
+    if let Some((key, _)) = pairs
+        .iter()
+        .find(|(k, _)| k.split('.').count() > MAX_INPUT_DEPTH)
+    {
+        let shown: String = key.chars().take(64).collect();
+        return Err(DecodeFailure {
+            protocol: Protocol::Ec2,
+            service: Some(service),
+            error: ApiError::new(
+                "InvalidParameterValue",
+                400,
+                format!("The parameter '{shown}…' is nested deeper than {MAX_INPUT_DEPTH} levels."),
+            ),
+        });
+    }
     let members = pairs
         .into_iter()
         .filter(|(k, _)| k != "Action" && k != "Version");
@@ -73,6 +90,7 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
         operation: action,
         input: unflatten(members),
         success_status: 200,
+        payload: Default::default(),
     })
 }
 
@@ -219,7 +237,8 @@ mod tests {
             path: "/",
             query: "",
             headers: &headers,
-            body: body.as_bytes(),
+            body: &bytes::Bytes::copy_from_slice(body.as_bytes()),
+            virtual_host_bases: &[],
         })
     }
 

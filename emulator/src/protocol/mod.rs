@@ -50,6 +50,8 @@ pub enum Protocol {
     AwsQuery,
     /// Query-style requests, EC2's XML answers.
     Ec2,
+    /// S3.
+    RestXml,
 }
 
 /// An HTTP request as the protocol layer reads it.
@@ -59,7 +61,10 @@ pub struct WireRequest<'a> {
     pub path: &'a str,
     pub query: &'a str,
     pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
+    /// The whole body (shared, so S3 object bytes are never copied).
+    pub body: &'a bytes::Bytes,
+    /// Host names under which S3 buckets are addressed virtual-host style.
+    pub virtual_host_bases: &'a [String],
 }
 
 impl WireRequest<'_> {
@@ -77,6 +82,36 @@ pub struct Decoded {
     pub input: Value,
     /// restJson1 success status of the operation (200 elsewhere).
     pub success_status: u16,
+    /// The raw body of operations whose payload is bytes (S3 objects); empty elsewhere.
+    pub payload: Payload,
+}
+
+/// A raw request body and its MD5, computed while decoding — outside the world lock,
+/// so that hashing a large object never holds up other requests.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Payload {
+    pub bytes: bytes::Bytes,
+    /// The MD5 digest of `bytes`, when the decoder computed it.
+    pub md5: Option<[u8; 16]>,
+}
+
+impl Payload {
+    /// A body whose MD5 is computed now.
+    pub fn hashed(bytes: bytes::Bytes) -> Payload {
+        use md5::Digest;
+        let md5 = md5::Md5::digest(&bytes).into();
+        Payload {
+            bytes,
+            md5: Some(md5),
+        }
+    }
+
+    /// The MD5 digest, computed if the decoder did not.
+    pub fn md5(&self) -> [u8; 16] {
+        use md5::Digest;
+        self.md5
+            .unwrap_or_else(|| md5::Md5::digest(&self.bytes).into())
+    }
 }
 
 /// A request that could not be decoded, with what is known to render the error.
@@ -93,7 +128,9 @@ pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if headers.contains_key("x-amz-target") {
+    if signed_for_s3(headers, query) {
+        Protocol::RestXml
+    } else if headers.contains_key("x-amz-target") {
         Protocol::AwsJson
     } else if content_type.starts_with("application/x-www-form-urlencoded")
         || form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == "Action")
@@ -104,12 +141,29 @@ pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
     }
 }
 
+/// Whether the credential scope names S3 (`…/s3/aws4_request`), in the header or,
+/// presigned, in the query.
+fn signed_for_s3(headers: &HeaderMap, query: &str) -> bool {
+    let scope_is_s3 = |text: &str| text.contains("/s3/aws4_request");
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(scope_is_s3)
+        || form_urlencoded::parse(query.as_bytes())
+            .any(|(k, v)| k == "X-Amz-Credential" && scope_is_s3(&v))
+}
+
 /// Decodes a request. `signing_service` is the credential scope's service, if signed.
 pub fn decode(
     request: &WireRequest<'_>,
     signing_service: Option<ServiceId>,
 ) -> Result<Decoded, DecodeFailure> {
+    let unsigned_s3 = signing_service.is_none() && rest_xml::addressed_by_host(request);
+    if unsigned_s3 || signing_service.is_some_and(|s| s.protocol() == Protocol::RestXml) {
+        return rest_xml::decode(request);
+    }
     match sniff(request.headers, request.query) {
+        Protocol::RestXml => rest_xml::decode(request),
         Protocol::AwsJson => aws_json::decode(request),
         Protocol::AwsQuery if ec2::is_ec2(request, signing_service) => ec2::decode(request),
         Protocol::AwsQuery => aws_query::decode(request, signing_service),
@@ -131,6 +185,16 @@ pub fn encode_output(
         Protocol::RestJson => rest_json::encode_output(status, output, request_id),
         Protocol::AwsQuery => aws_query::encode_output(service, operation, output, request_id),
         Protocol::Ec2 => ec2::encode_output(service, operation, output, request_id),
+        Protocol::RestXml => rest_xml::encode_output(
+            service,
+            operation,
+            status,
+            rest_xml::XmlOutput {
+                output: output.clone(),
+                ..Default::default()
+            },
+            request_id,
+        ),
     }
 }
 
@@ -146,6 +210,7 @@ pub fn encode_error(
         Protocol::RestJson => json_error(error, request_id, "application/json"),
         Protocol::AwsQuery => aws_query::encode_error(service, error, request_id),
         Protocol::Ec2 => ec2::encode_error(error, request_id),
+        Protocol::RestXml => rest_xml::encode_error(error, request_id, false),
     }
 }
 

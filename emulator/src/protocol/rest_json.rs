@@ -169,6 +169,7 @@ pub fn decode(
         operation: found.route.operation.to_string(),
         input: Value::Object(input),
         success_status: found.route.status,
+        payload: Default::default(),
     })
 }
 
@@ -247,7 +248,8 @@ mod tests {
                 path,
                 query,
                 headers: &headers,
-                body: body.as_bytes(),
+                body: &bytes::Bytes::copy_from_slice(body.as_bytes()),
+                virtual_host_bases: &[],
             },
             signing,
         )

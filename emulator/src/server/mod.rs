@@ -35,6 +35,9 @@ use crate::world::{Settings, World};
 
 /// Largest request body accepted (AWS's own limit for these APIs).
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Largest S3 request body: a single PutObject or UploadPart (5 GiB), plus room for
+/// `aws-chunked` framing.
+pub const MAX_S3_BODY_BYTES: usize = 5 * 1024 * 1024 * 1024 + 64 * 1024 * 1024;
 
 /// Operations AWS serves without a signature.
 const UNSIGNED_OPERATIONS: &[(ServiceId, &str)] = &[
@@ -205,14 +208,27 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let query = parts.uri.query().unwrap_or("");
     let guessed = protocol::sniff(&parts.headers, query);
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let limit = if guessed == Protocol::RestXml {
+        MAX_S3_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let body = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            let error = ApiError::new(
-                "RequestEntityTooLargeException",
-                413,
-                format!("Request body is larger than the {MAX_BODY_BYTES}-byte limit."),
-            );
+            let error = if guessed == Protocol::RestXml {
+                ApiError::new(
+                    "EntityTooLarge",
+                    400,
+                    "Your proposed upload exceeds the maximum allowed object size.",
+                )
+            } else {
+                ApiError::new(
+                    "RequestEntityTooLargeException",
+                    413,
+                    format!("Request body is larger than the {MAX_BODY_BYTES}-byte limit."),
+                )
+            };
             return protocol::encode_error(guessed, None, &error, request_id);
         }
         Err(e) => {
@@ -237,6 +253,7 @@ async fn handle(
         query,
         headers: &parts.headers,
         body: &body,
+        virtual_host_bases: &state.settings.s3_host_bases,
     };
     let signing_name = scope
         .as_ref()
@@ -253,6 +270,11 @@ async fn handle(
     }
     let decoded = match protocol::decode(&wire, signing_service) {
         Ok(decoded) => decoded,
+        Err(failure) if failure.protocol == Protocol::RestXml => {
+            outcome.service = failure.service;
+            let head = parts.method == axum::http::Method::HEAD;
+            return protocol::rest_xml::encode_error(&failure.error, request_id, head);
+        }
         Err(failure) => {
             outcome.service = failure.service;
             return protocol::encode_error(
@@ -272,13 +294,22 @@ async fn handle(
     } else {
         CodeStyle::Json
     };
-    let fail = |error: ApiError| protocol::encode_error(proto, Some(service), &error, request_id);
+    let head = parts.method == axum::http::Method::HEAD;
+    let fail = |error: ApiError| match proto {
+        Protocol::RestXml => protocol::rest_xml::encode_error(&error, request_id, head),
+        _ => protocol::encode_error(proto, Some(service), &error, request_id),
+    };
 
     let scope = match scope {
         Err(error) => return fail(error),
         Ok(Some(scope)) => scope,
         Ok(None) if UNSIGNED_OPERATIONS.contains(&(service, decoded.operation.as_str())) => {
             return fail(ApiError::not_implemented(service, &decoded.operation));
+        }
+        // orgsim has no anonymous principal: S3 answers unsigned requests as AWS
+        // answers an anonymous caller that no bucket policy lets in.
+        Ok(None) if proto == Protocol::RestXml => {
+            return fail(ApiError::new("AccessDenied", 403, "Access Denied"));
         }
         Ok(None) => return fail(auth::missing_authentication(style)),
     };
@@ -292,35 +323,58 @@ async fn handle(
         };
         outcome.account = caller.account_id.clone();
         outcome.region = caller.region.clone();
+        if let Err(error) = auth::check_presigned_expiry(query, world.clock.now_ms()) {
+            return fail(error);
+        }
         let (operation, input) = (&decoded.operation, &decoded.input);
         match authorize::authorize(&world, &caller, service, operation, input) {
             Err(denial) => {
                 outcome.denied_by = Some(denial.log_summary());
                 Err(denial.to_api_error(service))
             }
-            Ok(()) => run_atomically(&mut world, |world| {
-                services::dispatch(world, &caller, service, operation, decoded.input)
-            }),
+            Ok(()) => match service.description().payload_dispatch {
+                Some(payload_dispatch) => run_atomically(&mut world, |world| {
+                    payload_dispatch(world, &caller, operation, decoded.input, decoded.payload)
+                })
+                .map(Answer::Xml),
+                None => run_atomically(&mut world, |world| {
+                    services::dispatch(world, &caller, service, operation, decoded.input)
+                })
+                .map(Answer::Json),
+            },
         }
     };
     match result {
-        Ok(output) => protocol::encode_output(
+        Ok(Answer::Json(output)) => protocol::encode_output(
             service,
             &decoded.operation,
             decoded.success_status,
             &output,
             request_id,
         ),
+        Ok(Answer::Xml(output)) => protocol::rest_xml::encode_output(
+            service,
+            &decoded.operation,
+            decoded.success_status,
+            output,
+            request_id,
+        ),
         Err(error) => fail(error.with_message_key(service.error_message_key())),
     }
 }
 
+/// A handler's answer: JSON members, or rest-xml members with raw bytes.
+enum Answer {
+    Json(Value),
+    Xml(protocol::rest_xml::XmlOutput),
+}
+
 /// Runs a handler so that it changes the world entirely or not at all: on an error or
 /// a panic the world goes back to how it was (a cheap clone: the maps are persistent).
-pub fn run_atomically(
+pub fn run_atomically<T>(
     world: &mut World,
-    handler: impl FnOnce(&mut World) -> Result<Value, ApiError>,
-) -> Result<Value, ApiError> {
+    handler: impl FnOnce(&mut World) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let before = world.clone();
     match catch_unwind(AssertUnwindSafe(|| handler(world))) {
         Ok(Ok(output)) => Ok(output),
@@ -387,7 +441,7 @@ mod tests {
     fn a_panicking_handler_leaves_the_world_unchanged() {
         let mut world = world();
         let before = snapshot(&world);
-        let result = run_atomically(&mut world, |w| {
+        let result: Result<Value, _> = run_atomically(&mut world, |w| {
             mutate(w);
             panic!("boom")
         });
@@ -404,7 +458,7 @@ mod tests {
     fn a_failing_handler_leaves_the_world_unchanged() {
         let mut world = world();
         let before = snapshot(&world);
-        let result = run_atomically(&mut world, |w| {
+        let result: Result<Value, _> = run_atomically(&mut world, |w| {
             mutate(w);
             Err(ApiError::new("SomeError", 400, "no"))
         });

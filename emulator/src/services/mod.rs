@@ -40,6 +40,7 @@ macro_rules! for_each_service {
             Config config,
             Ec2 ec2,
             Account account,
+            S3 s3,
         }
     };
 }

@@ -55,6 +55,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: None,
     on_request: None,
     resource_arn: Some(resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// The account a request acts on: `arn:aws:account::<id>:account`, or for a member

@@ -39,4 +39,6 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: None,
     on_request: None,
     resource_arn: None,
+    action_name: None,
+    payload_dispatch: None,
 };

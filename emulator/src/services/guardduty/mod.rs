@@ -96,6 +96,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: Some(org_integration::on_org_event::<organizations_link::GuardDuty>),
     on_request: None,
     resource_arn: Some(resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// The detector (or its filter) a request names, or the tagged resource.

@@ -31,6 +31,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: None,
     on_request: None,
     resource_arn: None,
+    action_name: None,
+    payload_dispatch: None,
 };
 
 fn dispatch(_world: &mut World, _caller: &Caller, operation: &str, _input: Value) -> ApiResult {

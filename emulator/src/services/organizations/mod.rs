@@ -125,6 +125,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: None,
     on_request: Some(complete_due_work),
     resource_arn: Some(authorization::resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// Account creations and closures that AWS finishes later complete at the start of a

@@ -112,6 +112,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: Some(org_integration::on_org_event::<organizations_link::SecurityHub>),
     on_request: None,
     resource_arn: Some(resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// The tagged resource or the hub a request names.

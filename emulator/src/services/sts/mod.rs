@@ -39,6 +39,8 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     on_org_event: None,
     on_request: None,
     resource_arn: Some(resource_arn),
+    action_name: None,
+    payload_dispatch: None,
 };
 
 /// `AssumeRole` acts on the role it names.

@@ -1,15 +1,14 @@
-//! restXml (S3, S3 Control, Route 53, CloudFront). orgsim emulates none of them yet, so
-//! this holds the error encoder only, in both of the protocol's forms (botocore's
-//! `RestXMLParser` reads either): S3's bare `<Error>` and the `<ErrorResponse>` that
-//! the other restXml services send.
+//! restXml error documents for the services orgsim does not emulate (S3 Control,
+//! Route 53, CloudFront, …), in both of the protocol's forms (botocore's `RestXMLParser`
+//! reads either): S3's bare `<Error>` and the `<ErrorResponse>` the others send.
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Response};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
-use super::respond;
 use crate::api::{ApiError, Fault};
+use crate::protocol::respond;
 
 /// Which of the two restXml error documents a service sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +22,11 @@ pub enum ErrorStyle {
 }
 
 /// Renders an error as the service's restXml error document.
-pub fn encode_error(style: ErrorStyle, error: &ApiError, request_id: &str) -> Response<Body> {
+pub fn encode_error_document(
+    style: ErrorStyle,
+    error: &ApiError,
+    request_id: &str,
+) -> Response<Body> {
     let mut w = Writer::new(Vec::new());
     let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
     match style {
@@ -72,14 +75,14 @@ mod tests {
     #[test]
     fn both_error_documents() {
         let error = ApiError::new("NotImplemented", 501, "not <here>");
-        let s3 = encode_error(ErrorStyle::S3, &error, "rid-1");
+        let s3 = encode_error_document(ErrorStyle::S3, &error, "rid-1");
         assert_eq!(s3.status(), 501);
         assert_eq!(s3.headers()["x-amz-request-id"], "rid-1");
         assert_eq!(
             body_text(s3),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NotImplemented</Code><Message>not &lt;here&gt;</Message><RequestId>rid-1</RequestId></Error>"
         );
-        let other = encode_error(ErrorStyle::ErrorResponse, &error, "rid-2");
+        let other = encode_error_document(ErrorStyle::ErrorResponse, &error, "rid-2");
         assert_eq!(
             body_text(other),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Receiver</Type><Code>NotImplemented</Code><Message>not &lt;here&gt;</Message></Error><RequestId>rid-2</RequestId></ErrorResponse>"
