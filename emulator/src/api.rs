@@ -46,11 +46,31 @@ pub struct ServiceDescription {
     /// Runs one operation whose request or response body is raw bytes (S3 objects);
     /// such APIs are dispatched here instead of through `dispatch`.
     pub payload_dispatch: Option<PayloadDispatchFn>,
+    /// The resource-based policy governing an ARN (a role's trust policy, a bucket
+    /// policy), for authorization; `None`: the API has none.
+    pub resource_policy: Option<ResourcePolicyFn>,
 }
 
 /// `(world, caller, operation, input, raw body) → output` for APIs with byte payloads.
 pub type PayloadDispatchFn =
     fn(&mut World, &Caller, &str, Value, crate::protocol::Payload) -> Result<XmlOutput, ApiError>;
+
+/// A resource-based policy as authorization weighs it.
+pub struct ResourcePolicy<'w> {
+    pub document: &'w crate::policy::PolicyDocument,
+    /// The account that owns the resource.
+    pub account_id: String,
+    /// The policy must allow whatever identity policies say (a role's trust policy on
+    /// AssumeRole), rather than being one more way to be allowed.
+    pub required: bool,
+    /// What the explanation calls it (`trust policy of role R`).
+    pub label: String,
+}
+
+/// `(world, operation, resource ARN) → the resource policy governing it`. `Err(())`:
+/// the resource does not exist (AWS then refuses like an unauthorized request).
+pub type ResourcePolicyFn =
+    for<'w> fn(&'w World, &str, &str) -> Result<Option<ResourcePolicy<'w>>, ()>;
 
 /// `(world, caller, operation, input) → ARN` of the resource a request acts on.
 pub type ResourceArnFn = fn(&World, &Caller, &str, &Value) -> Option<String>;

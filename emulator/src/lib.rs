@@ -20,9 +20,11 @@
 //!    or method + path from the generated route tables) and the input as JSON keyed
 //!    by wire member names.
 //! 4. Under the world lock, [`auth::resolve_caller`] maps the access key to a caller
-//!    (STS-minted key → assumed role; 12 digits → that account; else the default
-//!    account), [`authorize::authorize`] checks the SCPs on the caller's path (and RCPs on
-//!    a role's path for `sts:AssumeRole`) — a denial is answered at once, nothing runs —
+//!    (STS-minted key → assumed role; IAM `AKIA…` key → that user; 12 digits → that
+//!    account's root; else the default account), [`authorize::authorize`] runs AWS's
+//!    policy evaluation — SCPs on the caller's path, RCPs, the caller's identity
+//!    policies, boundary and session policies, and the resource's policy (a role's trust
+//!    policy on `sts:AssumeRole`) — a denial is answered at once, nothing runs —
 //!    and [`services::dispatch`] runs the typed handler inside
 //!    [`server::run_atomically`]: an error or a panic puts the world back as it was.
 //! 5. The output or [`api::ApiError`] is encoded in the service's protocol; every
@@ -41,8 +43,9 @@
 //!   handler as shared `Bytes` with their MD5 computed outside the world lock). Knows
 //!   bytes, not meanings.
 //! - [`auth`]: SigV4 credential scope → [`auth::Caller`].
-//! - [`authorize`]: organization policies in the request path: request → action,
-//!   resource ARN and condition keys → allow or AWS's denial; `explain` shows the trail.
+//! - [`authorize`]: AWS's policy evaluation in the request path: request → action,
+//!   resource ARN and condition keys → allow or AWS's denial naming the layer; `explain`
+//!   shows the trail.
 //! - [`services`]: one folder per API; handlers are `fn(&mut World, &Caller, Input)`.
 //!   Each API's `operations.rs` is generated from botocore (`tools/gen_operations.py`),
 //!   so every real operation is routed, and the unbuilt ones answer 501 `NotImplemented`.
@@ -55,7 +58,8 @@
 //!   registered in Organizations, auto-enable, members following the organization):
 //!   a service implements its `OrgIntegrated` trait over its own state.
 //! - [`events`]: Organizations changes other services react to, in the same operation.
-//! - [`policy`]: the IAM policy language (SCPs, RCPs): parsed once into a typed tree with
+//! - [`policy`]: the IAM policy language (identity, trust and resource policies, SCPs,
+//!   RCPs): parsed once into a typed tree with
 //!   compiled conditions, and evaluated (wildcards, conditions, the root-to-account rule).
 //! - [`world`]: the state, its clock and its seeded ID generator.
 //! - [`client`]: orgsim's own signed AWS client (scenario runner, benchmark).

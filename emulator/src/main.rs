@@ -80,6 +80,9 @@ struct ExplainArgs {
     /// Explain for a session of this role in the account, not its root user.
     #[arg(long)]
     role: Option<String>,
+    /// Explain for this IAM user of the account.
+    #[arg(long)]
+    user: Option<String>,
     /// The running orgsim to ask.
     #[arg(
         long,
@@ -143,9 +146,10 @@ struct ServeArgs {
     /// Seed for generated IDs: the same calls then give the same IDs.
     #[arg(long)]
     seed: Option<u64>,
-    /// Refuse AssumeRole into roles orgsim does not hold.
+    /// AssumeRole into a role orgsim does not hold invents it, trusting its own account
+    /// and its organization (by default only roles that exist and trust the caller).
     #[arg(long)]
-    strict_roles: bool,
+    lenient_roles: bool,
     /// A host name under which S3 buckets are addressed virtual-host style
     /// (`<bucket>.NAME`), besides `s3.orgsim.localhost` and `localhost`. Repeatable.
     #[arg(long = "s3-host-base", value_name = "NAME")]
@@ -334,7 +338,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let settings = Settings {
         default_account: args.default_account.clone(),
-        strict_roles: args.strict_roles,
+        lenient_roles: args.lenient_roles,
         seed: args.seed,
         create_account_delay_ms: i64::from(args.create_account_delay_ms),
         close_account_delay_ms: i64::from(args.close_account_delay_ms),
@@ -438,6 +442,7 @@ fn explain(args: ExplainArgs) -> Result<(), String> {
         ("resource", &args.resource),
         ("region", &args.region),
         ("role", &args.role),
+        ("user", &args.user),
     ] {
         if let Some(value) = value {
             query.append_pair(name, value);

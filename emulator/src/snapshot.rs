@@ -247,7 +247,11 @@ mod tests {
         let back = from_json(&bytes).unwrap();
         assert_eq!(to_json(&back), bytes);
         assert_eq!(back.organizations.organizations.len(), 1);
-        assert_eq!(back.iam.roles.len(), 1, "the new account's access role");
+        assert_eq!(
+            back.iam.roles.len(),
+            3,
+            "the new account's access role and Organizations' service-linked role in both accounts"
+        );
     }
 
     #[test]

@@ -65,8 +65,11 @@ impl World {
 pub struct Settings {
     /// The account of callers whose access key is neither 12 digits nor minted by STS.
     pub default_account: String,
-    /// Refuse `AssumeRole` into roles orgsim does not hold (DESIGN §3.2).
-    pub strict_roles: bool,
+    /// `--lenient-roles`: `AssumeRole` into a role orgsim does not hold invents it,
+    /// trusting its own account and the accounts of its organization (the old
+    /// behaviour). Off by default: only roles that exist and trust the caller.
+    #[serde(default)]
+    pub lenient_roles: bool,
     /// Seed of the ID generator; `None` picks one from the time.
     pub seed: Option<u64>,
     /// Milliseconds of world time a `CreateAccount` stays `IN_PROGRESS` (at least
@@ -94,7 +97,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             default_account: "000000000000".to_string(),
-            strict_roles: false,
+            lenient_roles: false,
             seed: None,
             create_account_delay_ms: 0,
             close_account_delay_ms: 0,

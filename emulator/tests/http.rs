@@ -284,8 +284,8 @@ async fn unbuilt_operations_are_501() {
             method: Method::POST,
             path: "/",
             headers: &[("content-type", FORM)],
-            body: "Action=GetFederationToken&Version=2011-06-15&Name=bob",
-            operation: "GetFederationToken",
+            body: "Action=GetWebIdentityToken&Version=2011-06-15",
+            operation: "GetWebIdentityToken",
             content_type: "text/xml",
         },
         Case {
@@ -293,8 +293,8 @@ async fn unbuilt_operations_are_501() {
             method: Method::POST,
             path: "/",
             headers: &[("content-type", FORM)],
-            body: "Action=ListRoles&Version=2010-05-08",
-            operation: "ListRoles",
+            body: "Action=ListDelegationRequests&Version=2010-05-08",
+            operation: "ListDelegationRequests",
             content_type: "text/xml",
         },
     ];

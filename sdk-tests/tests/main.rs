@@ -10,6 +10,7 @@ mod delegation;
 mod guardduty;
 mod guardduty_operations;
 mod handshakes;
+mod iam;
 mod organizations;
 mod policies;
 mod s3;

@@ -260,6 +260,9 @@ async fn organizations_and_sts_deny_with_their_own_errors_and_management_is_neve
         .send()
         .await
         .expect("management is never restricted by SCPs");
+    s.emulator.with_world(|w| {
+        orgsim::services::iam::put_role_trusting(w, MANAGEMENT, "Deploy", &[MANAGEMENT])
+    });
     common::sts(&s.emulator, MANAGEMENT)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Deploy"))
@@ -399,17 +402,7 @@ async fn an_rcp_denies_role_assumption_from_outside_the_organization() {
         .unwrap();
     // A role in the member that trusts an outside vendor and the management account.
     s.emulator.with_world(|w| {
-        w.iam.put_role(
-            &s.dev,
-            orgsim::services::iam::Role {
-                role_name: "Vendor".into(),
-                path: "/".into(),
-                role_id: "AROAVENDOREXAMPLE0001".into(),
-                trusted_accounts: vec![OUTSIDER.into(), MANAGEMENT.into()],
-                max_session_duration: 3600,
-                created_ms: 0,
-            },
-        )
+        orgsim::services::iam::put_role_trusting(w, &s.dev, "Vendor", &[OUTSIDER, MANAGEMENT])
     });
     let role = format!("arn:aws:iam::{}:role/Vendor", s.dev);
     let assume = |who: &'static str| {

@@ -67,11 +67,8 @@ async fn only_the_management_account_may_assume_the_access_role() {
 }
 
 #[tokio::test]
-async fn strict_roles_refuses_roles_orgsim_does_not_hold() {
-    let emulator = Emulator::start_with(Settings {
-        strict_roles: true,
-        ..Settings::default()
-    });
+async fn roles_orgsim_does_not_hold_are_refused_unless_lenient() {
+    let emulator = Emulator::start();
     let e = common::sts(&emulator, MANAGEMENT)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Anything"))
@@ -80,7 +77,10 @@ async fn strict_roles_refuses_roles_orgsim_does_not_hold() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("AccessDenied"));
-    let lenient = Emulator::start();
+    let lenient = Emulator::start_with(Settings {
+        lenient_roles: true,
+        ..Settings::default()
+    });
     common::sts(&lenient, MANAGEMENT)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Anything"))
@@ -93,6 +93,9 @@ async fn strict_roles_refuses_roles_orgsim_does_not_hold() {
 #[tokio::test]
 async fn expired_credentials_are_refused() {
     let emulator = Emulator::start();
+    emulator.with_world(|w| {
+        orgsim::services::iam::put_role_trusting(w, MANAGEMENT, "Short", &[MANAGEMENT])
+    });
     let assumed = common::sts(&emulator, MANAGEMENT)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{MANAGEMENT}:role/Short"))

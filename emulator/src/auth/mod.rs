@@ -120,6 +120,14 @@ pub enum Principal {
         role_id: String,
         session_name: String,
     },
+    /// An IAM user, by an `AKIA…` key from `CreateAccessKey` (or a session of it).
+    User {
+        user_name: String,
+        user_id: String,
+        path: String,
+    },
+    /// A federated user from `GetFederationToken`.
+    FederatedUser { name: String },
 }
 
 /// The identity and region a request acts as.
@@ -146,6 +154,12 @@ impl Caller {
                 "arn:aws:sts::{}:assumed-role/{role_name}/{session_name}",
                 self.account_id
             ),
+            Principal::User {
+                user_name, path, ..
+            } => format!("arn:aws:iam::{}:user{path}{user_name}", self.account_id),
+            Principal::FederatedUser { name } => {
+                format!("arn:aws:sts::{}:federated-user/{name}", self.account_id)
+            }
         }
     }
 
@@ -158,6 +172,8 @@ impl Caller {
                 session_name,
                 ..
             } => format!("{role_id}:{session_name}"),
+            Principal::User { user_id, .. } => user_id.clone(),
+            Principal::FederatedUser { name } => format!("{}:{name}", self.account_id),
         }
     }
 
@@ -207,9 +223,13 @@ pub fn resolve_caller(
             region,
         });
     }
-    // A key shaped like an STS key that orgsim never issued (or issued before a
-    // reset) is refused, so stale role credentials never silently act as another account.
-    if key.starts_with("ASIA") {
+    if let Some(access_key) = world.iam.access_keys.get(key) {
+        return iam_key_caller(world, access_key, region);
+    }
+    // A key shaped like an STS key that orgsim never issued (or issued before a reset),
+    // or an IAM key deleted since, is refused, so stale credentials never silently act as
+    // another account.
+    if key.starts_with("ASIA") || world.iam.retired_access_keys.contains(key) {
         return Err(ApiError::new(
             "InvalidClientTokenId",
             403,
@@ -225,6 +245,43 @@ pub fn resolve_caller(
         account_id,
         principal: Principal::Root,
         access_key_id: key.clone(),
+        temporary: false,
+        region,
+    })
+}
+
+/// The caller an IAM access key stands for: its user (or the account's root), while
+/// the key is active.
+fn iam_key_caller(
+    world: &World,
+    key: &crate::services::iam::model::AccessKey,
+    region: String,
+) -> Result<Caller, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            "InvalidClientTokenId",
+            403,
+            "The security token included in the request is invalid.",
+        )
+    };
+    if key.status != crate::services::iam::model::KeyStatus::Active {
+        return Err(invalid());
+    }
+    let principal = match &key.user_name {
+        None => Principal::Root,
+        Some(name) => {
+            let user = world.iam.user(&key.account_id, name).ok_or_else(invalid)?;
+            Principal::User {
+                user_name: user.name.clone(),
+                user_id: user.id.clone(),
+                path: user.path.clone(),
+            }
+        }
+    };
+    Ok(Caller {
+        account_id: key.account_id.clone(),
+        principal,
+        access_key_id: key.id.clone(),
         temporary: false,
         region,
     })

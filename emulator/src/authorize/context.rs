@@ -19,6 +19,7 @@ pub fn principal_arn(world: &World, caller: &Caller) -> String {
                 .map_or("/", |r| r.path.as_str());
             format!("arn:aws:iam::{}:role{path}{role_name}", caller.account_id)
         }
+        Principal::User { .. } | Principal::FederatedUser { .. } => caller.arn(),
     }
 }
 
@@ -42,7 +43,24 @@ pub fn request_context(
     let principal_type = match caller.principal {
         Principal::Root => "Account",
         Principal::AssumedRole { .. } => "AssumedRole",
+        Principal::User { .. } => "User",
+        Principal::FederatedUser { .. } => "FederatedUser",
     };
+    // The principal's own tags: an IAM user's or a role's (session tags override).
+    let own_tags = match &caller.principal {
+        Principal::User { user_name, .. } => world
+            .iam
+            .user(&caller.account_id, user_name)
+            .map(|u| u.tags.as_slice()),
+        Principal::AssumedRole { role_name, .. } => world
+            .iam
+            .role(&caller.account_id, role_name)
+            .map(|r| r.tags.as_slice()),
+        _ => None,
+    };
+    for tag in own_tags.unwrap_or_default() {
+        context.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
+    }
     context.set("aws:PrincipalType", principal_type);
     context.set("aws:PrincipalIsAWSService", "false");
     context.set("aws:ViaAWSService", "false");

@@ -22,6 +22,8 @@ pub struct ExplainQuery {
     pub region: Option<String>,
     /// Explain for a session of this role in the account (default: the root user).
     pub role: Option<String>,
+    /// Explain for this IAM user of the account.
+    pub user: Option<String>,
 }
 
 /// The decision and its trail as JSON, with a `text` rendering for terminals.
@@ -38,16 +40,33 @@ pub fn explain(world: &World, query: &ExplainQuery) -> Result<Value, String> {
             query.action
         ));
     }
+    let principal = match (&query.role, &query.user) {
+        (Some(_), Some(_)) => return Err("give --role or --user, not both".to_string()),
+        (Some(role_name), None) => Principal::AssumedRole {
+            role_name: role_name.clone(),
+            role_id: world
+                .iam
+                .role(&query.account, role_name)
+                .map(|r| r.id.clone())
+                .unwrap_or_default(),
+            session_name: "orgsim-explain".to_string(),
+        },
+        (None, Some(user_name)) => {
+            let user = world
+                .iam
+                .user(&query.account, user_name)
+                .ok_or_else(|| format!("user {user_name} does not exist in {}", query.account))?;
+            Principal::User {
+                user_name: user.name.clone(),
+                user_id: user.id.clone(),
+                path: user.path.clone(),
+            }
+        }
+        (None, None) => Principal::Root,
+    };
     let caller = Caller {
         account_id: query.account.clone(),
-        principal: match &query.role {
-            Some(role_name) => Principal::AssumedRole {
-                role_name: role_name.clone(),
-                role_id: String::new(),
-                session_name: "orgsim-explain".to_string(),
-            },
-            None => Principal::Root,
-        },
+        principal,
         access_key_id: String::new(),
         temporary: query.role.is_some(),
         region: query
@@ -96,7 +115,7 @@ pub fn explain(world: &World, query: &ExplainQuery) -> Result<Value, String> {
     ] {
         let title = match kind {
             PolicyKind::ServiceControl => "Service control policies",
-            PolicyKind::ResourceControl => "Resource control policies",
+            _ => "Resource control policies",
         };
         let org = match note {
             Err(why) => {
@@ -187,6 +206,7 @@ pub fn explain(world: &World, query: &ExplainQuery) -> Result<Value, String> {
             "applied": true, "organization": org.id, "levels": json_levels, "outcome": outcome,
         }));
     }
+    let principal_section = principal_layers(world, &caller, &request, &mut message, &mut text);
     let decision = if message.is_some() {
         "DENIED"
     } else {
@@ -216,8 +236,85 @@ pub fn explain(world: &World, query: &ExplainQuery) -> Result<Value, String> {
         "region": caller.region,
         "service_control_policies": scps,
         "resource_control_policies": rcps,
+        "principal_policies": principal_section,
         "text": format!("{header}{text}"),
     }))
+}
+
+/// The principal's own layers (identity policies, boundary, session policies) and the
+/// resource's policy (a role's trust policy on `sts:AssumeRole`): each policy and the
+/// statement that decided.
+fn principal_layers(
+    world: &World,
+    caller: &Caller,
+    request: &Request,
+    message: &mut Option<String>,
+    text: &mut String,
+) -> Value {
+    let governing = if request.action.eq_ignore_ascii_case("sts:AssumeRole") {
+        crate::services::sts::SERVICE
+            .resource_policy
+            .and_then(|f| f(world, "AssumeRole", request.resource).ok().flatten())
+    } else {
+        None
+    };
+    if !super::identity::applies(world, caller) && governing.is_none() {
+        text.push_str("Identity-based policies: not applied (an account's root user has none)\n");
+        return json!({"applied": false, "note": "an account's root user has no identity-based policies"});
+    }
+    let mut trail = Vec::new();
+    let outcome = super::identity::check(world, caller, request, governing.as_ref(), &mut trail);
+    let mut layers = Vec::new();
+    for layer in &trail {
+        text.push_str(&format!(
+            "{} of {}:\n",
+            capitalized(layer.kind.words()),
+            caller.arn()
+        ));
+        if layer.verdicts.is_empty() {
+            text.push_str("    (none)\n");
+        }
+        let mut policies = Vec::new();
+        for v in &layer.verdicts {
+            let (decision, statement) = match v.decision {
+                PolicyDecision::Allow(i) => ("ALLOW", Some(statement_label(v.sid.as_deref(), i))),
+                PolicyDecision::Deny(i) => ("DENY", Some(statement_label(v.sid.as_deref(), i))),
+                PolicyDecision::NotApplicable => ("NO_MATCH", None),
+            };
+            text.push_str(&format!(
+                "    {:<60} {}{}\n",
+                v.label,
+                decision,
+                statement
+                    .as_deref()
+                    .map(|s| format!(" by statement {s}"))
+                    .unwrap_or_default()
+            ));
+            policies.push(json!({"policy": v.label, "decision": decision, "statement": statement}));
+        }
+        layers.push(json!({"layer": layer.kind.words(), "policies": policies}));
+    }
+    let verdict = match &outcome {
+        Ok(()) => "ALLOWED".to_string(),
+        Err(d) => {
+            if message.is_none() {
+                *message = Some(d.message());
+            }
+            format!("DENIED by the {}", d.kind.words())
+        }
+    };
+    text.push_str(&format!("  => {verdict}\n"));
+    json!({"applied": true, "layers": layers, "outcome": verdict})
+}
+
+fn capitalized(words: &str) -> String {
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect()
 }
 
 /// The organization whose policies of `policy_type` restrict `account`, or why none do.

@@ -1,16 +1,18 @@
-//! Authorization in the request path (DESIGN §3 step 4): the service control policies
-//! on the caller's path, and the resource control policies on a role's path for
-//! `sts:AssumeRole`. The server calls [`authorize`] under the world lock before the
-//! handler; a denial is answered like AWS's and the handler never runs.
+//! Authorization in the request path (DESIGN §3 step 4): AWS's policy evaluation. The
+//! service control policies on the caller's path, the resource control policies on a
+//! role's path for `sts:AssumeRole`, then the principal's own layers and the resource's
+//! policy ([`identity`]). The server calls [`authorize`] under the world lock before the
+//! handler; a denial is answered like AWS's, naming the layer, and the handler never runs.
 //!
-//! AWS's rules: at every level from the root down to the account, some attached policy
-//! must allow, and no policy on the path may deny. The management account is never
+//! AWS's rules for SCPs and RCPs: at every level from the root down to the account, some
+//! attached policy must allow, and no policy on the path may deny. The management account is never
 //! restricted by SCPs, nor are its resources by RCPs; service-linked roles are not
 //! restricted; an organization whose root has not enabled the policy type restricts
 //! nothing.
 
 mod context;
 pub mod explain;
+pub mod identity;
 mod resources;
 
 use serde_json::Value;
@@ -31,11 +33,15 @@ use crate::world::World;
 pub use context::{principal_arn, request_context};
 pub use resources::{action, resource_arn};
 
-/// The kind of organization policy that refused a request.
+/// The layer of AWS's evaluation that refused a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PolicyKind {
     ServiceControl,
     ResourceControl,
+    Identity,
+    PermissionsBoundary,
+    Session,
+    ResourceBased,
 }
 
 impl PolicyKind {
@@ -43,13 +49,29 @@ impl PolicyKind {
         match self {
             PolicyKind::ServiceControl => SERVICE_CONTROL_POLICY,
             PolicyKind::ResourceControl => RESOURCE_CONTROL_POLICY,
+            PolicyKind::Identity => "IDENTITY_POLICY",
+            PolicyKind::PermissionsBoundary => "PERMISSIONS_BOUNDARY",
+            PolicyKind::Session => "SESSION_POLICY",
+            PolicyKind::ResourceBased => "RESOURCE_POLICY",
         }
     }
 
-    fn words(self) -> &'static str {
+    /// The layer as AWS's messages name it.
+    pub fn words(self) -> &'static str {
         match self {
             PolicyKind::ServiceControl => "service control policy",
             PolicyKind::ResourceControl => "resource control policy",
+            PolicyKind::Identity => "identity-based policy",
+            PolicyKind::PermissionsBoundary => "permissions boundary",
+            PolicyKind::Session => "session policy",
+            PolicyKind::ResourceBased => "resource-based policy",
+        }
+    }
+
+    fn article(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "an",
+            _ => "a",
         }
     }
 }
@@ -86,9 +108,11 @@ impl Denial {
             self.principal_arn, self.action, self.resource
         );
         match &self.reason {
-            DenialReason::ExplicitDeny { .. } => {
-                format!("{head} with an explicit deny in a {}", self.kind.words())
-            }
+            DenialReason::ExplicitDeny { .. } => format!(
+                "{head} with an explicit deny in {} {}",
+                self.kind.article(),
+                self.kind.words()
+            ),
             DenialReason::NoAllow { .. } => format!(
                 "{head} because no {} allows the {} action",
                 self.kind.words(),
@@ -125,7 +149,7 @@ impl Denial {
     }
 }
 
-/// Checks the organization policies that govern a request. `Ok` lets it through.
+/// Checks every layer of AWS's evaluation that governs a request. `Ok` lets it through.
 pub fn authorize(
     world: &World,
     caller: &Caller,
@@ -133,10 +157,29 @@ pub fn authorize(
     operation: &str,
     input: &Value,
 ) -> Result<(), Box<Denial>> {
-    // AWS: GetCallerIdentity needs no permission and is never denied.
+    decide(world, caller, service, operation, input, &mut Vec::new())
+}
+
+/// [`authorize`], keeping the principal's layers for the explanation.
+pub fn decide(
+    world: &World,
+    caller: &Caller,
+    service: ServiceId,
+    operation: &str,
+    input: &Value,
+    trail: &mut Vec<identity::Layer>,
+) -> Result<(), Box<Denial>> {
+    // AWS: GetCallerIdentity needs no permission and is never denied. GetSessionToken
+    // needs no permission either (SCPs still apply), and the federation calls are
+    // authorized by the token they carry and the role's trust policy, not by the caller.
     if service == ServiceId::Sts && operation == "GetCallerIdentity" {
         return Ok(());
     }
+    let needs_permission = !(service == ServiceId::Sts
+        && matches!(
+            operation,
+            "GetSessionToken" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML"
+        ));
     let scp_org = restricting_organization(world, caller, SERVICE_CONTROL_POLICY);
     let role_account = match (service, operation) {
         (ServiceId::Sts, "AssumeRole") => input
@@ -147,11 +190,21 @@ pub fn authorize(
     };
     let rcp_org = role_account
         .and_then(|account| restricting_organization_of(world, account, RESOURCE_CONTROL_POLICY));
-    if scp_org.is_none() && rcp_org.is_none() {
+    let principal_layers = needs_permission && identity::applies(world, caller);
+    let has_resource_policy = service.description().resource_policy.is_some();
+    if scp_org.is_none() && rcp_org.is_none() && !principal_layers && !has_resource_policy {
         return Ok(());
     }
     let action = resources::action(service, operation);
     let resource = resources::resource_arn(world, caller, service, operation, input);
+    let governing = match service.description().resource_policy {
+        Some(policy_of) => policy_of(world, operation, &resource),
+        None => Ok(None),
+    };
+    if scp_org.is_none() && rcp_org.is_none() && !principal_layers && matches!(governing, Ok(None))
+    {
+        return Ok(());
+    }
     let context = request_context(world, caller, &action, &resource);
     let request = Request {
         action: &action,
@@ -171,6 +224,24 @@ pub fn authorize(
             PolicyKind::ResourceControl,
             evaluate_path(&levels, &request),
         )?;
+    }
+    let governing = match governing {
+        Ok(policy) => policy,
+        // The resource does not exist: AWS refuses as if nothing allowed it.
+        Err(()) => {
+            return Err(Box::new(Denial {
+                kind: PolicyKind::ResourceBased,
+                reason: DenialReason::NoAllow {
+                    target_id: resource.clone(),
+                },
+                principal_arn: caller.arn(),
+                action: action.clone(),
+                resource: resource.clone(),
+            }))
+        }
+    };
+    if principal_layers || governing.is_some() {
+        identity::check(world, caller, &request, governing.as_ref(), trail)?;
     }
     Ok(())
 }
@@ -205,6 +276,14 @@ fn denial(
         action: action.to_string(),
         resource: resource.to_string(),
     }))
+}
+
+/// Whether the SCPs on `account_id`'s path allow `request`: `None` when no SCPs restrict
+/// the account (no organization, the management account, SCPs not enabled).
+pub fn scps_allow(world: &World, account_id: &str, request: &Request) -> Option<bool> {
+    let org = restricting_organization_of(world, account_id, SERVICE_CONTROL_POLICY)?;
+    let levels = levels(org, account_id, PolicyKind::ServiceControl);
+    Some(evaluate_path(&levels, request).outcome == PathOutcome::Allowed)
 }
 
 /// The caller's organization, if its SCPs restrict the caller at all.
@@ -297,6 +376,7 @@ fn attached<'o>(org: &'o Organization, id: &'o str, kind: PolicyKind) -> Option<
         PolicyKind::ResourceControl => {
             (&RCP_FULL_AWS_ACCESS_POLICY, &*RCP_FULL_AWS_ACCESS_DOCUMENT)
         }
+        _ => return None,
     };
     if id == managed.0.id {
         return Some(Attached {

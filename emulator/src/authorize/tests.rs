@@ -408,6 +408,18 @@ fn an_rcp_refuses_role_assumption_from_outside_the_organization() {
     org.attach(&rcp, &root);
     let role = format!("arn:aws:iam::{}:role/Deploy", org.member);
     let assume = json!({"RoleArn": role, "RoleSessionName": "x"});
+    // Roles that trust the management account and the outsider alike: the RCP decides.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["111111111111","999999999999"]},"Action":"sts:AssumeRole"}]}"#;
+    for account in [org.member.clone(), MGMT.to_string()] {
+        crate::services::dispatch(
+            &mut org.world,
+            &root_caller(&account),
+            ServiceId::Iam,
+            "CreateRole",
+            json!({"RoleName": "Deploy", "AssumeRolePolicyDocument": trust}),
+        )
+        .unwrap();
+    }
 
     let outsider = root_caller("999999999999");
     let denial = org
@@ -451,6 +463,7 @@ fn explain_shows_each_level_and_the_deciding_statement() {
         resource: None,
         region: Some("eu-west-1".into()),
         role: Some("OrganizationAccountAccessRole".into()),
+        user: None,
     };
     let report = explain(&org.world, &query("guardduty:DeleteDetector", &org.member)).unwrap();
     assert_eq!(report["decision"], "DENIED");

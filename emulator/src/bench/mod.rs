@@ -45,6 +45,7 @@ pub const WORKLOADS: &[&str] = &[
     "scp-checked",
     "s3-put-object-1mib",
     "s3-get-object-1mib",
+    "iam-principal",
 ];
 
 /// The object size of the S3 workloads.
@@ -145,12 +146,16 @@ async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(
         .filter(|w| options.workloads.is_empty() || options.workloads.iter().any(|x| x == w))
         .collect();
     let mut seeded = seeded;
-    if selected.contains(&"scp-checked") {
+    if selected.contains(&"scp-checked") || selected.contains(&"iam-principal") {
         let member = seed::seed_scps(&client, &seeded).await?;
         println!(
             "  attached 4 guardrail SCPs (5 with FullAWSAccess) on the path of member {member}"
         );
         seeded.scp_member = Some(Signer::new(&member, "us-east-1"));
+        if selected.contains(&"iam-principal") {
+            seeded.iam_principal = Some(seed::seed_iam_principal(&client, &seeded, &member).await?);
+            println!("  a role with 3 managed policies in {member}, assumed from management");
+        }
     }
     if selected.iter().any(|w| w.starts_with("s3-")) {
         seed_bucket(&client, &seeded).await?;
@@ -293,6 +298,13 @@ fn request_for(
             ServiceId::S3,
             "GetObject",
             json!({"Bucket": BENCH_BUCKET, "Key": "seed"}),
+        ),
+        // The same call by a role session: identity policies, then the SCPs.
+        "iam-principal" => (
+            seeded.iam_principal.clone().unwrap_or(management),
+            ServiceId::GuardDuty,
+            "ListDetectors",
+            json!({}),
         ),
         _ => (management, ServiceId::GuardDuty, "ListDetectors", json!({})),
     }

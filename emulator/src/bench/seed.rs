@@ -16,6 +16,8 @@ pub struct Seeded {
     pub elapsed: Duration,
     /// The member whose calls the `scp-checked` workload makes, once its SCPs are seeded.
     pub scp_member: Option<Signer>,
+    /// A role session in that member for the `iam-principal` workload.
+    pub iam_principal: Option<Signer>,
 }
 
 /// Workers creating accounts at once: under AWS's limit of 5 creations in progress.
@@ -128,6 +130,7 @@ pub async fn seed(
         run_id,
         elapsed: started.elapsed(),
         scp_member: None,
+        iam_principal: None,
     })
 }
 
@@ -196,4 +199,87 @@ pub async fn seed_scps(client: &Client, seeded: &Seeded) -> Result<String, Strin
         call("AttachPolicy", json!({"PolicyId": id, "TargetId": target})).await?;
     }
     Ok(member)
+}
+
+/// The `iam-principal` workload's caller: in the SCP-guarded member, a role with three
+/// managed policies (AWS's ReadOnlyAccess and two customer managed ones, one with a
+/// conditional deny), assumed from the management account. Returns its session.
+pub async fn seed_iam_principal(
+    client: &Client,
+    seeded: &Seeded,
+    member: &str,
+) -> Result<Signer, String> {
+    let management = &seeded.management;
+    let access = client
+        .call(
+            management,
+            ServiceId::Sts,
+            "AssumeRole",
+            &json!({"RoleArn": format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole"),
+                    "RoleSessionName": "bench-setup"}),
+        )
+        .await
+        .map_err(|e| format!("seeding the IAM principal, AssumeRole: {e}"))?;
+    let admin = Signer::from_sts_credentials(&access["Credentials"], "us-east-1")
+        .ok_or("AssumeRole gave no credentials")?;
+    let call = |operation: &'static str, input: serde_json::Value| {
+        let admin = admin.clone();
+        async move {
+            client
+                .call(&admin, ServiceId::Iam, operation, &input)
+                .await
+                .map_err(|e| format!("seeding the IAM principal, {operation}: {e}"))
+        }
+    };
+    let role = format!("BenchOperator-{}", seeded.run_id);
+    let management_id = management.access_key_id.clone();
+    call(
+        "CreateRole",
+        json!({"RoleName": role, "AssumeRolePolicyDocument": format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{management_id}:root"}},"Action":"sts:AssumeRole"}}]}}"#)}),
+    )
+    .await?;
+    let customer = [
+        (
+            "GuardDutyOperator",
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":["guardduty:Get*","guardduty:List*","guardduty:Describe*"],"Resource":"*"},{"Sid":"Findings","Effect":"Allow","Action":["guardduty:ArchiveFindings","guardduty:UnarchiveFindings","guardduty:UpdateFindingsFeedback"],"Resource":"arn:aws:guardduty:*:*:detector/*"}]}"#,
+        ),
+        (
+            "DenyOutsideRegions",
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","sts:*","organizations:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}},{"Sid":"NoKeys","Effect":"Deny","Action":["iam:CreateAccessKey","iam:CreateLoginProfile"],"Resource":"*"}]}"#,
+        ),
+    ];
+    let mut arns = vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".to_string()];
+    for (name, document) in customer {
+        let created = call(
+            "CreatePolicy",
+            json!({"PolicyName": format!("{name}-{}", seeded.run_id), "PolicyDocument": document}),
+        )
+        .await?;
+        arns.push(
+            created["Policy"]["Arn"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    for arn in &arns {
+        call(
+            "AttachRolePolicy",
+            json!({"RoleName": role, "PolicyArn": arn}),
+        )
+        .await?;
+    }
+    let session = client
+        .call(
+            management,
+            ServiceId::Sts,
+            "AssumeRole",
+            &json!({"RoleArn": format!("arn:aws:iam::{member}:role/{role}"),
+                    "RoleSessionName": "bench"}),
+        )
+        .await
+        .map_err(|e| format!("seeding the IAM principal, AssumeRole: {e}"))?;
+    Signer::from_sts_credentials(&session["Credentials"], "us-east-1")
+        .ok_or_else(|| "AssumeRole gave no credentials".to_string())
 }

@@ -94,44 +94,77 @@ impl Statement {
     }
 
     /// `Principal`: `"*"`, accounts / ARNs under `AWS` compared with the request's
-    /// `aws:PrincipalArn` and `aws:PrincipalAccount`, or service principals under
-    /// `Service` compared with `aws:PrincipalServiceName`. Statements without one (SCPs,
-    /// identity policies) apply to the policy's own principals.
+    /// `aws:PrincipalArn` and `aws:PrincipalAccount`, `Service` with
+    /// `aws:PrincipalServiceName`, `Federated` with `aws:FederatedProvider`. Statements
+    /// without one (SCPs, identity policies) apply to the policy's own principals.
     fn principal_matches(&self, request: &Request) -> bool {
-        let first = |key: &str| {
-            request
-                .context
-                .get(key)
-                .and_then(|v| v.first())
-                .map(String::as_str)
-        };
-        let service = first("aws:principalservicename");
-        let named = |principals: &Principals| match principals {
-            Principals::Any => true,
-            Principals::ByKind(kinds) => {
-                let by_service = kinds.get("Service").is_some_and(|names| {
-                    service.is_some_and(|s| names.iter().any(|n| n.eq_ignore_ascii_case(s)))
-                });
-                by_service
-                    || kinds.get("AWS").is_some_and(|aws| {
-                        let arn = first("aws:principalarn").unwrap_or_default();
-                        let account = first("aws:principalaccount").unwrap_or_default();
-                        aws.iter().any(|p| {
-                            p == "*"
-                                || (!account.is_empty()
-                                    && (p == account
-                                        || *p == format!("arn:aws:iam::{account}:root")))
-                                || (!arn.is_empty() && wildcard::arn_matches(p, arn))
-                        })
-                    })
-            }
-        };
         match &self.principal {
             None => true,
-            Some(PrincipalClause::Principal(p)) => named(p),
-            Some(PrincipalClause::NotPrincipal(p)) => !named(p),
+            Some(PrincipalClause::Principal(p)) => principal_match(p, request).is_some(),
+            Some(PrincipalClause::NotPrincipal(p)) => principal_match(p, request).is_none(),
         }
     }
+
+    /// Whether the statement's `Principal` names the caller itself (its ARN) rather
+    /// than its whole account or everyone: within one account, a resource policy that
+    /// names the principal allows without an identity policy (IAM User Guide, policy
+    /// evaluation logic).
+    pub fn names_principal(&self, request: &Request) -> bool {
+        match &self.principal {
+            Some(PrincipalClause::Principal(p)) => {
+                principal_match(p, request) == Some(PrincipalMatch::Named)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// How a `Principal` element matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PrincipalMatch {
+    /// `"*"`, an account id or `arn:aws:iam::<account>:root`.
+    Broad,
+    /// The caller's own ARN (or a pattern of ARNs), a service or a provider.
+    Named,
+}
+
+fn principal_match(principals: &Principals, request: &Request) -> Option<PrincipalMatch> {
+    let kinds = match principals {
+        Principals::Any => return Some(PrincipalMatch::Broad),
+        Principals::ByKind(kinds) => kinds,
+    };
+    let first = |key: &str| {
+        request
+            .context
+            .get(key)
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    };
+    if let Some(aws) = kinds.get("AWS") {
+        let arn = first("aws:principalarn").unwrap_or_default();
+        let account = first("aws:principalaccount").unwrap_or_default();
+        let mut found = None;
+        for p in aws {
+            if p == "*"
+                || p == account
+                || (p.ends_with(":root") && *p == format!("arn:aws:iam::{account}:root"))
+            {
+                found = found.or(Some(PrincipalMatch::Broad));
+            } else if wildcard::arn_matches(p, arn) {
+                return Some(PrincipalMatch::Named);
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+    }
+    let listed = |kind: &str, key: &str| {
+        kinds.get(kind).is_some_and(|names| {
+            first(key).is_some_and(|value| names.iter().any(|n| n.eq_ignore_ascii_case(value)))
+        })
+    };
+    (listed("Service", "aws:principalservicename") || listed("Federated", "aws:federatedprovider"))
+        .then_some(PrincipalMatch::Named)
 }
 
 /// `Action` / `NotAction`: wildcard patterns over `service:Operation`, ignoring case.

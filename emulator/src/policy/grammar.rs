@@ -93,7 +93,10 @@ fn version(value: &Value, dialect: Dialect) -> Parsed<Version> {
         (Some("2012-10-17"), _) => Ok(Version::V2012_10_17),
         (
             Some("2008-10-17"),
-            Dialect::Identity | Dialect::ServiceControlPolicy | Dialect::ResourcePolicy,
+            Dialect::Identity
+            | Dialect::ServiceControlPolicy
+            | Dialect::TrustPolicy
+            | Dialect::ResourceBased,
         ) => Ok(Version::V2008_10_17),
         _ => Err(PolicyError::new(format!(
             "The policy version {value} is not supported; use 2012-10-17."
@@ -161,16 +164,6 @@ fn principal_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Option<P
             }
             Ok(None)
         }
-        Dialect::ResourcePolicy => match (principal, not_principal) {
-            (Some(_), Some(_)) => Err(PolicyError::new(
-                "A statement can't contain both Principal and NotPrincipal.",
-            )),
-            (Some(p), None) => Ok(Some(PrincipalClause::Principal(principals(p)?))),
-            (None, Some(p)) => Ok(Some(PrincipalClause::NotPrincipal(principals(p)?))),
-            (None, None) => Err(PolicyError::new(
-                "Each statement of a resource-based policy must contain a Principal or NotPrincipal element.",
-            )),
-        },
         Dialect::ResourceControlPolicy => {
             if not_principal.is_some() {
                 return Err(PolicyError::new(
@@ -189,31 +182,34 @@ fn principal_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Option<P
                 )),
             }
         }
+        Dialect::TrustPolicy | Dialect::ResourceBased => match (principal, not_principal) {
+            (Some(_), Some(_)) => Err(PolicyError::new(
+                "A statement can't contain both Principal and NotPrincipal.",
+            )),
+            (Some(p), None) => Ok(Some(PrincipalClause::Principal(principals(p)?))),
+            (None, Some(p)) => Ok(Some(PrincipalClause::NotPrincipal(principals(p)?))),
+            (None, None) => Err(PolicyError::new("Missing required field Principal")),
+        },
     }
 }
 
-/// Principal kinds a resource-based policy may name.
-const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
-
-/// `"*"`, or `{ kind: principal | [principals] }` with known kinds.
+/// `"*"` or `{ "AWS" | "Service" | "Federated" | "CanonicalUser": string | [strings] }`.
 fn principals(value: &Value) -> Parsed<Principals> {
     match value {
         Value::String(star) if star == "*" => Ok(Principals::Any),
         Value::Object(kinds) if !kinds.is_empty() => {
             let mut out = BTreeMap::new();
             for (kind, names) in kinds {
-                if !PRINCIPAL_KINDS.contains(&kind.as_str()) {
+                if !["AWS", "Service", "Federated", "CanonicalUser"].contains(&kind.as_str()) {
                     return Err(PolicyError::new(format!(
-                        "The principal kind {kind} is not valid; use AWS, Service, Federated or CanonicalUser."
+                        "Invalid principal in policy: \"{kind}\""
                     )));
                 }
                 out.insert(kind.clone(), string_list(names, "Principal")?);
             }
             Ok(Principals::ByKind(out))
         }
-        _ => Err(PolicyError::new(
-            "The Principal element must be \"*\" or an object of principal kinds.",
-        )),
+        _ => Err(PolicyError::new("Invalid principal in policy")),
     }
 }
 
@@ -263,6 +259,12 @@ fn action_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<ActionClaus
 }
 
 fn resource_clause(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Option<ResourceClause>> {
+    if dialect == Dialect::TrustPolicy {
+        if s.contains_key("Resource") || s.contains_key("NotResource") {
+            return Err(PolicyError::new("Has prohibited field Resource"));
+        }
+        return Ok(None);
+    }
     match (s.get("Resource"), s.get("NotResource")) {
         (Some(_), Some(_)) => Err(PolicyError::new(
             "A statement can't contain both Resource and NotResource.",

@@ -34,10 +34,10 @@ pub enum Dialect {
     /// A resource control policy: `Version` 2012-10-17, `Effect` `Deny`, `Principal`
     /// `"*"`, `Action` (not `NotAction`) and `Resource` or `NotResource`.
     ResourceControlPolicy,
-    /// A resource-based policy (an S3 bucket policy): every statement names its
-    /// `Principal` or `NotPrincipal` (`"*"`, or `AWS`/`Service`/`Federated`/
-    /// `CanonicalUser` principals) and its `Resource` or `NotResource`.
-    ResourcePolicy,
+    /// A role's trust policy: `Principal` or `NotPrincipal` required, no `Resource`.
+    TrustPolicy,
+    /// Any other resource-based policy (bucket policies…): `Principal` and `Resource`.
+    ResourceBased,
 }
 
 /// A parsed policy.

@@ -223,13 +223,22 @@ fn write_text(w: &mut Writer<Vec<u8>>, tag: &str, text: &str) {
 }
 
 /// Objects become child elements, arrays `<member>` items, scalars text; nulls vanish.
+/// A map member is written by the service as `{"entry": [{"key", "value"}…]}` and comes
+/// out as AWS writes maps: `<entry><key/><value/></entry>` repeated.
 fn write_value(w: &mut Writer<Vec<u8>>, tag: &str, value: &Value) {
     match value {
         Value::Null => {}
         Value::Object(fields) => {
             let _ = w.write_event(Event::Start(BytesStart::new(tag)));
             for (k, v) in fields {
-                write_value(w, k, v);
+                match (k.as_str(), v) {
+                    ("entry", Value::Array(entries)) => {
+                        for entry in entries {
+                            write_value(w, "entry", entry);
+                        }
+                    }
+                    _ => write_value(w, k, v),
+                }
             }
             let _ = w.write_event(Event::End(BytesEnd::new(tag)));
         }

@@ -57,6 +57,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };
 
 /// The account a request acts on: `arn:aws:account::<id>:account`, or for a member

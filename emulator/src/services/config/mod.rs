@@ -120,6 +120,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: None,
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };
 
 /// Operations with no output members answer `{}`.

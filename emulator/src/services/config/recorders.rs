@@ -60,6 +60,7 @@ pub fn put_configuration_recorder(
             ))
         }
     };
+    let uses_service_linked_role = role_arn.ends_with("/AWSServiceRoleForConfig");
     let existing = world.config.recorder(&caller.region, &caller.account_id);
     if let Some(existing) = existing {
         if existing.name != name {
@@ -85,6 +86,14 @@ pub fn put_configuration_recorder(
         last_start_ms,
         last_stop_ms,
     });
+    // A recorder that uses Config's service-linked role makes AWS create it.
+    if uses_service_linked_role {
+        crate::services::iam::service_linked::ensure(
+            world,
+            &caller.account_id,
+            "config.amazonaws.com",
+        );
+    }
     Ok(Empty {})
 }
 

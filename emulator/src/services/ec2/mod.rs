@@ -41,4 +41,5 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: None,
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };

@@ -128,6 +128,12 @@ pub fn create_detector(
         .guardduty
         .account_mut(&caller.region, &caller.account_id)
         .detector = Some(detector);
+    // AWS creates GuardDuty's service-linked role with the first detector.
+    crate::services::iam::service_linked::ensure(
+        world,
+        &caller.account_id,
+        "guardduty.amazonaws.com",
+    );
     Ok(CreateDetectorOutput { detector_id })
 }
 

@@ -98,6 +98,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };
 
 /// The detector (or its filter) a request names, or the tagged resource.

@@ -13,7 +13,6 @@ use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
 use crate::events::{self, OrgEvent};
-use crate::services::iam::Role;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
@@ -187,17 +186,11 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             .membership
             .insert(account_id.clone(), org_id);
         // The access role trusts the management account, with administrator rights.
-        let role_id = format!("AROA{}", world.ids.upper_alnum(17));
-        world.iam.put_role(
+        crate::services::iam::create_account_access_role(
+            world,
             &account_id,
-            Role {
-                role_name: request.role_name.clone(),
-                path: "/".to_string(),
-                role_id,
-                trusted_accounts: vec![management],
-                max_session_duration: 3600,
-                created_ms: now,
-            },
+            &request.role_name,
+            &management,
         );
         finished.state = CreateAccountState::Succeeded;
         finished.account_id = Some(account_id.clone());

@@ -71,7 +71,14 @@ fn create_account_completes_on_a_later_request() {
         .iam
         .role(account_id, "OrganizationAccountAccessRole")
         .unwrap();
-    assert_eq!(role.trusted_accounts, vec!["111111111111".to_string()]);
+    assert!(role
+        .trust_policy
+        .text
+        .contains("arn:aws:iam::111111111111:root"));
+    assert_eq!(
+        role.attached[0].arn,
+        "arn:aws:iam::aws:policy/AdministratorAccess"
+    );
     // Same email again: the request fails asynchronously.
     let status = create(&mut w, &mgmt, "DEV@example.org");
     assert_eq!(

@@ -127,6 +127,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(authorization::resource_arn),
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };
 
 /// Account creations and closures that AWS finishes later complete at the start of a

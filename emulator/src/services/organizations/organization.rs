@@ -98,11 +98,18 @@ pub fn create_organization(
         email: format!("account-{management}@example.com"),
         created_ms: now,
     });
-    state.membership.insert(management, org_id.clone());
+    state.membership.insert(management.clone(), org_id.clone());
     state.organizations.insert(org_id, org.clone());
-    Ok(OrganizationOutput {
+    let output = OrganizationOutput {
         organization: dto::organization(state, &org),
-    })
+    };
+    // AWS creates Organizations' service-linked role in the management account too.
+    crate::services::iam::service_linked::ensure(
+        world,
+        &management,
+        "organizations.amazonaws.com",
+    );
+    Ok(output)
 }
 
 pub fn describe_organization(

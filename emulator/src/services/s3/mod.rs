@@ -237,6 +237,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(resource_arn),
     action_name: Some(action_name),
     payload_dispatch: Some(payload_dispatch),
+    resource_policy: None,
 };
 
 /// `arn:aws:s3:::<bucket>` or `arn:aws:s3:::<bucket>/<key>`.

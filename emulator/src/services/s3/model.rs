@@ -77,7 +77,7 @@ struct StoredPolicy {
 
 impl From<StoredPolicy> for BucketPolicy {
     fn from(stored: StoredPolicy) -> Self {
-        let document = crate::policy::parse(&stored.text, crate::policy::Dialect::ResourcePolicy)
+        let document = crate::policy::parse(&stored.text, crate::policy::Dialect::ResourceBased)
             .unwrap_or(PolicyDocument {
                 version: None,
                 id: None,

@@ -25,7 +25,7 @@ pub fn parse_bucket_policy(bucket: &str, text: &str) -> Result<BucketPolicy, S3E
             "Policies must be valid JSON and the first byte must be '{'".into(),
         ));
     }
-    let document = policy::parse(text, Dialect::ResourcePolicy)
+    let document = policy::parse(text, Dialect::ResourceBased)
         .map_err(|e| S3Error::MalformedPolicy(e.message))?;
     for statement in &document.statements {
         let (ActionClause::Action(actions) | ActionClause::NotAction(actions)) = &statement.action;

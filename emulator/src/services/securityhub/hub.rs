@@ -121,6 +121,12 @@ pub fn enable_security_hub(
         .securityhub
         .account_mut(&caller.region, &caller.account_id)
         .hub = Some(hub);
+    // AWS creates Security Hub's service-linked role when the hub is enabled.
+    crate::services::iam::service_linked::ensure(
+        world,
+        &caller.account_id,
+        "securityhub.amazonaws.com",
+    );
     Ok(Empty {})
 }
 

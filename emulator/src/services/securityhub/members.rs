@@ -382,7 +382,13 @@ mod tests {
             "ListMembers",
             json!({"OnlyAssociated": false}),
         );
-        assert_eq!(all["Members"][0]["MemberStatus"], "Removed");
+        let removed = all["Members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["AccountId"] == others[0].as_str())
+            .unwrap();
+        assert_eq!(removed["MemberStatus"], "Removed");
         let deleted = run_ok(
             &mut w,
             &security,

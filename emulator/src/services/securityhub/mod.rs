@@ -114,6 +114,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
+    resource_policy: None,
 };
 
 /// The tagged resource or the hub a request names.

@@ -9,6 +9,12 @@ pub enum StsError {
     Validation(String),
     AccessDenied(String),
     MalformedPolicyDocument(String),
+    InvalidAuthorizationMessage(String),
+    InvalidIdentityToken(String),
+    ExpiredToken(String),
+    IdpCommunicationError(String),
+    InvalidSubjectCredentials(String),
+    InsufficientSessionLifetime(String),
 }
 
 impl StsError {
@@ -46,6 +52,14 @@ impl From<StsError> for ApiError {
             StsError::Validation(m) => ("ValidationError", 400, m),
             StsError::AccessDenied(m) => ("AccessDenied", 403, m),
             StsError::MalformedPolicyDocument(m) => ("MalformedPolicyDocument", 400, m),
+            StsError::InvalidAuthorizationMessage(m) => {
+                ("InvalidAuthorizationMessageException", 400, m)
+            }
+            StsError::InvalidIdentityToken(m) => ("InvalidIdentityToken", 400, m),
+            StsError::ExpiredToken(m) => ("ExpiredTokenException", 400, m),
+            StsError::IdpCommunicationError(m) => ("IDPCommunicationError", 400, m),
+            StsError::InvalidSubjectCredentials(m) => ("InvalidSubjectCredentials", 400, m),
+            StsError::InsufficientSessionLifetime(m) => ("InsufficientSessionLifetime", 400, m),
         };
         ApiError::new(code, status, message)
     }

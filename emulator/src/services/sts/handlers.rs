@@ -180,9 +180,27 @@ pub fn assume_role(
             .and_then(|c| c.source_identity.clone())
     });
     let session_tags = session_tags(input.tags.as_deref());
+    let session_policy = input
+        .policy
+        .as_deref()
+        .and_then(|p| crate::services::iam::documents::IdentityDocument::parse(p).ok());
+    let policy_arns = policy_arns(input.policy_arns.as_deref());
     if let Some(session) = world.sts.credentials.get_mut(&issued.access_key_id) {
         session.source_identity = source_identity;
         session.session_tags = session_tags;
+        session.session_policy = session_policy;
+        session.session_policy_arns = policy_arns;
+    }
+    let now = world.clock.now_ms();
+    if let Some(r) = world
+        .iam
+        .roles
+        .get_mut(&crate::services::iam::model::entity_key(&role.account_id, &role.name))
+    {
+        r.last_used = Some(crate::services::iam::model::RoleLastUsed {
+            at_ms: now,
+            region: caller.region.clone(),
+        });
     }
     Ok(AssumeRoleOutput {
         assumed_role_user: AssumedRoleUser {
@@ -198,15 +216,12 @@ pub fn assume_role(
     })
 }
 
-/// Whether `caller` may assume the role, and the role if so (DESIGN §3.2):
-/// - a role orgsim holds (e.g. `OrganizationAccountAccessRole` of a created account)
-///   trusts exactly the accounts its trust policy names;
-/// - `OrganizationAccountAccessRole` that orgsim does not hold (invited accounts) does
-///   not exist, so nobody may assume it;
-/// - any other role name is assumed to exist and to trust only its own account,
-///   unless `--strict-roles`. (Trusting the organization let any member assume any
-///   role name in the management account and act as management; real trust policies
-///   come with IAM roles.)
+/// The role `caller` is assuming (DESIGN §3.2). Whether its trust policy lets the
+/// caller in is authorization's to decide (the role's trust policy is the resource
+/// policy of `sts:AssumeRole`); here the role must exist:
+/// - a role orgsim holds (e.g. `OrganizationAccountAccessRole` of a created account);
+/// - under `--lenient-roles`, any other name but `OrganizationAccountAccessRole` is
+///   invented, trusting its own account and the accounts of the same organization.
 fn trusted_role(
     world: &World,
     caller: &Caller,
@@ -214,17 +229,14 @@ fn trusted_role(
     name: &str,
 ) -> Option<TargetRole> {
     if let Some(role) = world.iam.role(account_id, name) {
-        return role
-            .trusted_accounts
-            .contains(&caller.account_id)
-            .then(|| TargetRole {
-                account_id: account_id.to_string(),
-                name: role.role_name.clone(),
-                role_id: role.role_id.clone(),
-                max_session_duration: i64::from(role.max_session_duration),
-            });
+        return Some(TargetRole {
+            account_id: account_id.to_string(),
+            name: role.name.clone(),
+            role_id: role.id.clone(),
+            max_session_duration: i64::from(role.max_session_duration),
+        });
     }
-    if name == DEFAULT_ACCESS_ROLE || world.settings.strict_roles {
+    if name == DEFAULT_ACCESS_ROLE || !world.settings.lenient_roles {
         return None;
     }
     (account_id == caller.account_id).then(|| TargetRole {
@@ -233,6 +245,20 @@ fn trusted_role(
         role_id: implicit_role_id(account_id, name),
         max_session_duration: 3600,
     })
+}
+
+/// `(account, role name)` of a role ARN, if it is one.
+pub fn role_arn_parts(arn: &str) -> Option<(String, String)> {
+    let captures = ROLE_ARN.captures(arn)?;
+    Some((captures[1].to_string(), captures[3].to_string()))
+}
+
+/// `PolicyArns.member.N.arn` as ARNs.
+pub fn policy_arns(arns: Option<&[Value]>) -> Vec<String> {
+    arns.unwrap_or_default()
+        .iter()
+        .filter_map(|p| p["arn"].as_str().map(str::to_string))
+        .collect()
 }
 
 /// `Tags.member.N` of `AssumeRole` as (key, value) pairs.
@@ -281,7 +307,7 @@ fn parse_role_arn(arn: &str) -> Result<(String, String), StsError> {
     Ok((captures[1].to_string(), captures[3].to_string()))
 }
 
-fn check_text(
+pub fn check_text(
     value: &str,
     member: &str,
     min: usize,
@@ -314,7 +340,7 @@ fn check_text(
     Ok(())
 }
 
-fn parse_duration(value: Option<&str>, min: i64, max: i64, default: i64) -> Result<i64, StsError> {
+pub fn parse_duration(value: Option<&str>, min: i64, max: i64, default: i64) -> Result<i64, StsError> {
     let Some(text) = value else {
         return Ok(default);
     };
@@ -342,7 +368,7 @@ fn parse_duration(value: Option<&str>, min: i64, max: i64, default: i64) -> Resu
 
 /// Session policies: at most 2,048 characters of JSON. Returns `PackedPolicySize`
 /// (percent of the packed limit used) when a policy is given.
-fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsError> {
+pub fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsError> {
     let Some(policy) = policy else {
         return Ok(None);
     };
@@ -366,7 +392,7 @@ fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsError> {
 }
 
 /// Mints `ASIA…` credentials for `principal` in `account_id`, valid `seconds`.
-fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64) -> Credentials {
+pub fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64) -> Credentials {
     let access_key_id = loop {
         let drawn = world.ids.base32(16);
         let candidate = format!("ASIA{}", with_epoch(&drawn, world.sts.key_epoch));
@@ -388,6 +414,11 @@ fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64
             expiration_ms,
             source_identity: None,
             session_tags: Vec::new(),
+            session_policy: None,
+            session_policy_arns: Vec::new(),
+            task_policy_arn: None,
+            source_user: None,
+            scoped_policies: Vec::new(),
         },
     );
     Credentials {

@@ -2,8 +2,10 @@
 //! another account's role.
 
 pub mod errors;
+pub mod federation;
 pub mod handlers;
 pub mod operations;
+pub mod sessions;
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,12 @@ service_operations!(ServiceId::Sts, StsError::from_input, {
     "AssumeRole" => handlers::assume_role,
     "GetSessionToken" => handlers::get_session_token,
     "GetAccessKeyInfo" => handlers::get_access_key_info,
+    "GetFederationToken" => sessions::get_federation_token,
+    "AssumeRoot" => sessions::assume_root,
+    "DecodeAuthorizationMessage" => sessions::decode_authorization_message,
+    "AssumeRoleWithWebIdentity" => federation::assume_role_with_web_identity,
+    "AssumeRoleWithSAML" => federation::assume_role_with_saml,
+    "GetScopedCredentials" => sessions::get_scoped_credentials,
 });
 
 /// STS's state: the temporary credentials it has issued.
@@ -41,6 +49,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
+    resource_policy: Some(trust_policy),
 };
 
 /// `AssumeRole` acts on the role it names.
@@ -54,6 +63,37 @@ fn resource_arn(
         .then(|| input.get("RoleArn").and_then(serde_json::Value::as_str))
         .flatten()
         .map(str::to_string)
+}
+
+/// On `AssumeRole`, the role's trust policy governs the role ARN. A role that does not
+/// exist is refused like an untrusted one — unless `--lenient-roles` invents it.
+fn trust_policy<'w>(
+    world: &'w crate::world::World,
+    operation: &str,
+    resource: &str,
+) -> Result<Option<crate::api::ResourcePolicy<'w>>, ()> {
+    if operation != "AssumeRole" {
+        return Ok(None);
+    }
+    let Some((account_id, name)) = handlers::role_arn_parts(resource) else {
+        return Ok(None);
+    };
+    match world.iam.role(&account_id, &name) {
+        Some(role) => Ok(role.trust_policy.parsed.as_deref().map(|document| {
+            crate::api::ResourcePolicy {
+                document,
+                account_id: account_id.clone(),
+                required: true,
+                label: format!("trust policy of {}", role.arn(&account_id)),
+            }
+        })),
+        None if world.settings.lenient_roles
+            && name != crate::services::organizations::accounts::DEFAULT_ACCESS_ROLE =>
+        {
+            Ok(None)
+        }
+        None => Err(()),
+    }
 }
 
 /// Temporary credentials orgsim has issued, by access key id.
@@ -83,4 +123,66 @@ pub struct IssuedCredentials {
     /// Session tags passed to `AssumeRole`: the session's `aws:PrincipalTag/*`.
     #[serde(default)]
     pub session_tags: Vec<(String, String)>,
+    /// The inline session policy (`Policy`) the session was given.
+    #[serde(default)]
+    pub session_policy: Option<crate::services::iam::documents::IdentityDocument>,
+    /// Managed session policies (`PolicyArns`).
+    #[serde(default)]
+    pub session_policy_arns: Vec<String>,
+    /// `AssumeRoot`: the root-task policy that limits the session.
+    #[serde(default)]
+    pub task_policy_arn: Option<String>,
+    /// `GetFederationToken`: the IAM user whose permissions the session narrows.
+    #[serde(default)]
+    pub source_user: Option<String>,
+    /// `GetScopedCredentials`: further session policies, each of which must allow.
+    #[serde(default)]
+    pub scoped_policies: Vec<crate::services::iam::documents::IdentityDocument>,
+}
+
+impl IssuedCredentials {
+    /// The session policies that must each allow a call of this session.
+    pub fn session_policies(
+        &self,
+        world: &crate::world::World,
+        account_id: &str,
+    ) -> Vec<(String, std::sync::Arc<crate::policy::PolicyDocument>)> {
+        let mut out = Vec::new();
+        if let Some(doc) = self.session_policy.as_ref().and_then(|d| d.parsed.clone()) {
+            out.push(("session policy".to_string(), doc));
+        }
+        for (i, doc) in self.scoped_policies.iter().enumerate() {
+            if let Some(parsed) = doc.parsed.clone() {
+                out.push((format!("scoped session policy #{}", i + 1), parsed));
+            }
+        }
+        // Several managed session policies act together as one session policy.
+        let managed: Vec<_> = self
+            .session_policy_arns
+            .iter()
+            .chain(self.task_policy_arn.iter())
+            .filter_map(|arn| {
+                crate::authorize::identity::managed_document(world, account_id, arn)
+                    .map(|d| (arn.clone(), std::sync::Arc::new(d.clone())))
+            })
+            .collect();
+        if managed.len() <= 1 {
+            out.extend(managed);
+        } else {
+            let label = managed.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ");
+            let statements = managed
+                .into_iter()
+                .flat_map(|(_, d)| d.statements.clone())
+                .collect();
+            out.push((
+                label,
+                std::sync::Arc::new(crate::policy::PolicyDocument {
+                    version: None,
+                    id: None,
+                    statements,
+                }),
+            ));
+        }
+        out
+    }
 }
