@@ -39,7 +39,10 @@ impl AlternateContactType {
 fn check_length(member: &str, value: &str, max: usize) -> Result<(), AccountError> {
     let len = value.chars().count();
     if len == 0 || len > max {
-        return Err(AccountError::field(member, &format!("must be 1 to {max} characters")));
+        return Err(AccountError::field(
+            member,
+            &format!("must be 1 to {max} characters"),
+        ));
     }
     Ok(())
 }
@@ -48,7 +51,10 @@ fn check_pattern(member: &str, value: &str, pattern: &Regex) -> Result<(), Accou
     if pattern.is_match(value) {
         Ok(())
     } else {
-        Err(AccountError::field(member, "does not match the required pattern"))
+        Err(AccountError::field(
+            member,
+            "does not match the required pattern",
+        ))
     }
 }
 
@@ -74,11 +80,19 @@ pub fn get_alternate_contact(
     caller: &Caller,
     input: ContactTypeInput,
 ) -> Result<GetAlternateContactOutput, AccountError> {
-    let account = target_account(world, caller, "GetAlternateContact", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "GetAlternateContact",
+        input.account_id.as_deref(),
+    )?;
     let contact = world
         .account
         .settings(&account)
-        .and_then(|s| s.alternate_contacts.get(input.alternate_contact_type.as_str()))
+        .and_then(|s| {
+            s.alternate_contacts
+                .get(input.alternate_contact_type.as_str())
+        })
         .cloned()
         .ok_or_else(no_contact)?;
     Ok(GetAlternateContactOutput {
@@ -102,7 +116,12 @@ pub fn put_alternate_contact(
     caller: &Caller,
     input: PutAlternateContactInput,
 ) -> Result<Empty, AccountError> {
-    let account = target_account(world, caller, "PutAlternateContact", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "PutAlternateContact",
+        input.account_id.as_deref(),
+    )?;
     check_length("Name", &input.name, 64)?;
     check_length("Title", &input.title, 50)?;
     check_length("EmailAddress", &input.email_address, 254)?;
@@ -130,7 +149,12 @@ pub fn delete_alternate_contact(
     caller: &Caller,
     input: ContactTypeInput,
 ) -> Result<Empty, AccountError> {
-    let account = target_account(world, caller, "DeleteAlternateContact", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "DeleteAlternateContact",
+        input.account_id.as_deref(),
+    )?;
     let kind = input.alternate_contact_type.as_str();
     let exists = world
         .account
@@ -139,7 +163,11 @@ pub fn delete_alternate_contact(
     if !exists {
         return Err(no_contact());
     }
-    world.account.settings_mut(&account).alternate_contacts.remove(kind);
+    world
+        .account
+        .settings_mut(&account)
+        .alternate_contacts
+        .remove(kind);
     Ok(Empty {})
 }
 
@@ -160,14 +188,21 @@ pub fn get_contact_information(
     caller: &Caller,
     input: AccountIdInput,
 ) -> Result<GetContactInformationOutput, AccountError> {
-    let account = target_account(world, caller, "GetContactInformation", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "GetContactInformation",
+        input.account_id.as_deref(),
+    )?;
     // orgsim never saw the account sign up, so it has no contact information until
     // `PutContactInformation` sets it.
     let info = world
         .account
         .settings(&account)
         .and_then(|s| s.contact_information.clone())
-        .ok_or_else(|| AccountError::NotFound("No contact information found for this account.".into()))?;
+        .ok_or_else(|| {
+            AccountError::NotFound("No contact information found for this account.".into())
+        })?;
     Ok(GetContactInformationOutput {
         contact_information: info,
     })
@@ -184,7 +219,10 @@ fn check_contact_information(info: &ContactInformation) -> Result<(), AccountErr
     let prefix = |m: &str| format!("ContactInformation.{m}");
     check_length(&prefix("FullName"), &info.full_name, 50)?;
     check_length(&prefix("AddressLine1"), &info.address_line1, 60)?;
-    for (member, value) in [("AddressLine2", &info.address_line2), ("AddressLine3", &info.address_line3)] {
+    for (member, value) in [
+        ("AddressLine2", &info.address_line2),
+        ("AddressLine3", &info.address_line3),
+    ] {
         if let Some(v) = value {
             check_length(&prefix(member), v, 60)?;
         }
@@ -202,7 +240,10 @@ fn check_contact_information(info: &ContactInformation) -> Result<(), AccountErr
     }
     check_length(&prefix("PostalCode"), &info.postal_code, 20)?;
     if info.country_code.chars().count() != 2 {
-        return Err(AccountError::field(&prefix("CountryCode"), "must be 2 characters"));
+        return Err(AccountError::field(
+            &prefix("CountryCode"),
+            "must be 2 characters",
+        ));
     }
     check_length(&prefix("PhoneNumber"), &info.phone_number, 20)?;
     check_pattern(&prefix("PhoneNumber"), &info.phone_number, &CONTACT_PHONE)
@@ -213,7 +254,12 @@ pub fn put_contact_information(
     caller: &Caller,
     input: PutContactInformationInput,
 ) -> Result<Empty, AccountError> {
-    let account = target_account(world, caller, "PutContactInformation", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "PutContactInformation",
+        input.account_id.as_deref(),
+    )?;
     check_contact_information(&input.contact_information)?;
     world.account.settings_mut(&account).contact_information = Some(input.contact_information);
     Ok(Empty {})

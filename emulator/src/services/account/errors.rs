@@ -68,8 +68,8 @@ impl From<AccountError> for ApiError {
                 reason,
                 fields,
             } => {
-                let error = ApiError::new("ValidationException", 400, message)
-                    .with_field("reason", reason);
+                let error =
+                    ApiError::new("ValidationException", 400, message).with_field("reason", reason);
                 if fields.is_empty() {
                     return error;
                 }

@@ -42,11 +42,21 @@ pub fn get_account_information(
     caller: &Caller,
     input: AccountIdInput,
 ) -> Result<GetAccountInformationOutput, AccountError> {
-    let account = target_account(world, caller, "GetAccountInformation", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "GetAccountInformation",
+        input.account_id.as_deref(),
+    )?;
     let record = world.organizations.accounts.get(&account);
     let name = record
         .map(|r| r.name.clone())
-        .or_else(|| world.account.settings(&account).and_then(|s| s.name.clone()))
+        .or_else(|| {
+            world
+                .account
+                .settings(&account)
+                .and_then(|s| s.name.clone())
+        })
         .unwrap_or_else(|| format!("account-{account}"));
     let state = world
         .organizations
@@ -82,10 +92,16 @@ pub fn put_account_name(
     let account = target_account(world, caller, "PutAccountName", input.account_id.as_deref())?;
     let name = input.account_name;
     if name.is_empty() || name.chars().count() > 50 {
-        return Err(AccountError::field("AccountName", "must be 1 to 50 characters"));
+        return Err(AccountError::field(
+            "AccountName",
+            "must be 1 to 50 characters",
+        ));
     }
     if !ACCOUNT_NAME.is_match(&name) {
-        return Err(AccountError::field("AccountName", "does not match the required pattern"));
+        return Err(AccountError::field(
+            "AccountName",
+            "does not match the required pattern",
+        ));
     }
     match world.organizations.accounts.get_mut(&account) {
         Some(record) => record.name = name,
@@ -118,7 +134,9 @@ pub fn get_primary_email(
         .get(&account)
         .map(|r| r.email.clone())
         .unwrap_or_else(|| format!("account-{account}@example.com"));
-    Ok(GetPrimaryEmailOutput { primary_email: email })
+    Ok(GetPrimaryEmailOutput {
+        primary_email: email,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -137,10 +155,16 @@ pub struct EmailUpdateStatusOutput {
 fn check_email(email: &str) -> Result<(), AccountError> {
     let len = email.chars().count();
     if !(5..=64).contains(&len) {
-        return Err(AccountError::field("PrimaryEmail", "must be 5 to 64 characters"));
+        return Err(AccountError::field(
+            "PrimaryEmail",
+            "must be 5 to 64 characters",
+        ));
     }
     if !EMAIL.is_match(email) {
-        return Err(AccountError::field("PrimaryEmail", "is not a valid email address"));
+        return Err(AccountError::field(
+            "PrimaryEmail",
+            "is not a valid email address",
+        ));
     }
     Ok(())
 }
@@ -152,7 +176,12 @@ pub fn start_primary_email_update(
     caller: &Caller,
     input: StartPrimaryEmailUpdateInput,
 ) -> Result<EmailUpdateStatusOutput, AccountError> {
-    let account = target_account(world, caller, "StartPrimaryEmailUpdate", Some(&input.account_id))?;
+    let account = target_account(
+        world,
+        caller,
+        "StartPrimaryEmailUpdate",
+        Some(&input.account_id),
+    )?;
     check_email(&input.primary_email)?;
     if world.organizations.email_in_use(&input.primary_email) {
         return Err(AccountError::Conflict(format!(
@@ -182,7 +211,12 @@ pub fn accept_primary_email_update(
     caller: &Caller,
     input: AcceptPrimaryEmailUpdateInput,
 ) -> Result<EmailUpdateStatusOutput, AccountError> {
-    let account = target_account(world, caller, "AcceptPrimaryEmailUpdate", Some(&input.account_id))?;
+    let account = target_account(
+        world,
+        caller,
+        "AcceptPrimaryEmailUpdate",
+        Some(&input.account_id),
+    )?;
     if !OTP.is_match(&input.otp) {
         return Err(AccountError::field("Otp", "must be 6 letters or digits"));
     }
@@ -211,7 +245,12 @@ pub fn accept_primary_email_update(
         orgs.emails
             .insert(input.primary_email.to_ascii_lowercase(), account.clone());
     }
-    if let Some(update) = world.account.settings_mut(&account).primary_email_update.as_mut() {
+    if let Some(update) = world
+        .account
+        .settings_mut(&account)
+        .primary_email_update
+        .as_mut()
+    {
         update.accepted_ms = Some(now);
     }
     Ok(EmailUpdateStatusOutput { status: "ACCEPTED" })
@@ -230,12 +269,19 @@ pub fn get_primary_email_update_status(
     caller: &Caller,
     input: AccountIdInput,
 ) -> Result<GetPrimaryEmailUpdateStatusOutput, AccountError> {
-    let account = target_account(world, caller, "GetPrimaryEmailUpdateStatus", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "GetPrimaryEmailUpdateStatus",
+        input.account_id.as_deref(),
+    )?;
     let update = world
         .account
         .settings(&account)
         .and_then(|s| s.primary_email_update.as_ref())
-        .ok_or_else(|| AccountError::NotFound(format!("No primary email update for account {account}.")))?;
+        .ok_or_else(|| {
+            AccountError::NotFound(format!("No primary email update for account {account}."))
+        })?;
     let (status, at) = match update.accepted_ms {
         Some(at) => ("ACCEPTED", at),
         None => ("PENDING", update.started_ms),

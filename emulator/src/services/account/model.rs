@@ -60,14 +60,21 @@ impl RegionOptStatus {
     pub fn usable(self) -> bool {
         matches!(
             self,
-            RegionOptStatus::Enabled | RegionOptStatus::EnabledByDefault | RegionOptStatus::Disabling
+            RegionOptStatus::Enabled
+                | RegionOptStatus::EnabledByDefault
+                | RegionOptStatus::Disabling
         )
     }
 }
 
 impl AccountApiState {
     /// A Region's status for an account at `now_ms`.
-    pub fn region_status(&self, account_id: &str, region: &AwsRegion, now_ms: i64) -> RegionOptStatus {
+    pub fn region_status(
+        &self,
+        account_id: &str,
+        region: &AwsRegion,
+        now_ms: i64,
+    ) -> RegionOptStatus {
         if !region.opt_in {
             return RegionOptStatus::EnabledByDefault;
         }

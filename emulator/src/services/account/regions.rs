@@ -46,16 +46,21 @@ pub fn list_regions(
     let max = match input.max_results {
         None => 20,
         Some(n @ 1..=50) => n as usize,
-        Some(_) => return Err(AccountError::field("MaxResults", "must be between 1 and 50")),
+        Some(_) => {
+            return Err(AccountError::field(
+                "MaxResults",
+                "must be between 1 and 50",
+            ))
+        }
     };
     let listing = format!("ListRegions {account}");
-    let after = match input.next_token.as_deref().filter(|t| !t.is_empty()) {
-        None => None,
-        Some(token) => Some(
-            decode_token(&listing, token)
-                .ok_or_else(|| AccountError::field("NextToken", "is not a valid pagination token"))?,
-        ),
-    };
+    let after =
+        match input.next_token.as_deref().filter(|t| !t.is_empty()) {
+            None => None,
+            Some(token) => Some(decode_token(&listing, token).ok_or_else(|| {
+                AccountError::field("NextToken", "is not a valid pagination token")
+            })?),
+        };
     let now = world.clock.now_ms();
     let wanted = &input.region_opt_status_contains;
     let statuses = REGIONS
@@ -89,9 +94,13 @@ pub struct GetRegionOptStatusOutput {
 
 fn known_region(name: &str) -> Result<&'static AwsRegion, AccountError> {
     if name.is_empty() || name.len() > 50 {
-        return Err(AccountError::field("RegionName", "must be 1 to 50 characters"));
+        return Err(AccountError::field(
+            "RegionName",
+            "must be 1 to 50 characters",
+        ));
     }
-    region(name).ok_or_else(|| AccountError::region_target(format!("{name} is not a valid Region.")))
+    region(name)
+        .ok_or_else(|| AccountError::region_target(format!("{name} is not a valid Region.")))
 }
 
 pub fn get_region_opt_status(
@@ -99,11 +108,18 @@ pub fn get_region_opt_status(
     caller: &Caller,
     input: RegionInput,
 ) -> Result<GetRegionOptStatusOutput, AccountError> {
-    let account = target_account(world, caller, "GetRegionOptStatus", input.account_id.as_deref())?;
+    let account = target_account(
+        world,
+        caller,
+        "GetRegionOptStatus",
+        input.account_id.as_deref(),
+    )?;
     let region = known_region(&input.region_name)?;
     Ok(GetRegionOptStatusOutput {
         region_name: region.name.to_string(),
-        region_opt_status: world.account.region_status(&account, region, world.clock.now_ms()),
+        region_opt_status: world
+            .account
+            .region_status(&account, region, world.clock.now_ms()),
     })
 }
 
@@ -121,7 +137,9 @@ fn check_change(
             region.name
         )));
     }
-    let status = world.account.region_status(account, region, world.clock.now_ms());
+    let status = world
+        .account
+        .region_status(account, region, world.clock.now_ms());
     use RegionOptStatus::*;
     match (enable, status) {
         (true, Disabling) => Err(AccountError::Conflict(format!(
@@ -143,27 +161,38 @@ fn change_region(
     input: RegionInput,
     enable: bool,
 ) -> Result<Empty, AccountError> {
-    let operation = if enable { "EnableRegion" } else { "DisableRegion" };
+    let operation = if enable {
+        "EnableRegion"
+    } else {
+        "DisableRegion"
+    };
     let account = target_account(world, caller, operation, input.account_id.as_deref())?;
     let region = known_region(&input.region_name)?;
     if check_change(world, &account, region, enable)? {
         let at_ms = world.clock.now_ms();
-        world
-            .account
-            .settings_mut(&account)
-            .regions
-            .insert(region.name.to_string(), super::model::RegionChange { enable, at_ms });
+        world.account.settings_mut(&account).regions.insert(
+            region.name.to_string(),
+            super::model::RegionChange { enable, at_ms },
+        );
     }
     Ok(Empty {})
 }
 
 /// Starts enabling an opt-in Region: `ENABLING`, then `ENABLED` after a minute of
 /// world time.
-pub fn enable_region(world: &mut World, caller: &Caller, input: RegionInput) -> Result<Empty, AccountError> {
+pub fn enable_region(
+    world: &mut World,
+    caller: &Caller,
+    input: RegionInput,
+) -> Result<Empty, AccountError> {
     change_region(world, caller, input, true)
 }
 
 /// Starts disabling an opt-in Region: `DISABLING`, then `DISABLED`.
-pub fn disable_region(world: &mut World, caller: &Caller, input: RegionInput) -> Result<Empty, AccountError> {
+pub fn disable_region(
+    world: &mut World,
+    caller: &Caller,
+    input: RegionInput,
+) -> Result<Empty, AccountError> {
     change_region(world, caller, input, false)
 }

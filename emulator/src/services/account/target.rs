@@ -23,7 +23,10 @@ pub fn target_account(
         return Ok(caller.account_id.clone());
     };
     if target.len() != 12 || !target.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AccountError::field("AccountId", "must be a 12-digit account ID"));
+        return Err(AccountError::field(
+            "AccountId",
+            "must be a 12-digit account ID",
+        ));
     }
     let denied = |resource: String| {
         AccountError::AccessDenied(format!(

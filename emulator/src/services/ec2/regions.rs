@@ -69,7 +69,12 @@ fn opt_in_status(status: RegionOptStatus) -> &'static str {
 /// A caller in a Region its account has not enabled cannot reach EC2 there at all.
 fn check_caller_region(world: &World, caller: &Caller) -> Result<(), Ec2Error> {
     match region(&caller.region) {
-        Some(r) if !world.account.region_status(&caller.account_id, r, world.clock.now_ms()).usable() => {
+        Some(r)
+            if !world
+                .account
+                .region_status(&caller.account_id, r, world.clock.now_ms())
+                .usable() =>
+        {
             Err(Ec2Error::AuthFailure)
         }
         _ => Ok(()),
@@ -140,13 +145,17 @@ pub fn describe_regions(
             region_endpoint: r.ec2_endpoint(),
             opt_in_status: opt_in_status(status),
         };
-        let keep = passes(&input.filters, &["endpoint", "opt-in-status", "region-name"], |name| {
-            Some(match name {
-                "endpoint" => info.region_endpoint.clone(),
-                "opt-in-status" => info.opt_in_status.to_string(),
-                _ => info.region_name.clone(),
-            })
-        })?;
+        let keep = passes(
+            &input.filters,
+            &["endpoint", "opt-in-status", "region-name"],
+            |name| {
+                Some(match name {
+                    "endpoint" => info.region_endpoint.clone(),
+                    "opt-in-status" => info.opt_in_status.to_string(),
+                    _ => info.region_name.clone(),
+                })
+            },
+        )?;
         if keep {
             regions.push(info);
         }
@@ -190,18 +199,20 @@ pub struct DescribeAvailabilityZonesOutput {
 }
 
 fn zones_of(r: &AwsRegion) -> impl Iterator<Item = AvailabilityZone> + '_ {
-    r.zones.iter().map(move |(letter, number)| AvailabilityZone {
-        zone_name: format!("{}{letter}", r.name),
-        zone_id: format!("{}-az{number}", r.zone_prefix),
-        zone_state: "available",
-        region_name: r.name.to_string(),
-        opt_in_status: "opt-in-not-required",
-        message_set: Vec::new(),
-        group_name: r.name.to_string(),
-        group_long_name: r.description.to_string(),
-        network_border_group: r.name.to_string(),
-        zone_type: "availability-zone",
-    })
+    r.zones
+        .iter()
+        .map(move |(letter, number)| AvailabilityZone {
+            zone_name: format!("{}{letter}", r.name),
+            zone_id: format!("{}-az{number}", r.zone_prefix),
+            zone_state: "available",
+            region_name: r.name.to_string(),
+            opt_in_status: "opt-in-not-required",
+            message_set: Vec::new(),
+            group_name: r.name.to_string(),
+            group_long_name: r.description.to_string(),
+            network_border_group: r.name.to_string(),
+            zone_type: "availability-zone",
+        })
 }
 
 /// The zones of the caller's Region (EC2 answers for the Region it is called in).

@@ -246,7 +246,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "DELETE",
         path: "/custom-detection-rule/org-configuration/{RuleId}",
         status: 200,
-        query: &[QueryParam { key: "mode", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "mode",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "DeleteDetector",
@@ -330,7 +333,16 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/detector/{DetectorId}/admin",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "DescribePublishingDestination",
@@ -407,7 +419,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/custom-detection-rule/org-configuration/{RuleId}",
         status: 200,
-        query: &[QueryParam { key: "mode", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "mode",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "GetDetector",
@@ -449,7 +464,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/detector/{DetectorId}/investigation/{InvestigationId}",
         status: 200,
-        query: &[QueryParam { key: "summaryFormat", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "summaryFormat",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "GetInvitationsCount",
@@ -561,14 +579,44 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/custom-detection-rule/association",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }, QueryParam { key: "ruleId", kind: ParamKind::String }, QueryParam { key: "mode", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "ruleId",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "mode",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListCustomDetectionRuleOrgConfigurations",
         method: "GET",
         path: "/custom-detection-rule/org-configuration",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }, QueryParam { key: "status", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "status",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListCustomDetectionRules",
@@ -582,14 +630,32 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/detector",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListFilters",
         method: "GET",
         path: "/detector/{DetectorId}/filter",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListFindings",
@@ -603,7 +669,16 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/detector/{DetectorId}/ipset",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListInvestigationRecords",
@@ -624,42 +699,94 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/invitation",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListMalwareProtectionPlans",
         method: "GET",
         path: "/malware-protection-plan",
         status: 200,
-        query: &[QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "nextToken",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "ListMalwareScans",
         method: "POST",
         path: "/malware-scan",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListMembers",
         method: "GET",
         path: "/detector/{DetectorId}/member",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }, QueryParam { key: "onlyAssociated", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "onlyAssociated",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListOrganizationAdminAccounts",
         method: "GET",
         path: "/admin",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListPublishingDestinations",
         method: "GET",
         path: "/detector/{DetectorId}/publishingDestination",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListTagsForResource",
@@ -673,21 +800,48 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/detector/{DetectorId}/threatentityset",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListThreatIntelSets",
         method: "GET",
         path: "/detector/{DetectorId}/threatintelset",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListTrustedEntitySets",
         method: "GET",
         path: "/detector/{DetectorId}/trustedentityset",
         status: 200,
-        query: &[QueryParam { key: "maxResults", kind: ParamKind::Integer }, QueryParam { key: "nextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "maxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "nextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "SendObjectMalwareScan",
@@ -736,7 +890,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "DELETE",
         path: "/tags/{ResourceArn}",
         status: 204,
-        query: &[QueryParam { key: "tagKeys", kind: ParamKind::StringList }],
+        query: &[QueryParam {
+            key: "tagKeys",
+            kind: ParamKind::StringList,
+        }],
     },
     RestRoute {
         operation: "UpdateCustomDetectionRuleAssociation",

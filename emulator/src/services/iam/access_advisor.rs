@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dto::{date, Nothing, PageRequest, paginate_vec, PageInfo};
+use super::dto::{date, paginate_vec, Nothing, PageInfo, PageRequest};
 use super::errors::IamError;
 use super::model::AccessReportJob;
 use super::{account, validate};
@@ -34,7 +34,11 @@ fn service_name(namespace: &str) -> String {
 }
 
 /// `(policy label, namespaces granted)` for every policy of the entity with `arn`.
-fn granting_policies(world: &World, account_id: &str, arn: &str) -> Result<Vec<(String, String, Vec<String>)>, IamError> {
+fn granting_policies(
+    world: &World,
+    account_id: &str,
+    arn: &str,
+) -> Result<Vec<(String, String, Vec<String>)>, IamError> {
     let rest = arn
         .strip_prefix(&format!("arn:aws:iam::{account_id}:"))
         .ok_or_else(|| IamError::InvalidInput(format!("Invalid ARN {arn}.")))?;
@@ -51,11 +55,19 @@ fn granting_policies(world: &World, account_id: &str, arn: &str) -> Result<Vec<(
     } else if let Some(doc) = crate::authorize::identity::managed_document(world, account_id, arn) {
         return Ok(vec![(arn.to_string(), "MANAGED".into(), namespaces(doc))]);
     } else {
-        return Err(IamError::no_such(format!("The entity {arn} cannot be found.")));
+        return Err(IamError::no_such(format!(
+            "The entity {arn} cannot be found."
+        )));
     };
     let mut out: Vec<(String, String, Vec<String>)> = inline
         .values()
-        .filter_map(|p| Some((p.name.clone(), kind.to_string(), namespaces(p.document.parsed.as_deref()?))))
+        .filter_map(|p| {
+            Some((
+                p.name.clone(),
+                kind.to_string(),
+                namespaces(p.document.parsed.as_deref()?),
+            ))
+        })
         .collect();
     for a in attached {
         if let Some(doc) = crate::authorize::identity::managed_document(world, account_id, &a.arn) {
@@ -68,7 +80,11 @@ fn granting_policies(world: &World, account_id: &str, arn: &str) -> Result<Vec<(
 /// The service prefixes an allow statement names (`*` counts as the services orgsim serves).
 fn namespaces(doc: &crate::policy::PolicyDocument) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for s in doc.statements.iter().filter(|s| s.effect == crate::policy::Effect::Allow) {
+    for s in doc
+        .statements
+        .iter()
+        .filter(|s| s.effect == crate::policy::Effect::Allow)
+    {
         for pattern in s.action.patterns() {
             let prefixes: Vec<String> = match pattern.split_once(':') {
                 Some((p, _)) => vec![p.to_ascii_lowercase()],
@@ -104,21 +120,44 @@ pub struct JobOutput {
     pub job_id: String,
 }
 
-pub fn generate_service_last_accessed_details(world: &mut World, caller: &Caller, input: AdvisorInput) -> Result<JobOutput, IamError> {
+pub fn generate_service_last_accessed_details(
+    world: &mut World,
+    caller: &Caller,
+    input: AdvisorInput,
+) -> Result<JobOutput, IamError> {
     let account_id = account(caller).to_string();
     let arn = input.arn.clone().unwrap_or_default();
     validate::arn(&arn, "arn")?;
     granting_policies(world, &account_id, &arn)?;
-    let granularity = input.granularity.clone().unwrap_or_else(|| "SERVICE_LEVEL".into());
+    let granularity = input
+        .granularity
+        .clone()
+        .unwrap_or_else(|| "SERVICE_LEVEL".into());
     if granularity != "SERVICE_LEVEL" && granularity != "ACTION_LEVEL" {
-        return Err(IamError::constraint(&granularity, "granularity", "Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]"));
+        return Err(IamError::constraint(
+            &granularity,
+            "granularity",
+            "Member must satisfy enum value set: [SERVICE_LEVEL, ACTION_LEVEL]",
+        ));
     }
     let job_id = world.ids.uuid();
-    world.iam.jobs.insert(job_id.clone(), AccessReportJob { account_id, arn, granularity, created_ms: world.clock.now_ms() });
+    world.iam.jobs.insert(
+        job_id.clone(),
+        AccessReportJob {
+            account_id,
+            arn,
+            granularity,
+            created_ms: world.clock.now_ms(),
+        },
+    );
     Ok(JobOutput { job_id })
 }
 
-fn job<'w>(world: &'w World, caller: &Caller, input: &AdvisorInput) -> Result<&'w AccessReportJob, IamError> {
+fn job<'w>(
+    world: &'w World,
+    caller: &Caller,
+    input: &AdvisorInput,
+) -> Result<&'w AccessReportJob, IamError> {
     let id = input.job_id.clone().unwrap_or_default();
     validate::length(&id, "jobId", 36, 36)?;
     world
@@ -149,7 +188,11 @@ pub struct GetDetailsOutput {
     pub page: PageInfo,
 }
 
-pub fn get_service_last_accessed_details(world: &mut World, caller: &Caller, input: AdvisorInput) -> Result<GetDetailsOutput, IamError> {
+pub fn get_service_last_accessed_details(
+    world: &mut World,
+    caller: &Caller,
+    input: AdvisorInput,
+) -> Result<GetDetailsOutput, IamError> {
     let job = job(world, caller, &input)?.clone();
     let mut all: Vec<String> = Vec::new();
     for (_, _, ns) in granting_policies(world, &job.account_id, &job.arn).unwrap_or_default() {
@@ -162,9 +205,17 @@ pub fn get_service_last_accessed_details(world: &mut World, caller: &Caller, inp
     all.sort();
     let services = all
         .into_iter()
-        .map(|n| ServiceLastAccessed { service_name: service_name(&n), service_namespace: n, total_authenticated_entities: 0 })
+        .map(|n| ServiceLastAccessed {
+            service_name: service_name(&n),
+            service_namespace: n,
+            total_authenticated_entities: 0,
+        })
         .collect();
-    let (services_last_accessed, page) = paginate_vec(services, &input.page, &format!("GetServiceLastAccessedDetails {}", job.arn))?;
+    let (services_last_accessed, page) = paginate_vec(
+        services,
+        &input.page,
+        &format!("GetServiceLastAccessedDetails {}", job.arn),
+    )?;
     Ok(GetDetailsOutput {
         job_status: "COMPLETED",
         job_type: job.granularity.clone(),
@@ -186,7 +237,11 @@ pub struct EntitiesOutput {
     pub page: PageInfo,
 }
 
-pub fn get_service_last_accessed_details_with_entities(world: &mut World, caller: &Caller, input: AdvisorInput) -> Result<EntitiesOutput, IamError> {
+pub fn get_service_last_accessed_details_with_entities(
+    world: &mut World,
+    caller: &Caller,
+    input: AdvisorInput,
+) -> Result<EntitiesOutput, IamError> {
     let job = job(world, caller, &input)?;
     if input.service_namespace.is_none() {
         return Err(IamError::Validation("1 validation error detected: Value null at 'serviceNamespace' failed to satisfy constraint: Member must not be null".into()));
@@ -196,7 +251,10 @@ pub fn get_service_last_accessed_details_with_entities(world: &mut World, caller
         job_creation_date: date(job.created_ms),
         job_completion_date: date(job.created_ms),
         entity_details_list: Vec::new(),
-        page: PageInfo { is_truncated: false, marker: None },
+        page: PageInfo {
+            is_truncated: false,
+            marker: None,
+        },
     })
 }
 
@@ -223,7 +281,11 @@ pub struct ListGrantingOutput {
     pub is_truncated: bool,
 }
 
-pub fn list_policies_granting_service_access(world: &mut World, caller: &Caller, input: AdvisorInput) -> Result<ListGrantingOutput, IamError> {
+pub fn list_policies_granting_service_access(
+    world: &mut World,
+    caller: &Caller,
+    input: AdvisorInput,
+) -> Result<ListGrantingOutput, IamError> {
     let arn = input.arn.clone().unwrap_or_default();
     let policies = granting_policies(world, account(caller), &arn)?;
     let grants = input
@@ -242,5 +304,8 @@ pub fn list_policies_granting_service_access(world: &mut World, caller: &Caller,
                 .collect(),
         })
         .collect();
-    Ok(ListGrantingOutput { policies_granting_service_access: grants, is_truncated: false })
+    Ok(ListGrantingOutput {
+        policies_granting_service_access: grants,
+        is_truncated: false,
+    })
 }

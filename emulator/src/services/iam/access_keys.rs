@@ -42,8 +42,7 @@ fn keys_of<'w>(
     let account_id = account_id.to_string();
     let owner = owner.map(str::to_ascii_lowercase);
     world.iam.access_keys.values().filter(move |k| {
-        k.account_id == account_id
-            && k.user_name.as_ref().map(|n| n.to_ascii_lowercase()) == owner
+        k.account_id == account_id && k.user_name.as_ref().map(|n| n.to_ascii_lowercase()) == owner
     })
 }
 
@@ -95,11 +94,7 @@ pub struct AccessKeyIdInput {
 }
 
 /// The key, if it belongs to the owner named (or implied).
-fn owned_key(
-    world: &World,
-    caller: &Caller,
-    input: &AccessKeyIdInput,
-) -> Result<String, IamError> {
+fn owned_key(world: &World, caller: &Caller, input: &AccessKeyIdInput) -> Result<String, IamError> {
     validate::length(&input.access_key_id, "accessKeyId", 16, 128)?;
     let account_id = account(caller);
     let owner = user_or_root(world, caller, input.user_name.as_deref())?;

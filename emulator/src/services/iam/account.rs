@@ -133,7 +133,10 @@ pub fn get_account_summary(
     let groups = iam.groups.range(from.clone()..to.clone()).count();
     let roles = iam.roles.range(from.clone()..to.clone()).count();
     let policies: Vec<_> = iam.policies.range(from.clone()..to.clone()).collect();
-    let profiles = iam.instance_profiles.range(from.clone()..to.clone()).count();
+    let profiles = iam
+        .instance_profiles
+        .range(from.clone()..to.clone())
+        .count();
     let certificates = iam.server_certificates.range(from..to).count();
     let devices = iam
         .mfa_devices
@@ -189,9 +192,18 @@ pub fn get_account_summary(
             ),
         ),
         ("AccountSigningCertificatesPresent", 0),
-        ("AttachedPoliciesPerGroupQuota", quotas::ATTACHED_PER_IDENTITY),
-        ("AttachedPoliciesPerRoleQuota", quotas::ATTACHED_PER_IDENTITY),
-        ("AttachedPoliciesPerUserQuota", quotas::ATTACHED_PER_IDENTITY),
+        (
+            "AttachedPoliciesPerGroupQuota",
+            quotas::ATTACHED_PER_IDENTITY,
+        ),
+        (
+            "AttachedPoliciesPerRoleQuota",
+            quotas::ATTACHED_PER_IDENTITY,
+        ),
+        (
+            "AttachedPoliciesPerUserQuota",
+            quotas::ATTACHED_PER_IDENTITY,
+        ),
         ("Policies", policies.len()),
         ("PoliciesQuota", quotas::MANAGED_POLICIES),
         ("PolicySizeQuota", quotas::MANAGED_POLICY_SIZE),
@@ -311,41 +323,54 @@ pub fn get_account_authorization_details(
             let groups: Vec<String> = u
                 .groups
                 .iter()
-                .filter_map(|g| iam.groups.get(&format!("{account_id}/{g}")).map(|g| g.name.clone()))
+                .filter_map(|g| {
+                    iam.groups
+                        .get(&format!("{account_id}/{g}"))
+                        .map(|g| g.name.clone())
+                })
                 .collect();
-            all.push((0, json!({
-                "Path": u.path, "UserName": u.name, "UserId": u.id, "Arn": u.arn(account_id),
-                "CreateDate": date(u.created_ms),
-                "UserPolicyList": inline_details(&u.inline),
-                "GroupList": groups,
-                "AttachedManagedPolicies": attached_details(&u.attached),
-                "PermissionsBoundary": super::dto::boundary_out(&u.permissions_boundary),
-                "Tags": super::dto::tags_out(&u.tags),
-            })));
+            all.push((
+                0,
+                json!({
+                    "Path": u.path, "UserName": u.name, "UserId": u.id, "Arn": u.arn(account_id),
+                    "CreateDate": date(u.created_ms),
+                    "UserPolicyList": inline_details(&u.inline),
+                    "GroupList": groups,
+                    "AttachedManagedPolicies": attached_details(&u.attached),
+                    "PermissionsBoundary": super::dto::boundary_out(&u.permissions_boundary),
+                    "Tags": super::dto::tags_out(&u.tags),
+                }),
+            ));
         }
     }
     if wants("Group") {
         for (_, g) in iam.groups.range(from.clone()..to.clone()) {
-            all.push((1, json!({
-                "Path": g.path, "GroupName": g.name, "GroupId": g.id, "Arn": g.arn(account_id),
-                "CreateDate": date(g.created_ms),
-                "GroupPolicyList": inline_details(&g.inline),
-                "AttachedManagedPolicies": attached_details(&g.attached),
-            })));
+            all.push((
+                1,
+                json!({
+                    "Path": g.path, "GroupName": g.name, "GroupId": g.id, "Arn": g.arn(account_id),
+                    "CreateDate": date(g.created_ms),
+                    "GroupPolicyList": inline_details(&g.inline),
+                    "AttachedManagedPolicies": attached_details(&g.attached),
+                }),
+            ));
         }
     }
     if wants("Role") {
         for (_, r) in iam.roles.range(from.clone()..to.clone()) {
-            all.push((2, json!({
-                "Path": r.path, "RoleName": r.name, "RoleId": r.id, "Arn": r.arn(account_id),
-                "CreateDate": date(r.created_ms),
-                "AssumeRolePolicyDocument": r.trust_policy.encoded(),
-                "InstanceProfileList": Vec::<Value>::new(),
-                "RolePolicyList": inline_details(&r.inline),
-                "AttachedManagedPolicies": attached_details(&r.attached),
-                "PermissionsBoundary": super::dto::boundary_out(&r.permissions_boundary),
-                "Tags": super::dto::tags_out(&r.tags),
-            })));
+            all.push((
+                2,
+                json!({
+                    "Path": r.path, "RoleName": r.name, "RoleId": r.id, "Arn": r.arn(account_id),
+                    "CreateDate": date(r.created_ms),
+                    "AssumeRolePolicyDocument": r.trust_policy.encoded(),
+                    "InstanceProfileList": Vec::<Value>::new(),
+                    "RolePolicyList": inline_details(&r.inline),
+                    "AttachedManagedPolicies": attached_details(&r.attached),
+                    "PermissionsBoundary": super::dto::boundary_out(&r.permissions_boundary),
+                    "Tags": super::dto::tags_out(&r.tags),
+                }),
+            ));
         }
     }
     if wants("LocalManagedPolicy") {
@@ -362,20 +387,26 @@ pub fn get_account_authorization_details(
                     create_date: date(v.created_ms),
                 })
                 .collect();
-            all.push((3, json!({
-                "PolicyName": p.name, "PolicyId": p.id, "Arn": arn, "Path": p.path,
-                "DefaultVersionId": p.default_version, "AttachmentCount": counts.0,
-                "PermissionsBoundaryUsageCount": counts.1, "IsAttachable": true,
-                "Description": p.description,
-                "CreateDate": date(p.created_ms), "UpdateDate": date(p.updated_ms),
-                "PolicyVersionList": versions,
-            })));
+            all.push((
+                3,
+                json!({
+                    "PolicyName": p.name, "PolicyId": p.id, "Arn": arn, "Path": p.path,
+                    "DefaultVersionId": p.default_version, "AttachmentCount": counts.0,
+                    "PermissionsBoundaryUsageCount": counts.1, "IsAttachable": true,
+                    "Description": p.description,
+                    "CreateDate": date(p.created_ms), "UpdateDate": date(p.updated_ms),
+                    "PolicyVersionList": versions,
+                }),
+            ));
         }
     }
     let (items, page) = paginate_vec(
         all,
         &input.page,
-        &format!("GetAccountAuthorizationDetails {account_id} {:?}", input.filter),
+        &format!(
+            "GetAccountAuthorizationDetails {account_id} {:?}",
+            input.filter
+        ),
     )?;
     let mut out = AuthorizationDetailsOutput {
         user_detail_list: Vec::new(),

@@ -102,13 +102,23 @@ fn when(ms: i64) -> String {
 
 fn key_columns(keys: &[&super::model::AccessKey], index: usize) -> [String; 5] {
     match keys.get(index) {
-        None => ["false".into(), "N/A".into(), "N/A".into(), "N/A".into(), "N/A".into()],
+        None => [
+            "false".into(),
+            "N/A".into(),
+            "N/A".into(),
+            "N/A".into(),
+            "N/A".into(),
+        ],
         Some(k) => [
             (k.status == KeyStatus::Active).to_string(),
             when(k.created_ms),
             k.last_used.as_ref().map_or("N/A".into(), |u| when(u.at_ms)),
-            k.last_used.as_ref().map_or("N/A".into(), |u| u.region.clone()),
-            k.last_used.as_ref().map_or("N/A".into(), |u| u.service.clone()),
+            k.last_used
+                .as_ref()
+                .map_or("N/A".into(), |u| u.region.clone()),
+            k.last_used
+                .as_ref()
+                .map_or("N/A".into(), |u| u.service.clone()),
         ],
     }
 }
@@ -157,8 +167,16 @@ pub fn report_csv(world: &World, account_id: &str, _generated_ms: i64) -> String
             user.arn(account_id),
             when(user.created_ms),
             profile.is_some().to_string(),
-            user.password_last_used_ms
-                .map_or_else(|| if profile.is_some() { "no_information".into() } else { "N/A".into() }, when),
+            user.password_last_used_ms.map_or_else(
+                || {
+                    if profile.is_some() {
+                        "no_information".into()
+                    } else {
+                        "N/A".into()
+                    }
+                },
+                when,
+            ),
             profile.map_or("N/A".into(), |p| when(p.password_changed_ms)),
             match (profile, max_age) {
                 (Some(p), Some(days)) => when(p.password_changed_ms + i64::from(days) * 86_400_000),
@@ -170,7 +188,10 @@ pub fn report_csv(world: &World, account_id: &str, _generated_ms: i64) -> String
         row.extend(key_columns(&keys, 1));
         for i in 0..2 {
             match user.signing_certificates.get(i) {
-                Some(c) => row.extend([(c.status == KeyStatus::Active).to_string(), when(c.uploaded_ms)]),
+                Some(c) => row.extend([
+                    (c.status == KeyStatus::Active).to_string(),
+                    when(c.uploaded_ms),
+                ]),
                 None => row.extend(["false".to_string(), "N/A".to_string()]),
             }
         }

@@ -41,9 +41,11 @@ pub mod de {
                 .as_i64()
                 .map(Some)
                 .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number"))),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| {
-                serde::de::Error::custom(format!("'{s}' is not a valid integer"))
-            }),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom(format!("'{s}' is not a valid integer"))),
             Some(other) => Err(serde::de::Error::custom(format!(
                 "{other} is not a valid integer"
             ))),
@@ -56,10 +58,10 @@ pub mod de {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::String(s)) if s.is_empty() => Ok(Vec::new()),
             Some(Value::Object(o)) if o.is_empty() => Ok(Vec::new()),
-            Some(v @ Value::Array(_)) => serde_json::from_value(v).map_err(serde::de::Error::custom),
-            Some(other) => Err(serde::de::Error::custom(format!(
-                "{other} is not a list"
-            ))),
+            Some(v @ Value::Array(_)) => {
+                serde_json::from_value(v).map_err(serde::de::Error::custom)
+            }
+            Some(other) => Err(serde::de::Error::custom(format!("{other} is not a list"))),
         }
     }
 }

@@ -108,9 +108,11 @@ impl From<IamError> for ApiError {
             NotSupportedService(m) => ("NotSupportedService", 404, m),
             InvalidUserType(m) => ("InvalidUserType", 400, m),
             ServiceAccessNotEnabled(m) => ("ServiceAccessNotEnabledException", 400, m),
-            AccountNotManagementOrDelegatedAdministrator(m) => {
-                ("AccountNotManagementOrDelegatedAdministratorException", 400, m)
-            }
+            AccountNotManagementOrDelegatedAdministrator(m) => (
+                "AccountNotManagementOrDelegatedAdministratorException",
+                400,
+                m,
+            ),
             CallerIsNotManagementAccount(m) => ("CallerIsNotManagementAccountException", 400, m),
             OrganizationNotFound(m) => ("OrganizationNotFoundException", 400, m),
             OrganizationNotInAllFeaturesMode(m) => {

@@ -161,8 +161,11 @@ pub fn put_policy(
     let name = input.identity.name(kind)?;
     validate::name(name, kind.member(), 128)?;
     validate::name(&input.policy_name, "policyName", 128)?;
-    let document =
-        validate::identity_document(&input.policy_document, "policyDocument", kind.inline_quota())?;
+    let document = validate::identity_document(
+        &input.policy_document,
+        "policyDocument",
+        kind.inline_quota(),
+    )?;
     let (inline, _, _) = parts(world, kind, account_id, name)?;
     let lower = input.policy_name.to_ascii_lowercase();
     let others: usize = inline

@@ -42,10 +42,14 @@ fn meets_policy(world: &World, account_id: &str, password: &str) -> Result<(), I
         return Err(violation("Password should have at least one number"));
     }
     if p.require_uppercase && !password.chars().any(|c| c.is_ascii_uppercase()) {
-        return Err(violation("Password should have at least one uppercase letter"));
+        return Err(violation(
+            "Password should have at least one uppercase letter",
+        ));
     }
     if p.require_lowercase && !password.chars().any(|c| c.is_ascii_lowercase()) {
-        return Err(violation("Password should have at least one lowercase letter"));
+        return Err(violation(
+            "Password should have at least one lowercase letter",
+        ));
     }
     Ok(())
 }

@@ -76,14 +76,32 @@ fn read_only_document(verbs: &[&str], extra: &[&str]) -> String {
 
 static READ_ONLY: LazyLock<String> = LazyLock::new(|| {
     read_only_document(
-        &["Get*", "List*", "Describe*", "BatchGet*", "Search*", "Lookup*", "Select*"],
-        &["iam:GenerateCredentialReport", "iam:GenerateServiceLastAccessedDetails", "iam:Simulate*", "sts:GetCallerIdentity"],
+        &[
+            "Get*",
+            "List*",
+            "Describe*",
+            "BatchGet*",
+            "Search*",
+            "Lookup*",
+            "Select*",
+        ],
+        &[
+            "iam:GenerateCredentialReport",
+            "iam:GenerateServiceLastAccessedDetails",
+            "iam:Simulate*",
+            "sts:GetCallerIdentity",
+        ],
     )
 });
 static SECURITY_AUDIT: LazyLock<String> = LazyLock::new(|| {
     read_only_document(
         &["Get*", "List*", "Describe*", "BatchGet*", "Lookup*"],
-        &["iam:GenerateCredentialReport", "iam:GenerateServiceLastAccessedDetails", "iam:SimulateCustomPolicy", "iam:SimulatePrincipalPolicy"],
+        &[
+            "iam:GenerateCredentialReport",
+            "iam:GenerateServiceLastAccessedDetails",
+            "iam:SimulateCustomPolicy",
+            "iam:SimulatePrincipalPolicy",
+        ],
     )
 });
 static VIEW_ONLY: LazyLock<String> =

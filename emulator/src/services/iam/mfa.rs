@@ -64,7 +64,9 @@ pub fn create_virtual_mfa_device(
             "MFADevice entity at the same path and name already exists.".into(),
         ));
     }
-    let secret: Vec<u8> = (0..20).map(|_| (world.ids.next_u64() & 0xFF) as u8).collect();
+    let secret: Vec<u8> = (0..20)
+        .map(|_| (world.ids.next_u64() & 0xFF) as u8)
+        .collect();
     let seed = totp::base32_encode(&secret);
     world.iam.mfa_devices.insert(
         serial.clone(),
@@ -190,9 +192,18 @@ pub fn resync_mfa_device(
         .mfa_devices
         .get(&input.serial_number)
         .filter(|d| d.account_id == account_id && d.assigned.as_ref().map(|a| &a.0) == Some(&owner))
-        .ok_or_else(|| IamError::no_such(format!("MFA Device with serial number {} does not exist.", input.serial_number)))?;
-    let step = consecutive(&device.seed_base32, &c1, &c2, world.clock.now_ms(), 40)
-        .ok_or_else(|| IamError::InvalidAuthenticationCode("Authentication code for device is not valid.".into()))?;
+        .ok_or_else(|| {
+            IamError::no_such(format!(
+                "MFA Device with serial number {} does not exist.",
+                input.serial_number
+            ))
+        })?;
+    let step =
+        consecutive(&device.seed_base32, &c1, &c2, world.clock.now_ms(), 40).ok_or_else(|| {
+            IamError::InvalidAuthenticationCode(
+                "Authentication code for device is not valid.".into(),
+            )
+        })?;
     if let Some(d) = world.iam.mfa_devices.get_mut(&input.serial_number) {
         d.last_step = Some(step);
     }
@@ -217,7 +228,9 @@ pub fn deactivate_mfa_device(
         .iam
         .mfa_devices
         .get(&input.serial_number)
-        .is_some_and(|d| d.account_id == account_id && d.assigned.as_ref().map(|a| &a.0) == Some(&owner));
+        .is_some_and(|d| {
+            d.account_id == account_id && d.assigned.as_ref().map(|a| &a.0) == Some(&owner)
+        });
     if !assigned_here {
         return Err(IamError::no_such(format!(
             "MFA Device with serial number {} does not exist.",
@@ -230,7 +243,8 @@ pub fn deactivate_mfa_device(
     match owner {
         Some(name) => {
             if let Some(u) = world.iam.users.get_mut(&entity_key(&account_id, &name)) {
-                u.mfa_devices.retain(|m| m.serial_number != input.serial_number);
+                u.mfa_devices
+                    .retain(|m| m.serial_number != input.serial_number);
             }
         }
         None => settings_mut(world, &account_id).root_mfa = None,
@@ -442,7 +456,11 @@ pub struct TagMfaInput {
     pub page: PageRequest,
 }
 
-fn device_tags(world: &World, caller: &Caller, serial: &str) -> Result<Vec<super::model::Tag>, IamError> {
+fn device_tags(
+    world: &World,
+    caller: &Caller,
+    serial: &str,
+) -> Result<Vec<super::model::Tag>, IamError> {
     world
         .iam
         .mfa_devices
@@ -452,7 +470,11 @@ fn device_tags(world: &World, caller: &Caller, serial: &str) -> Result<Vec<super
         .ok_or_else(|| IamError::no_such(format!("MFA device {serial} cannot be found.")))
 }
 
-pub fn tag_mfa_device(world: &mut World, caller: &Caller, input: TagMfaInput) -> Result<Nothing, IamError> {
+pub fn tag_mfa_device(
+    world: &mut World,
+    caller: &Caller,
+    input: TagMfaInput,
+) -> Result<Nothing, IamError> {
     let new = validate::tags(&input.tags)?;
     let tags = validate::merge_tags(&device_tags(world, caller, &input.serial_number)?, new)?;
     if let Some(d) = world.iam.mfa_devices.get_mut(&input.serial_number) {
@@ -461,17 +483,37 @@ pub fn tag_mfa_device(world: &mut World, caller: &Caller, input: TagMfaInput) ->
     Ok(Nothing {})
 }
 
-pub fn untag_mfa_device(world: &mut World, caller: &Caller, input: TagMfaInput) -> Result<Nothing, IamError> {
+pub fn untag_mfa_device(
+    world: &mut World,
+    caller: &Caller,
+    input: TagMfaInput,
+) -> Result<Nothing, IamError> {
     validate::tag_keys(&input.tag_keys)?;
     device_tags(world, caller, &input.serial_number)?;
     if let Some(d) = world.iam.mfa_devices.get_mut(&input.serial_number) {
-        d.tags.retain(|t| !input.tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)));
+        d.tags.retain(|t| {
+            !input
+                .tag_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&t.key))
+        });
     }
     Ok(Nothing {})
 }
 
-pub fn list_mfa_device_tags(world: &mut World, caller: &Caller, input: TagMfaInput) -> Result<TagsPage, IamError> {
-    let tags = device_tags(world, caller, &input.serial_number)?.iter().map(TagShape::from).collect();
-    let (tags, page) = paginate_vec(tags, &input.page, &format!("ListMFADeviceTags {}", input.serial_number))?;
+pub fn list_mfa_device_tags(
+    world: &mut World,
+    caller: &Caller,
+    input: TagMfaInput,
+) -> Result<TagsPage, IamError> {
+    let tags = device_tags(world, caller, &input.serial_number)?
+        .iter()
+        .map(TagShape::from)
+        .collect();
+    let (tags, page) = paginate_vec(
+        tags,
+        &input.page,
+        &format!("ListMFADeviceTags {}", input.serial_number),
+    )?;
     Ok(TagsPage { tags, page })
 }

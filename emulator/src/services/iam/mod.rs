@@ -378,11 +378,13 @@ pub fn user_or_root(
 
 /// The managed policy an ARN names, for use as a permissions boundary.
 pub fn boundary_policy(world: &World, account_id: &str, arn: &str) -> Result<(), IamError> {
-    attachable_policy(world, account_id, arn).map(|_| ()).map_err(|_| {
-        IamError::InvalidInput(format!(
-            "ARN {arn} is not valid for use as a permissions boundary."
-        ))
-    })
+    attachable_policy(world, account_id, arn)
+        .map(|_| ())
+        .map_err(|_| {
+            IamError::InvalidInput(format!(
+                "ARN {arn} is not valid for use as a permissions boundary."
+            ))
+        })
 }
 
 /// The name of the managed policy an ARN names (AWS managed, or the account's own).
@@ -418,7 +420,9 @@ pub fn root_has_password_by_default(world: &World, account_id: &str) -> bool {
         .organizations
         .organization_of(account_id)
         .and_then(|o| o.members.get(account_id))
-        .is_some_and(|m| m.joined_method == crate::services::organizations::model::JoinedMethod::Created)
+        .is_some_and(|m| {
+            m.joined_method == crate::services::organizations::model::JoinedMethod::Created
+        })
 }
 
 /// The root user as IAM shows it in listings.
@@ -509,7 +513,10 @@ pub fn create_account_access_role(
         last_used: None,
         service_linked: None,
     };
-    world.iam.roles.insert(entity_key(account_id, role_name), role);
+    world
+        .iam
+        .roles
+        .insert(entity_key(account_id, role_name), role);
 }
 
 #[cfg(test)]

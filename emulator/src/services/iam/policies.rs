@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::dto::{de, date, paginate, paginate_vec, Nothing, PageInfo, PageRequest, TagShape};
+use super::dto::{date, de, paginate, paginate_vec, Nothing, PageInfo, PageRequest, TagShape};
 use super::errors::IamError;
 use super::managed::{self, Managed};
 use super::model::{account_range, entity_key, ManagedPolicy, PolicyVersion};
@@ -23,7 +23,11 @@ fn not_found(arn: &str) -> IamError {
     IamError::no_such(format!("Policy {arn} does not exist or is not attachable."))
 }
 
-pub(super) fn customer<'w>(world: &'w World, account_id: &str, arn: &str) -> Result<&'w ManagedPolicy, IamError> {
+pub(super) fn customer<'w>(
+    world: &'w World,
+    account_id: &str,
+    arn: &str,
+) -> Result<&'w ManagedPolicy, IamError> {
     customer_key(account_id, arn)
         .and_then(|k| world.iam.policies.get(&k))
         .filter(|p| p.arn(account_id) == arn)
@@ -288,7 +292,10 @@ pub fn list_policies(
         .filter(|(_, p)| p.path.starts_with(prefix))
         .map(|(k, p)| {
             let counts = usage(world, account_id, &p.arn(account_id));
-            (format!("1{k}"), PolicyShape::of(p, account_id, counts, false))
+            (
+                format!("1{k}"),
+                PolicyShape::of(p, account_id, counts, false),
+            )
         });
     let items = aws
         .chain(local)
@@ -548,9 +555,12 @@ pub fn untag_policy(
     validate::tag_keys(&input.tag_keys)?;
     customer(world, account_id, &input.policy_arn)?;
     if let Some(policy) = customer_mut(world, account_id, &input.policy_arn) {
-        policy
-            .tags
-            .retain(|t| !input.tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)));
+        policy.tags.retain(|t| {
+            !input
+                .tag_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&t.key))
+        });
     }
     Ok(Nothing {})
 }

@@ -71,27 +71,66 @@ pub fn list_entities_for_policy(
     if wants("Group") && !boundary {
         for (_, g) in iam.groups.range(from.clone()..to.clone()) {
             if g.path.starts_with(prefix) && g.attached.iter().any(|a| a.arn == arn) {
-                all.push((0, PolicyEntity { group_name: Some(g.name.clone()), group_id: Some(g.id.clone()), user_name: None, role_name: None, user_id: None, role_id: None }));
+                all.push((
+                    0,
+                    PolicyEntity {
+                        group_name: Some(g.name.clone()),
+                        group_id: Some(g.id.clone()),
+                        user_name: None,
+                        role_name: None,
+                        user_id: None,
+                        role_id: None,
+                    },
+                ));
             }
         }
     }
     if wants("User") {
         for (_, u) in iam.users.range(from.clone()..to.clone()) {
-            let uses = if boundary { u.permissions_boundary.as_deref() == Some(arn) } else { u.attached.iter().any(|a| a.arn == arn) };
+            let uses = if boundary {
+                u.permissions_boundary.as_deref() == Some(arn)
+            } else {
+                u.attached.iter().any(|a| a.arn == arn)
+            };
             if u.path.starts_with(prefix) && uses {
-                all.push((1, PolicyEntity { user_name: Some(u.name.clone()), user_id: Some(u.id.clone()), group_name: None, role_name: None, group_id: None, role_id: None }));
+                all.push((
+                    1,
+                    PolicyEntity {
+                        user_name: Some(u.name.clone()),
+                        user_id: Some(u.id.clone()),
+                        group_name: None,
+                        role_name: None,
+                        group_id: None,
+                        role_id: None,
+                    },
+                ));
             }
         }
     }
     if wants("Role") {
         for (_, r) in iam.roles.range(from..to) {
-            let uses = if boundary { r.permissions_boundary.as_deref() == Some(arn) } else { r.attached.iter().any(|a| a.arn == arn) };
+            let uses = if boundary {
+                r.permissions_boundary.as_deref() == Some(arn)
+            } else {
+                r.attached.iter().any(|a| a.arn == arn)
+            };
             if r.path.starts_with(prefix) && uses {
-                all.push((2, PolicyEntity { role_name: Some(r.name.clone()), role_id: Some(r.id.clone()), user_name: None, group_name: None, user_id: None, group_id: None }));
+                all.push((
+                    2,
+                    PolicyEntity {
+                        role_name: Some(r.name.clone()),
+                        role_id: Some(r.id.clone()),
+                        user_name: None,
+                        group_name: None,
+                        user_id: None,
+                        group_id: None,
+                    },
+                ));
             }
         }
     }
-    let (page_items, page) = paginate_vec(all, &input.page, &format!("ListEntitiesForPolicy {arn}"))?;
+    let (page_items, page) =
+        paginate_vec(all, &input.page, &format!("ListEntitiesForPolicy {arn}"))?;
     let mut out = ListEntitiesForPolicyOutput {
         policy_groups: Vec::new(),
         policy_users: Vec::new(),

@@ -86,18 +86,26 @@ pub struct CreateOidcOutput {
     pub tags: Option<Vec<TagShape>>,
 }
 
-pub fn create_open_id_connect_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<CreateOidcOutput, IamError> {
+pub fn create_open_id_connect_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<CreateOidcOutput, IamError> {
     let url = required(&input.url, "url")?;
     validate::length(url, "url", 1, 255)?;
     if !url.starts_with("https://") {
-        return Err(IamError::InvalidInput("Invalid Open ID Connect Provider URL".into()));
+        return Err(IamError::InvalidInput(
+            "Invalid Open ID Connect Provider URL".into(),
+        ));
     }
     thumbprints(&input.thumbprint_list)?;
     let tags = validate::tags(&input.tags)?;
     let host = url.trim_start_matches("https://").trim_end_matches('/');
     let arn = format!("arn:aws:iam::{}:oidc-provider/{host}", account(caller));
     if world.iam.oidc_providers.contains_key(&arn) {
-        return Err(IamError::EntityAlreadyExists(format!("Provider with url {url} already exists.")));
+        return Err(IamError::EntityAlreadyExists(format!(
+            "Provider with url {url} already exists."
+        )));
     }
     let provider = OidcProvider {
         account_id: account(caller).to_string(),
@@ -108,7 +116,10 @@ pub fn create_open_id_connect_provider(world: &mut World, caller: &Caller, input
         tags: tags.clone(),
     };
     world.iam.oidc_providers.insert(arn.clone(), provider);
-    Ok(CreateOidcOutput { arn, tags: tags_out(&tags) })
+    Ok(CreateOidcOutput {
+        arn,
+        tags: tags_out(&tags),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -123,8 +134,16 @@ pub struct GetOidcOutput {
     pub tags: Option<Vec<TagShape>>,
 }
 
-pub fn get_open_id_connect_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<GetOidcOutput, IamError> {
-    let p = oidc(world, caller, required(&input.oidc_arn, "openIDConnectProviderArn")?)?;
+pub fn get_open_id_connect_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<GetOidcOutput, IamError> {
+    let p = oidc(
+        world,
+        caller,
+        required(&input.oidc_arn, "openIDConnectProviderArn")?,
+    )?;
     Ok(GetOidcOutput {
         url: p.url.clone(),
         client_id_list: p.client_ids.clone(),
@@ -134,7 +153,11 @@ pub fn get_open_id_connect_provider(world: &mut World, caller: &Caller, input: P
     })
 }
 
-pub fn delete_open_id_connect_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn delete_open_id_connect_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let arn = required(&input.oidc_arn, "openIDConnectProviderArn")?;
     oidc(world, caller, arn)?;
     world.iam.oidc_providers.remove(arn);
@@ -153,7 +176,11 @@ pub struct ListOidcOutput {
     pub providers: Vec<ProviderEntry>,
 }
 
-pub fn list_open_id_connect_providers(world: &mut World, caller: &Caller, _input: super::dto::Empty) -> Result<ListOidcOutput, IamError> {
+pub fn list_open_id_connect_providers(
+    world: &mut World,
+    caller: &Caller,
+    _input: super::dto::Empty,
+) -> Result<ListOidcOutput, IamError> {
     let providers = world
         .iam
         .oidc_providers
@@ -164,7 +191,11 @@ pub fn list_open_id_connect_providers(world: &mut World, caller: &Caller, _input
     Ok(ListOidcOutput { providers })
 }
 
-pub fn add_client_id_to_open_id_connect_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn add_client_id_to_open_id_connect_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let arn = required(&input.oidc_arn, "openIDConnectProviderArn")?.to_string();
     let id = required(&input.client_id, "clientID")?.to_string();
     validate::length(&id, "clientID", 1, 255)?;
@@ -177,7 +208,11 @@ pub fn add_client_id_to_open_id_connect_provider(world: &mut World, caller: &Cal
     Ok(Nothing {})
 }
 
-pub fn remove_client_id_from_open_id_connect_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn remove_client_id_from_open_id_connect_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let arn = required(&input.oidc_arn, "openIDConnectProviderArn")?.to_string();
     let id = required(&input.client_id, "clientID")?.to_string();
     oidc(world, caller, &arn)?;
@@ -187,7 +222,11 @@ pub fn remove_client_id_from_open_id_connect_provider(world: &mut World, caller:
     Ok(Nothing {})
 }
 
-pub fn update_open_id_connect_provider_thumbprint(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn update_open_id_connect_provider_thumbprint(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let arn = required(&input.oidc_arn, "openIDConnectProviderArn")?.to_string();
     thumbprints(&input.thumbprint_list)?;
     oidc(world, caller, &arn)?;
@@ -223,7 +262,11 @@ pub struct CreateSamlOutput {
     pub tags: Option<Vec<TagShape>>,
 }
 
-pub fn create_saml_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<CreateSamlOutput, IamError> {
+pub fn create_saml_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<CreateSamlOutput, IamError> {
     let name = required(&input.name, "name")?;
     validate::length(name, "name", 1, 128)?;
     let document = required(&input.saml_metadata_document, "sAMLMetadataDocument")?;
@@ -231,7 +274,9 @@ pub fn create_saml_provider(world: &mut World, caller: &Caller, input: ProviderI
     let tags = validate::tags(&input.tags)?;
     let arn = format!("arn:aws:iam::{}:saml-provider/{name}", account(caller));
     if world.iam.saml_providers.contains_key(&arn) {
-        return Err(IamError::EntityAlreadyExists(format!("SAMLProvider {name} already exists")));
+        return Err(IamError::EntityAlreadyExists(format!(
+            "SAMLProvider {name} already exists"
+        )));
     }
     let now = world.clock.now_ms();
     let provider = SamlProvider {
@@ -244,7 +289,10 @@ pub fn create_saml_provider(world: &mut World, caller: &Caller, input: ProviderI
         tags: tags.clone(),
     };
     world.iam.saml_providers.insert(arn.clone(), provider);
-    Ok(CreateSamlOutput { arn, tags: tags_out(&tags) })
+    Ok(CreateSamlOutput {
+        arn,
+        tags: tags_out(&tags),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -260,7 +308,11 @@ pub struct GetSamlOutput {
     pub tags: Option<Vec<TagShape>>,
 }
 
-pub fn get_saml_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<GetSamlOutput, IamError> {
+pub fn get_saml_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<GetSamlOutput, IamError> {
     let p = saml(world, caller, required(&input.saml_arn, "sAMLProviderArn")?)?;
     Ok(GetSamlOutput {
         uuid: p.uuid.clone(),
@@ -278,19 +330,30 @@ pub struct UpdateSamlOutput {
     pub arn: String,
 }
 
-pub fn update_saml_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<UpdateSamlOutput, IamError> {
+pub fn update_saml_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<UpdateSamlOutput, IamError> {
     let arn = required(&input.saml_arn, "sAMLProviderArn")?.to_string();
     if let Some(d) = &input.saml_metadata_document {
         metadata(d)?;
     }
     saml(world, caller, &arn)?;
-    if let (Some(p), Some(d)) = (world.iam.saml_providers.get_mut(&arn), input.saml_metadata_document) {
+    if let (Some(p), Some(d)) = (
+        world.iam.saml_providers.get_mut(&arn),
+        input.saml_metadata_document,
+    ) {
         p.metadata = d;
     }
     Ok(UpdateSamlOutput { arn })
 }
 
-pub fn delete_saml_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn delete_saml_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let arn = required(&input.saml_arn, "sAMLProviderArn")?;
     saml(world, caller, arn)?;
     world.iam.saml_providers.remove(arn);
@@ -311,7 +374,11 @@ pub struct ListSamlOutput {
     pub providers: Vec<SamlEntry>,
 }
 
-pub fn list_saml_providers(world: &mut World, caller: &Caller, _input: super::dto::Empty) -> Result<ListSamlOutput, IamError> {
+pub fn list_saml_providers(
+    world: &mut World,
+    caller: &Caller,
+    _input: super::dto::Empty,
+) -> Result<ListSamlOutput, IamError> {
     let providers = world
         .iam
         .saml_providers
@@ -327,12 +394,20 @@ pub fn list_saml_providers(world: &mut World, caller: &Caller, _input: super::dt
 }
 
 /// Tags of either kind of provider: `(tags, is_oidc, arn)`.
-fn provider_tags(world: &World, caller: &Caller, input: &ProviderInput) -> Result<(Vec<Tag>, bool, String), IamError> {
+fn provider_tags(
+    world: &World,
+    caller: &Caller,
+    input: &ProviderInput,
+) -> Result<(Vec<Tag>, bool, String), IamError> {
     if let Some(arn) = &input.oidc_arn {
         return Ok((oidc(world, caller, arn)?.tags.clone(), true, arn.clone()));
     }
     let arn = required(&input.saml_arn, "sAMLProviderArn")?;
-    Ok((saml(world, caller, arn)?.tags.clone(), false, arn.to_string()))
+    Ok((
+        saml(world, caller, arn)?.tags.clone(),
+        false,
+        arn.to_string(),
+    ))
 }
 
 fn set_tags(world: &mut World, oidc_kind: bool, arn: &str, tags: Vec<Tag>) {
@@ -345,7 +420,11 @@ fn set_tags(world: &mut World, oidc_kind: bool, arn: &str, tags: Vec<Tag>) {
     }
 }
 
-pub fn tag_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn tag_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     let new = validate::tags(&input.tags)?;
     let (tags, kind, arn) = provider_tags(world, caller, &input)?;
     let merged = validate::merge_tags(&tags, new)?;
@@ -353,15 +432,28 @@ pub fn tag_provider(world: &mut World, caller: &Caller, input: ProviderInput) ->
     Ok(Nothing {})
 }
 
-pub fn untag_provider(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<Nothing, IamError> {
+pub fn untag_provider(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<Nothing, IamError> {
     validate::tag_keys(&input.tag_keys)?;
     let (mut tags, kind, arn) = provider_tags(world, caller, &input)?;
-    tags.retain(|t| !input.tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)));
+    tags.retain(|t| {
+        !input
+            .tag_keys
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&t.key))
+    });
     set_tags(world, kind, &arn, tags);
     Ok(Nothing {})
 }
 
-pub fn list_provider_tags(world: &mut World, caller: &Caller, input: ProviderInput) -> Result<TagsPage, IamError> {
+pub fn list_provider_tags(
+    world: &mut World,
+    caller: &Caller,
+    input: ProviderInput,
+) -> Result<TagsPage, IamError> {
     let (tags, _, arn) = provider_tags(world, caller, &input)?;
     let shapes = tags.iter().map(TagShape::from).collect();
     let (tags, page) = paginate_vec(shapes, &input.page, &format!("ListProviderTags {arn}"))?;

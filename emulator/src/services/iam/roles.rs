@@ -271,7 +271,11 @@ pub struct TagRoleInput {
     pub tags: Vec<TagShape>,
 }
 
-pub fn tag_role(world: &mut World, caller: &Caller, input: TagRoleInput) -> Result<Nothing, IamError> {
+pub fn tag_role(
+    world: &mut World,
+    caller: &Caller,
+    input: TagRoleInput,
+) -> Result<Nothing, IamError> {
     let account_id = account(caller);
     let new = validate::tags(&input.tags)?;
     let role = super::role(world, account_id, &input.role_name)?;
@@ -297,8 +301,12 @@ pub fn untag_role(
     validate::tag_keys(&input.tag_keys)?;
     super::role(world, account_id, &input.role_name)?;
     with_role(world, account_id, &input.role_name, |role| {
-        role.tags
-            .retain(|t| !input.tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)))
+        role.tags.retain(|t| {
+            !input
+                .tag_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&t.key))
+        })
     });
     Ok(Nothing {})
 }

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
+use super::account;
 use super::dto::Empty;
 use super::errors::IamError;
-use super::account;
 use crate::auth::Caller;
 use crate::services::organizations::delegation::{is_delegated_admin, service_access_enabled};
 use crate::services::organizations::model::{FeatureSet, Organization};
@@ -27,20 +27,31 @@ pub struct FeaturesOutput {
 
 /// The caller's organization, if it may manage the features (`enable`: only the
 /// management account).
-fn organization<'w>(world: &'w World, caller: &Caller, enable: bool) -> Result<&'w Organization, IamError> {
+fn organization<'w>(
+    world: &'w World,
+    caller: &Caller,
+    enable: bool,
+) -> Result<&'w Organization, IamError> {
     let account_id = account(caller);
     let org = world
         .organizations
         .organization_of(account_id)
-        .ok_or_else(|| IamError::OrganizationNotFound("The request failed because AWS Organizations can't find the organization ID.".into()))?;
+        .ok_or_else(|| {
+            IamError::OrganizationNotFound(
+                "The request failed because AWS Organizations can't find the organization ID."
+                    .into(),
+            )
+        })?;
     if org.feature_set != FeatureSet::All {
         return Err(IamError::OrganizationNotInAllFeaturesMode(
-            "The request failed because your organization does not have all features enabled.".into(),
+            "The request failed because your organization does not have all features enabled."
+                .into(),
         ));
     }
     if !service_access_enabled(org, IAM_PRINCIPAL) {
         return Err(IamError::ServiceAccessNotEnabled(
-            "The request failed because trusted access isn't enabled for IAM in AWS Organizations.".into(),
+            "The request failed because trusted access isn't enabled for IAM in AWS Organizations."
+                .into(),
         ));
     }
     let management = org.management_account_id == account_id;
@@ -90,7 +101,12 @@ pub fn list_organizations_features(
     Ok(answer(world, &org_id))
 }
 
-fn switch(world: &mut World, caller: &Caller, feature: &str, on: bool) -> Result<FeaturesOutput, IamError> {
+fn switch(
+    world: &mut World,
+    caller: &Caller,
+    feature: &str,
+    on: bool,
+) -> Result<FeaturesOutput, IamError> {
     let org_id = organization(world, caller, on)?.id.clone();
     let mut list = features(world, &org_id);
     list.retain(|f| f != feature);

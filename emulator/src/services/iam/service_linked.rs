@@ -256,9 +256,9 @@ pub fn get_service_linked_role_deletion_status(
 ) -> Result<DeletionStatusOutput, IamError> {
     validate::length(&input.deletion_task_id, "deletionTaskId", 1, 1000)?;
     match world.iam.deletion_tasks.get(&input.deletion_task_id) {
-        Some(task) if task.account_id == account(caller) => {
-            Ok(DeletionStatusOutput { status: "SUCCEEDED" })
-        }
+        Some(task) if task.account_id == account(caller) => Ok(DeletionStatusOutput {
+            status: "SUCCEEDED",
+        }),
         _ => Err(IamError::no_such(format!(
             "Deletion task {} cannot be found.",
             input.deletion_task_id

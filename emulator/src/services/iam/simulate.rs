@@ -54,7 +54,11 @@ struct Source {
     document: Arc<PolicyDocument>,
 }
 
-fn parse_inputs(texts: &[String], kind: &'static str, prefix: &str) -> Result<Vec<Source>, IamError> {
+fn parse_inputs(
+    texts: &[String],
+    kind: &'static str,
+    prefix: &str,
+) -> Result<Vec<Source>, IamError> {
     texts
         .iter()
         .enumerate()
@@ -70,14 +74,22 @@ fn parse_inputs(texts: &[String], kind: &'static str, prefix: &str) -> Result<Ve
         .collect()
 }
 
-fn managed_sources(world: &World, account_id: &str, attached: &[super::model::AttachedPolicy]) -> Vec<Source> {
+fn managed_sources(
+    world: &World,
+    account_id: &str,
+    attached: &[super::model::AttachedPolicy],
+) -> Vec<Source> {
     attached
         .iter()
         .filter_map(|a| {
             let doc = crate::authorize::identity::managed_document(world, account_id, &a.arn)?;
             Some(Source {
                 id: a.arn.clone(),
-                kind: if managed::is_aws_managed_arn(&a.arn) { "aws-managed" } else { "user-managed" },
+                kind: if managed::is_aws_managed_arn(&a.arn) {
+                    "aws-managed"
+                } else {
+                    "user-managed"
+                },
                 document: Arc::new(doc.clone()),
             })
         })
@@ -98,7 +110,11 @@ fn inline_sources(inline: &super::model::InlinePolicies, kind: &'static str) -> 
 }
 
 /// The principal's policies and boundary, from its ARN.
-fn principal_sources(world: &World, account_id: &str, arn: &str) -> Result<(Vec<Source>, Option<Source>), IamError> {
+fn principal_sources(
+    world: &World,
+    account_id: &str,
+    arn: &str,
+) -> Result<(Vec<Source>, Option<Source>), IamError> {
     let missing = || IamError::no_such(format!("The principal {arn} cannot be found."));
     let rest = arn
         .strip_prefix(&format!("arn:aws:iam::{account_id}:"))
@@ -172,12 +188,20 @@ pub struct SimulateOutput {
     pub page: PageInfo,
 }
 
-fn context_for(world: &World, caller_arn: &str, account_id: &str, entries: &[ContextEntryInput]) -> RequestContext {
+fn context_for(
+    world: &World,
+    caller_arn: &str,
+    account_id: &str,
+    entries: &[ContextEntryInput],
+) -> RequestContext {
     let mut context = RequestContext::default();
     context.set("aws:PrincipalArn", caller_arn);
     context.set("aws:PrincipalAccount", account_id);
     context.set("aws:SecureTransport", "true");
-    context.set("aws:CurrentTime", crate::world::iso8601(world.clock.now_ms()));
+    context.set(
+        "aws:CurrentTime",
+        crate::world::iso8601(world.clock.now_ms()),
+    );
     for e in entries {
         context.set_all(&e.context_key_name, e.context_key_values.clone());
     }
@@ -208,7 +232,11 @@ fn evaluate(
     for action in &input.action_names {
         validate::length(action, "actionNames.member", 3, 128)?;
         for resource in &resources {
-            let request = Request { action, resource, context: &context };
+            let request = Request {
+                action,
+                resource,
+                context: &context,
+            };
             let mut matched = Vec::new();
             let mut denied = false;
             let mut allowed = false;
@@ -216,11 +244,17 @@ fn evaluate(
                 match source.document.decide(&request) {
                     PolicyDecision::Deny(_) => {
                         denied = true;
-                        matched.push(MatchedStatement { source_policy_id: source.id.clone(), source_policy_type: source.kind });
+                        matched.push(MatchedStatement {
+                            source_policy_id: source.id.clone(),
+                            source_policy_type: source.kind,
+                        });
                     }
                     PolicyDecision::Allow(_) => {
                         allowed = true;
-                        matched.push(MatchedStatement { source_policy_id: source.id.clone(), source_policy_type: source.kind });
+                        matched.push(MatchedStatement {
+                            source_policy_id: source.id.clone(),
+                            source_policy_type: source.kind,
+                        });
                     }
                     PolicyDecision::NotApplicable => {}
                 }
@@ -233,7 +267,8 @@ fn evaluate(
                 }
             }
             let organizations = crate::authorize::scps_allow(world, account_id, &request);
-            let by_boundary = boundary.map(|b| matches!(b.document.decide(&request), PolicyDecision::Allow(_)));
+            let by_boundary =
+                boundary.map(|b| matches!(b.document.decide(&request), PolicyDecision::Allow(_)));
             let decision = if denied {
                 "explicitDeny"
             } else if allowed && organizations != Some(false) && by_boundary != Some(false) {
@@ -254,9 +289,14 @@ fn evaluate(
                 eval_decision: decision,
                 matched_statements: matched,
                 missing_context_values: missing,
-                organizations_decision_detail: organizations.map(|a| json!({"AllowedByOrganizations": a})),
-                permissions_boundary_decision_detail: by_boundary.map(|a| json!({"AllowedByPermissionsBoundary": a})),
-                eval_decision_details: map_entries(std::iter::once(("IAM Policy".to_string(), json!(decision)))),
+                organizations_decision_detail: organizations
+                    .map(|a| json!({"AllowedByOrganizations": a})),
+                permissions_boundary_decision_detail: by_boundary
+                    .map(|a| json!({"AllowedByPermissionsBoundary": a})),
+                eval_decision_details: map_entries(std::iter::once((
+                    "IAM Policy".to_string(),
+                    json!(decision),
+                ))),
             });
         }
     }
@@ -267,46 +307,98 @@ fn resource_policy(input: &SimulateInput) -> Result<Option<PolicyDocument>, IamE
     input
         .resource_policy
         .as_deref()
-        .map(|t| policy::parse(t, Dialect::ResourceBased).map_err(|e| IamError::MalformedPolicyDocument(e.message)))
+        .map(|t| {
+            policy::parse(t, Dialect::ResourceBased)
+                .map_err(|e| IamError::MalformedPolicyDocument(e.message))
+        })
         .transpose()
 }
 
-pub fn simulate_principal_policy(world: &mut World, caller: &Caller, input: SimulateInput) -> Result<SimulateOutput, IamError> {
+pub fn simulate_principal_policy(
+    world: &mut World,
+    caller: &Caller,
+    input: SimulateInput,
+) -> Result<SimulateOutput, IamError> {
     let account_id = account(caller);
     let source_arn = input.policy_source_arn.clone().ok_or_else(|| {
         IamError::Validation("1 validation error detected: Value null at 'policySourceArn' failed to satisfy constraint: Member must not be null".into())
     })?;
     validate::arn(&source_arn, "policySourceArn")?;
     let (mut sources, principal_boundary) = principal_sources(world, account_id, &source_arn)?;
-    sources.extend(parse_inputs(&input.policy_input_list, "none", "PolicyInputList.")?);
-    let boundary = parse_inputs(&input.permissions_boundary_policy_input_list, "none", "PermissionsBoundaryPolicyInputList.")?
-        .into_iter()
-        .next()
-        .or(principal_boundary);
+    sources.extend(parse_inputs(
+        &input.policy_input_list,
+        "none",
+        "PolicyInputList.",
+    )?);
+    let boundary = parse_inputs(
+        &input.permissions_boundary_policy_input_list,
+        "none",
+        "PermissionsBoundaryPolicyInputList.",
+    )?
+    .into_iter()
+    .next()
+    .or(principal_boundary);
     let rp = resource_policy(&input)?;
-    let caller_arn = input.caller_arn.clone().unwrap_or_else(|| source_arn.clone());
-    let results = evaluate(world, account_id, &sources, boundary.as_ref(), rp.as_ref(), &input, &caller_arn)?;
-    let (evaluation_results, page) = paginate_vec(results, &input.page, &format!("SimulatePrincipalPolicy {source_arn}"))?;
-    Ok(SimulateOutput { evaluation_results, page })
+    let caller_arn = input
+        .caller_arn
+        .clone()
+        .unwrap_or_else(|| source_arn.clone());
+    let results = evaluate(
+        world,
+        account_id,
+        &sources,
+        boundary.as_ref(),
+        rp.as_ref(),
+        &input,
+        &caller_arn,
+    )?;
+    let (evaluation_results, page) = paginate_vec(
+        results,
+        &input.page,
+        &format!("SimulatePrincipalPolicy {source_arn}"),
+    )?;
+    Ok(SimulateOutput {
+        evaluation_results,
+        page,
+    })
 }
 
-pub fn simulate_custom_policy(world: &mut World, caller: &Caller, input: SimulateInput) -> Result<SimulateOutput, IamError> {
+pub fn simulate_custom_policy(
+    world: &mut World,
+    caller: &Caller,
+    input: SimulateInput,
+) -> Result<SimulateOutput, IamError> {
     let account_id = account(caller);
     if input.policy_input_list.is_empty() {
         return Err(IamError::Validation("1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null".into()));
     }
     let sources = parse_inputs(&input.policy_input_list, "none", "PolicyInputList.")?;
-    let boundary = parse_inputs(&input.permissions_boundary_policy_input_list, "none", "PermissionsBoundaryPolicyInputList.")?
-        .into_iter()
-        .next();
+    let boundary = parse_inputs(
+        &input.permissions_boundary_policy_input_list,
+        "none",
+        "PermissionsBoundaryPolicyInputList.",
+    )?
+    .into_iter()
+    .next();
     let rp = resource_policy(&input)?;
     let caller_arn = input
         .caller_arn
         .clone()
         .unwrap_or_else(|| format!("arn:aws:iam::{account_id}:user/simulated"));
-    let results = evaluate(world, account_id, &sources, boundary.as_ref(), rp.as_ref(), &input, &caller_arn)?;
+    let results = evaluate(
+        world,
+        account_id,
+        &sources,
+        boundary.as_ref(),
+        rp.as_ref(),
+        &input,
+        &caller_arn,
+    )?;
     let (evaluation_results, page) = paginate_vec(results, &input.page, "SimulateCustomPolicy")?;
-    Ok(SimulateOutput { evaluation_results, page })
+    Ok(SimulateOutput {
+        evaluation_results,
+        page,
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -329,14 +421,26 @@ fn context_keys(sources: &[Source]) -> Vec<String> {
     keys
 }
 
-pub fn get_context_keys_for_custom_policy(_world: &mut World, _caller: &Caller, input: SimulateInput) -> Result<ContextKeysOutput, IamError> {
+pub fn get_context_keys_for_custom_policy(
+    _world: &mut World,
+    _caller: &Caller,
+    input: SimulateInput,
+) -> Result<ContextKeysOutput, IamError> {
     let sources = parse_inputs(&input.policy_input_list, "none", "")?;
-    Ok(ContextKeysOutput { context_key_names: context_keys(&sources) })
+    Ok(ContextKeysOutput {
+        context_key_names: context_keys(&sources),
+    })
 }
 
-pub fn get_context_keys_for_principal_policy(world: &mut World, caller: &Caller, input: SimulateInput) -> Result<ContextKeysOutput, IamError> {
+pub fn get_context_keys_for_principal_policy(
+    world: &mut World,
+    caller: &Caller,
+    input: SimulateInput,
+) -> Result<ContextKeysOutput, IamError> {
     let arn = input.policy_source_arn.clone().unwrap_or_default();
     let (mut sources, _) = principal_sources(world, account(caller), &arn)?;
     sources.extend(parse_inputs(&input.policy_input_list, "none", "")?);
-    Ok(ContextKeysOutput { context_key_names: context_keys(&sources) })
+    Ok(ContextKeysOutput {
+        context_key_names: context_keys(&sources),
+    })
 }

@@ -67,7 +67,8 @@ pub fn code_at(seed_base32: &str, step: i64) -> Option<String> {
 
 /// The step within `window` steps of `now_step` whose code is `code`, if any.
 pub fn matching_step(seed_base32: &str, code: &str, now_step: i64, window: i64) -> Option<i64> {
-    (now_step - window..=now_step + window).find(|s| code_at(seed_base32, *s).as_deref() == Some(code))
+    (now_step - window..=now_step + window)
+        .find(|s| code_at(seed_base32, *s).as_deref() == Some(code))
 }
 
 #[cfg(test)]

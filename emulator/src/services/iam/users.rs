@@ -324,8 +324,12 @@ pub fn untag_user(
         .users
         .get_mut(&entity_key(account_id, &input.user_name))
     {
-        user.tags
-            .retain(|t| !input.tag_keys.iter().any(|k| k.eq_ignore_ascii_case(&t.key)));
+        user.tags.retain(|t| {
+            !input
+                .tag_keys
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&t.key))
+        });
     }
     Ok(super::dto::Nothing {})
 }

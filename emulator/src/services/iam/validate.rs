@@ -82,12 +82,7 @@ pub fn policy_path(value: Option<&str>) -> Result<String, IamError> {
         return Ok("/".to_string());
     };
     length(value, "path", 1, 512)?;
-    pattern(
-        value,
-        "path",
-        &POLICY_PATH,
-        r"((/[A-Za-z0-9\.,\+@=_-]+)*)/",
-    )?;
+    pattern(value, "path", &POLICY_PATH, r"((/[A-Za-z0-9\.,\+@=_-]+)*)/")?;
     Ok(value.to_string())
 }
 
@@ -124,7 +119,12 @@ pub fn tags(input: &[TagShape]) -> Result<Vec<Tag>, IamError> {
     let mut out: Vec<Tag> = Vec::new();
     for t in input {
         length(&t.key, "tags.member.key", 1, 128)?;
-        pattern(&t.key, "tags.member.key", &TAG_KEY, r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+")?;
+        pattern(
+            &t.key,
+            "tags.member.key",
+            &TAG_KEY,
+            r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+",
+        )?;
         length(&t.value, "tags.member.value", 0, 256)?;
         pattern(
             &t.value,
@@ -134,8 +134,7 @@ pub fn tags(input: &[TagShape]) -> Result<Vec<Tag>, IamError> {
         )?;
         if out.iter().any(|o| o.key.eq_ignore_ascii_case(&t.key)) {
             return Err(IamError::InvalidInput(
-                "Duplicate tag keys found. Please note that Tag keys are case insensitive."
-                    .into(),
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.".into(),
             ));
         }
         out.push(Tag {
@@ -151,7 +150,10 @@ pub fn tags(input: &[TagShape]) -> Result<Vec<Tag>, IamError> {
 pub fn merge_tags(existing: &[Tag], new: Vec<Tag>) -> Result<Vec<Tag>, IamError> {
     let mut out = existing.to_vec();
     for tag in new {
-        match out.iter_mut().find(|o| o.key.eq_ignore_ascii_case(&tag.key)) {
+        match out
+            .iter_mut()
+            .find(|o| o.key.eq_ignore_ascii_case(&tag.key))
+        {
             Some(o) => o.value = tag.value,
             None => out.push(tag),
         }

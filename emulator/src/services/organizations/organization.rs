@@ -104,11 +104,7 @@ pub fn create_organization(
         organization: dto::organization(state, &org),
     };
     // AWS creates Organizations' service-linked role in the management account too.
-    crate::services::iam::service_linked::ensure(
-        world,
-        &management,
-        "organizations.amazonaws.com",
-    );
+    crate::services::iam::service_linked::ensure(world, &management, "organizations.amazonaws.com");
     Ok(output)
 }
 

@@ -341,10 +341,7 @@ fn object_tags_from_the_header_and_the_tagging_calls() {
         json!({"Bucket": "tagged", "Key": "k"}),
     )
     .unwrap();
-    assert_eq!(
-        got["TagSet"]["Tag"],
-        json!([{"Key": "only", "Value": "1"}])
-    );
+    assert_eq!(got["TagSet"]["Tag"], json!([{"Key": "only", "Value": "1"}]));
     let duplicate =
         json!({"TagSet": {"Tag": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}});
     assert_eq!(

@@ -409,7 +409,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/accounts",
         status: 200,
-        query: &[QueryParam { key: "HubArn", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "HubArn",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "DescribeOrganizationConfiguration",
@@ -423,14 +426,36 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/products",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "ProductArn", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "ProductArn",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "DescribeProductsV2",
         method: "GET",
         path: "/productsV2",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "DescribeSecurityHubV2",
@@ -444,14 +469,36 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/standards",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "Providers", kind: ParamKind::StringList }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "Providers",
+                kind: ParamKind::StringList,
+            },
+        ],
     },
     RestRoute {
         operation: "DescribeStandardsControls",
         method: "GET",
         path: "/standards/controls/{StandardsSubscriptionArn+}",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "DisableImportFindingsForProduct",
@@ -696,7 +743,16 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/recommendedPolicyV2/{MetadataUid}",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "GetRemediationsV2",
@@ -731,7 +787,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/securityControl/definition",
         status: 200,
-        query: &[QueryParam { key: "SecurityControlId", kind: ParamKind::String }],
+        query: &[QueryParam {
+            key: "SecurityControlId",
+            kind: ParamKind::String,
+        }],
     },
     RestRoute {
         operation: "GetSoftwareResourcesV2",
@@ -766,28 +825,64 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/aggregatorv2/list",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListAutomationRules",
         method: "GET",
         path: "/automationrules/list",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListAutomationRulesV2",
         method: "GET",
         path: "/automationrulesv2/list",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListConfigurationPolicies",
         method: "GET",
         path: "/configurationPolicy/list",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListConfigurationPolicyAssociations",
@@ -801,28 +896,96 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/connectors",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "ProviderName", kind: ParamKind::String }, QueryParam { key: "ConnectorStatus", kind: ParamKind::String }, QueryParam { key: "EnablementStatus", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "ProviderName",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "ConnectorStatus",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "EnablementStatus",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListConnectorsV2",
         method: "GET",
         path: "/connectorsv2",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "ProviderName", kind: ParamKind::String }, QueryParam { key: "ConnectorStatus", kind: ParamKind::String }, QueryParam { key: "EnablementStatus", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "ProviderName",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "ConnectorStatus",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "EnablementStatus",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListEnabledProductsForImport",
         method: "GET",
         path: "/productSubscriptions",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListExportJobsV2",
         method: "GET",
         path: "/exportjobsv2",
         status: 200,
-        query: &[QueryParam { key: "Status", kind: ParamKind::String }, QueryParam { key: "DataType", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "NextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "Status",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "DataType",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListExposuresByRemediationV2",
@@ -836,7 +999,16 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/findingAggregator/list",
         status: 200,
-        query: &[QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListFreeTrialStatusesV2",
@@ -850,35 +1022,100 @@ pub const ROUTES: &[RestRoute] = &[
         method: "GET",
         path: "/invitations",
         status: 200,
-        query: &[QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "NextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListMembers",
         method: "GET",
         path: "/members",
         status: 200,
-        query: &[QueryParam { key: "OnlyAssociated", kind: ParamKind::Boolean }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "NextToken", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "OnlyAssociated",
+                kind: ParamKind::Boolean,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListOrganizationAdminAccounts",
         method: "GET",
         path: "/organization/admin",
         status: 200,
-        query: &[QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "Feature", kind: ParamKind::String }],
+        query: &[
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "Feature",
+                kind: ParamKind::String,
+            },
+        ],
     },
     RestRoute {
         operation: "ListSecurityControlDefinitions",
         method: "GET",
         path: "/securityControls/definitions",
         status: 200,
-        query: &[QueryParam { key: "StandardsArn", kind: ParamKind::String }, QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }, QueryParam { key: "Providers", kind: ParamKind::StringList }],
+        query: &[
+            QueryParam {
+                key: "StandardsArn",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+            QueryParam {
+                key: "Providers",
+                kind: ParamKind::StringList,
+            },
+        ],
     },
     RestRoute {
         operation: "ListStandardsControlAssociations",
         method: "GET",
         path: "/associations",
         status: 200,
-        query: &[QueryParam { key: "SecurityControlId", kind: ParamKind::String }, QueryParam { key: "NextToken", kind: ParamKind::String }, QueryParam { key: "MaxResults", kind: ParamKind::Integer }],
+        query: &[
+            QueryParam {
+                key: "SecurityControlId",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "NextToken",
+                kind: ParamKind::String,
+            },
+            QueryParam {
+                key: "MaxResults",
+                kind: ParamKind::Integer,
+            },
+        ],
     },
     RestRoute {
         operation: "ListTagsForResource",
@@ -927,7 +1164,10 @@ pub const ROUTES: &[RestRoute] = &[
         method: "DELETE",
         path: "/tags/{ResourceArn}",
         status: 200,
-        query: &[QueryParam { key: "tagKeys", kind: ParamKind::StringList }],
+        query: &[QueryParam {
+            key: "tagKeys",
+            kind: ParamKind::StringList,
+        }],
     },
     RestRoute {
         operation: "UpdateActionTarget",

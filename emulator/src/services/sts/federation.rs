@@ -52,16 +52,22 @@ fn trusts(
     action: &str,
     context: &RequestContext,
 ) -> Result<(), StsError> {
-    let role = world.iam.role(account_id, role_name).ok_or_else(|| {
-        StsError::AccessDenied(format!("Not authorized to perform {action}"))
-    })?;
+    let role = world
+        .iam
+        .role(account_id, role_name)
+        .ok_or_else(|| StsError::AccessDenied(format!("Not authorized to perform {action}")))?;
     let arn = role.arn(account_id);
     let request = Request {
         action,
         resource: &arn,
         context,
     };
-    match role.trust_policy.parsed.as_ref().map(|d| d.decide(&request)) {
+    match role
+        .trust_policy
+        .parsed
+        .as_ref()
+        .map(|d| d.decide(&request))
+    {
         Some(PolicyDecision::Allow(_)) => Ok(()),
         _ => Err(StsError::AccessDenied(format!(
             "Not authorized to perform {action}"
@@ -129,7 +135,10 @@ pub fn assume_role_with_web_identity(
     })?;
     let audiences: Vec<String> = match &claims["aud"] {
         Value::String(a) => vec![a.clone()],
-        Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     };
     let audience = audiences
@@ -222,7 +231,9 @@ fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn attribute<'a>(xml: &'a str, element_name: &str, attr: &str) -> Option<&'a str> {
-    let at = xml.find(&format!(":{element_name} ")).or_else(|| xml.find(&format!("<{element_name} ")))?;
+    let at = xml
+        .find(&format!(":{element_name} "))
+        .or_else(|| xml.find(&format!("<{element_name} ")))?;
     let tag = &xml[at..at + xml[at..].find('>')?];
     let key = format!("{attr}=\"");
     let start = tag.find(&key)? + key.len();
@@ -252,17 +263,26 @@ pub fn assume_role_with_saml(
     let issuer = element(&xml, "Issuer").unwrap_or_default().to_string();
     let entity = attribute(&provider.metadata, "EntityDescriptor", "entityID").unwrap_or_default();
     if issuer != entity {
-        return Err(bad("Issuer of the assertion does not match the provider's metadata."));
+        return Err(bad(
+            "Issuer of the assertion does not match the provider's metadata.",
+        ));
     }
-    let certificate = element(&xml, "X509Certificate").map(|c| c.split_whitespace().collect::<String>());
+    let certificate =
+        element(&xml, "X509Certificate").map(|c| c.split_whitespace().collect::<String>());
     let trusted = certificate.is_some_and(|c| {
-        provider
-            .metadata
-            .split("X509Certificate>")
-            .any(|chunk| chunk.trim_end_matches("</ds:").trim_end_matches("</").split_whitespace().collect::<String>() == c)
+        provider.metadata.split("X509Certificate>").any(|chunk| {
+            chunk
+                .trim_end_matches("</ds:")
+                .trim_end_matches("</")
+                .split_whitespace()
+                .collect::<String>()
+                == c
+        })
     });
     if !trusted {
-        return Err(bad("Unable to validate the assertion's signature with the provider's metadata."));
+        return Err(bad(
+            "Unable to validate the assertion's signature with the provider's metadata.",
+        ));
     }
     let audience = element(&xml, "Audience").unwrap_or_default().to_string();
     if let Some(not_after) = attribute(&xml, "SubjectConfirmationData", "NotOnOrAfter")
@@ -270,7 +290,9 @@ pub fn assume_role_with_saml(
     {
         let expires = crate::policy::parse_date(not_after).unwrap_or(0);
         if expires <= world.clock.now_ms() {
-            return Err(StsError::ExpiredToken("The SAML assertion has expired.".into()));
+            return Err(StsError::ExpiredToken(
+                "The SAML assertion has expired.".into(),
+            ));
         }
     }
     let role_pair = format!("{},{}", input.role_arn, input.principal_arn);
@@ -284,13 +306,23 @@ pub fn assume_role_with_saml(
     context.set("SAML:aud", audience.as_str());
     context.set("SAML:sub", subject.as_str());
     context.set("SAML:iss", issuer.as_str());
-    trusts(world, &account_id, &role_name, "sts:AssumeRoleWithSAML", &context)?;
+    trusts(
+        world,
+        &account_id,
+        &role_name,
+        "sts:AssumeRoleWithSAML",
+        &context,
+    )?;
     let session_name: String = subject
         .chars()
         .filter(|c| c.is_alphanumeric() || "+=,.@-_".contains(*c))
         .take(64)
         .collect();
-    let session_name = if session_name.len() < 2 { "saml-session".to_string() } else { session_name };
+    let session_name = if session_name.len() < 2 {
+        "saml-session".to_string()
+    } else {
+        session_name
+    };
     let (credentials, user) = session(world, &account_id, &role_name, &session_name, duration)?;
     Ok(SamlOutput {
         credentials,

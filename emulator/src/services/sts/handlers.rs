@@ -195,7 +195,10 @@ pub fn assume_role(
     if let Some(r) = world
         .iam
         .roles
-        .get_mut(&crate::services::iam::model::entity_key(&role.account_id, &role.name))
+        .get_mut(&crate::services::iam::model::entity_key(
+            &role.account_id,
+            &role.name,
+        ))
     {
         r.last_used = Some(crate::services::iam::model::RoleLastUsed {
             at_ms: now,
@@ -340,7 +343,12 @@ pub fn check_text(
     Ok(())
 }
 
-pub fn parse_duration(value: Option<&str>, min: i64, max: i64, default: i64) -> Result<i64, StsError> {
+pub fn parse_duration(
+    value: Option<&str>,
+    min: i64,
+    max: i64,
+    default: i64,
+) -> Result<i64, StsError> {
     let Some(text) = value else {
         return Ok(default);
     };
@@ -392,7 +400,12 @@ pub fn check_session_policy(policy: Option<&str>) -> Result<Option<u32>, StsErro
 }
 
 /// Mints `ASIA…` credentials for `principal` in `account_id`, valid `seconds`.
-pub fn issue(world: &mut World, account_id: &str, principal: Principal, seconds: i64) -> Credentials {
+pub fn issue(
+    world: &mut World,
+    account_id: &str,
+    principal: Principal,
+    seconds: i64,
+) -> Credentials {
     let access_key_id = loop {
         let drawn = world.ids.base32(16);
         let candidate = format!("ASIA{}", with_epoch(&drawn, world.sts.key_epoch));

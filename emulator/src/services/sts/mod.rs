@@ -79,14 +79,18 @@ fn trust_policy<'w>(
         return Ok(None);
     };
     match world.iam.role(&account_id, &name) {
-        Some(role) => Ok(role.trust_policy.parsed.as_deref().map(|document| {
-            crate::api::ResourcePolicy {
-                document,
-                account_id: account_id.clone(),
-                required: true,
-                label: format!("trust policy of {}", role.arn(&account_id)),
-            }
-        })),
+        Some(role) => {
+            Ok(role
+                .trust_policy
+                .parsed
+                .as_deref()
+                .map(|document| crate::api::ResourcePolicy {
+                    document,
+                    account_id: account_id.clone(),
+                    required: true,
+                    label: format!("trust policy of {}", role.arn(&account_id)),
+                }))
+        }
         None if world.settings.lenient_roles
             && name != crate::services::organizations::accounts::DEFAULT_ACCESS_ROLE =>
         {
@@ -169,7 +173,11 @@ impl IssuedCredentials {
         if managed.len() <= 1 {
             out.extend(managed);
         } else {
-            let label = managed.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ");
+            let label = managed
+                .iter()
+                .map(|(l, _)| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             let statements = managed
                 .into_iter()
                 .flat_map(|(_, d)| d.statements.clone())

@@ -62,7 +62,12 @@ pub fn get_federation_token(
         }
     };
     let max = if source_user.is_none() { 3600 } else { 129_600 };
-    let duration = parse_duration(input.duration_seconds.as_deref(), 900, 129_600, 43_200.min(max))?;
+    let duration = parse_duration(
+        input.duration_seconds.as_deref(),
+        900,
+        129_600,
+        43_200.min(max),
+    )?;
     if duration > max {
         return Err(StsError::Validation(format!(
             "The requested DurationSeconds exceeds the {max} second limit for root credentials."
@@ -73,7 +78,10 @@ pub fn get_federation_token(
         name: input.name.clone(),
     };
     let credentials = issue(world, &account_id, principal, duration);
-    let session_policy = input.policy.as_deref().and_then(|p| IdentityDocument::parse(p).ok());
+    let session_policy = input
+        .policy
+        .as_deref()
+        .and_then(|p| IdentityDocument::parse(p).ok());
     let arns = policy_arns(input.policy_arns.as_deref());
     if let Some(session) = world.sts.credentials.get_mut(&credentials.access_key_id) {
         session.source_user = source_user;
@@ -127,7 +135,12 @@ pub fn assume_root(
         .unwrap_or_default()
         .to_string();
     let target = if input.target_principal.starts_with("arn:") {
-        input.target_principal.split(':').nth(4).unwrap_or_default().to_string()
+        input
+            .target_principal
+            .split(':')
+            .nth(4)
+            .unwrap_or_default()
+            .to_string()
     } else {
         target
     };
@@ -173,10 +186,14 @@ pub fn assume_root(
     if !service_access_enabled(org, root_access::IAM_PRINCIPAL)
         || !root_access::enabled(world, &caller.account_id, root_access::ROOT_SESSIONS)
     {
-        return Err(denied("centralized root access (RootSessions) is not enabled"));
+        return Err(denied(
+            "centralized root access (RootSessions) is not enabled",
+        ));
     }
     if !org.members.contains_key(&target) || org.management_account_id == target {
-        return Err(denied("the target is not a member account of the organization"));
+        return Err(denied(
+            "the target is not a member account of the organization",
+        ));
     }
     let credentials = issue(world, &target, Principal::Root, duration.max(1));
     if let Some(session) = world.sts.credentials.get_mut(&credentials.access_key_id) {
@@ -286,19 +303,30 @@ pub fn get_scoped_credentials(
     }
     check_session_policy(input.policy.as_deref())?;
     let policy = match input.policy.as_deref() {
-        Some(text) => Some(IdentityDocument::parse(text).map_err(|e| {
-            StsError::MalformedPolicyDocument(e.message)
-        })?),
+        Some(text) => Some(
+            IdentityDocument::parse(text)
+                .map_err(|e| StsError::MalformedPolicyDocument(e.message))?,
+        ),
         None => None,
     };
     let remaining = (parent.expiration_ms - world.clock.now_ms()) / 1000;
-    let duration = parse_duration(input.duration_seconds.as_deref(), 1, 129_600, remaining.max(1))?;
+    let duration = parse_duration(
+        input.duration_seconds.as_deref(),
+        1,
+        129_600,
+        remaining.max(1),
+    )?;
     if duration > remaining {
         return Err(StsError::InsufficientSessionLifetime(format!(
             "The requested DurationSeconds ({duration}) exceeds the {remaining} seconds left in the calling session."
         )));
     }
-    let credentials = issue(world, &parent.account_id, parent.principal.clone(), duration);
+    let credentials = issue(
+        world,
+        &parent.account_id,
+        parent.principal.clone(),
+        duration,
+    );
     let mut scoped = parent.scoped_policies.clone();
     scoped.extend(policy);
     let count = scoped.len()
@@ -308,7 +336,9 @@ pub fn get_scoped_credentials(
         session.source_identity.clone_from(&parent.source_identity);
         session.session_tags.clone_from(&parent.session_tags);
         session.session_policy.clone_from(&parent.session_policy);
-        session.session_policy_arns.clone_from(&parent.session_policy_arns);
+        session
+            .session_policy_arns
+            .clone_from(&parent.session_policy_arns);
         session.task_policy_arn.clone_from(&parent.task_policy_arn);
         session.source_user.clone_from(&parent.source_user);
         session.scoped_policies = scoped;

@@ -29,24 +29,61 @@ fn opt_in_regions_show_only_with_all_regions_until_enabled() {
     let enabled = call(&mut w, &me, "DescribeRegions", json!({})).unwrap();
     let listed = names(&enabled, "regionInfo", "regionName");
     assert_eq!(listed.len(), 17);
-    assert!(listed.contains(&"us-east-1".to_string()) && !listed.contains(&"af-south-1".to_string()));
-    assert_eq!(enabled["regionInfo"][0]["optInStatus"], "opt-in-not-required");
+    assert!(
+        listed.contains(&"us-east-1".to_string()) && !listed.contains(&"af-south-1".to_string())
+    );
+    assert_eq!(
+        enabled["regionInfo"][0]["optInStatus"],
+        "opt-in-not-required"
+    );
 
-    let all = call(&mut w, &me, "DescribeRegions", json!({"AllRegions": "true"})).unwrap();
+    let all = call(
+        &mut w,
+        &me,
+        "DescribeRegions",
+        json!({"AllRegions": "true"}),
+    )
+    .unwrap();
     assert_eq!(names(&all, "regionInfo", "regionName").len(), 34);
-    let cape_town = all["regionInfo"].as_array().unwrap().iter().find(|r| r["regionName"] == "af-south-1").unwrap();
+    let cape_town = all["regionInfo"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["regionName"] == "af-south-1")
+        .unwrap();
     assert_eq!(cape_town["optInStatus"], "not-opted-in");
     assert_eq!(cape_town["regionEndpoint"], "ec2.af-south-1.amazonaws.com");
 
     // Enabled through the Account API: shown once ENABLED, as opted-in.
-    crate::services::account::dispatch(&mut w, &me, "EnableRegion", json!({"RegionName": "af-south-1"})).unwrap();
+    crate::services::account::dispatch(
+        &mut w,
+        &me,
+        "EnableRegion",
+        json!({"RegionName": "af-south-1"}),
+    )
+    .unwrap();
     let during = call(&mut w, &me, "DescribeRegions", json!({})).unwrap();
     assert_eq!(names(&during, "regionInfo", "regionName").len(), 17);
     w.clock.advance(REGION_OPT_DELAY_MS);
-    let after = call(&mut w, &me, "DescribeRegions", json!({"Filter": [{"Name": "opt-in-status", "Value": ["opted-in"]}]})).unwrap();
-    assert_eq!(after["regionInfo"], json!([{"regionName": "af-south-1", "regionEndpoint": "ec2.af-south-1.amazonaws.com", "optInStatus": "opted-in"}]));
+    let after = call(
+        &mut w,
+        &me,
+        "DescribeRegions",
+        json!({"Filter": [{"Name": "opt-in-status", "Value": ["opted-in"]}]}),
+    )
+    .unwrap();
+    assert_eq!(
+        after["regionInfo"],
+        json!([{"regionName": "af-south-1", "regionEndpoint": "ec2.af-south-1.amazonaws.com", "optInStatus": "opted-in"}])
+    );
     // Another account is not affected.
-    let other = call(&mut w, &root_caller("210987654321"), "DescribeRegions", json!({})).unwrap();
+    let other = call(
+        &mut w,
+        &root_caller("210987654321"),
+        "DescribeRegions",
+        json!({}),
+    )
+    .unwrap();
     assert_eq!(names(&other, "regionInfo", "regionName").len(), 17);
 }
 
@@ -54,12 +91,36 @@ fn opt_in_regions_show_only_with_all_regions_until_enabled() {
 fn region_names_and_filters() {
     let mut w = world();
     let me = root_caller("123456789012");
-    let named = call(&mut w, &me, "DescribeRegions", json!({"RegionName": ["eu-west-1", "me-south-1"]})).unwrap();
-    assert_eq!(names(&named, "regionInfo", "regionName"), ["eu-west-1", "me-south-1"]);
-    let eu = call(&mut w, &me, "DescribeRegions", json!({"AllRegions": "true", "Filter": [{"Name": "region-name", "Value": ["eu-*"]}]})).unwrap();
+    let named = call(
+        &mut w,
+        &me,
+        "DescribeRegions",
+        json!({"RegionName": ["eu-west-1", "me-south-1"]}),
+    )
+    .unwrap();
+    assert_eq!(
+        names(&named, "regionInfo", "regionName"),
+        ["eu-west-1", "me-south-1"]
+    );
+    let eu = call(
+        &mut w,
+        &me,
+        "DescribeRegions",
+        json!({"AllRegions": "true", "Filter": [{"Name": "region-name", "Value": ["eu-*"]}]}),
+    )
+    .unwrap();
     assert_eq!(names(&eu, "regionInfo", "regionName").len(), 8);
-    let by_endpoint = call(&mut w, &me, "DescribeRegions", json!({"Filter": [{"Name": "endpoint", "Value": ["ec2.us-west-2.amazonaws.com"]}]})).unwrap();
-    assert_eq!(names(&by_endpoint, "regionInfo", "regionName"), ["us-west-2"]);
+    let by_endpoint = call(
+        &mut w,
+        &me,
+        "DescribeRegions",
+        json!({"Filter": [{"Name": "endpoint", "Value": ["ec2.us-west-2.amazonaws.com"]}]}),
+    )
+    .unwrap();
+    assert_eq!(
+        names(&by_endpoint, "regionInfo", "regionName"),
+        ["us-west-2"]
+    );
     let errors = [
         json!({"RegionName": ["moon-east-1"]}),
         json!({"Filter": [{"Name": "colour", "Value": ["red"]}]}),
@@ -78,14 +139,48 @@ fn availability_zones_of_the_callers_region() {
     let mut w = world();
     let mut me = root_caller("123456789012");
     let zones = call(&mut w, &me, "DescribeAvailabilityZones", json!({})).unwrap();
-    assert_eq!(names(&zones, "availabilityZoneInfo", "zoneName"), ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]);
+    assert_eq!(
+        names(&zones, "availabilityZoneInfo", "zoneName"),
+        [
+            "us-east-1a",
+            "us-east-1b",
+            "us-east-1c",
+            "us-east-1d",
+            "us-east-1e",
+            "us-east-1f"
+        ]
+    );
     assert_eq!(zones["availabilityZoneInfo"][0]["zoneId"], "use1-az1");
     assert_eq!(zones["availabilityZoneInfo"][0]["zoneState"], "available");
-    let by_id = call(&mut w, &me, "DescribeAvailabilityZones", json!({"ZoneId": ["use1-az3"]})).unwrap();
-    assert_eq!(names(&by_id, "availabilityZoneInfo", "zoneName"), ["us-east-1c"]);
-    let filtered = call(&mut w, &me, "DescribeAvailabilityZones", json!({"Filter": [{"Name": "zone-name", "Value": ["*a", "*b"]}]})).unwrap();
-    assert_eq!(names(&filtered, "availabilityZoneInfo", "zoneName"), ["us-east-1a", "us-east-1b"]);
-    let e = call(&mut w, &me, "DescribeAvailabilityZones", json!({"ZoneName": ["us-east-1z"]})).unwrap_err();
+    let by_id = call(
+        &mut w,
+        &me,
+        "DescribeAvailabilityZones",
+        json!({"ZoneId": ["use1-az3"]}),
+    )
+    .unwrap();
+    assert_eq!(
+        names(&by_id, "availabilityZoneInfo", "zoneName"),
+        ["us-east-1c"]
+    );
+    let filtered = call(
+        &mut w,
+        &me,
+        "DescribeAvailabilityZones",
+        json!({"Filter": [{"Name": "zone-name", "Value": ["*a", "*b"]}]}),
+    )
+    .unwrap();
+    assert_eq!(
+        names(&filtered, "availabilityZoneInfo", "zoneName"),
+        ["us-east-1a", "us-east-1b"]
+    );
+    let e = call(
+        &mut w,
+        &me,
+        "DescribeAvailabilityZones",
+        json!({"ZoneName": ["us-east-1z"]}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, "InvalidParameterValue");
 
     // An opt-in Region the account has not enabled: EC2 there does not know the caller.
@@ -94,5 +189,8 @@ fn availability_zones_of_the_callers_region() {
     assert_eq!((e.code.as_str(), e.status), ("AuthFailure", 401));
     me.region = "us-west-1".into();
     let west = call(&mut w, &me, "DescribeAvailabilityZones", json!({})).unwrap();
-    assert_eq!(names(&west, "availabilityZoneInfo", "zoneId"), ["usw1-az1", "usw1-az3"]);
+    assert_eq!(
+        names(&west, "availabilityZoneInfo", "zoneId"),
+        ["usw1-az1", "usw1-az3"]
+    );
 }
