@@ -26,6 +26,10 @@ pub fn orgs(emulator: &Emulator, access_key: &str) -> aws_sdk_organizations::Cli
     aws_sdk_organizations::Client::new(&config(emulator, access_key))
 }
 
+pub fn iam(emulator: &Emulator, access_key: &str) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&config(emulator, access_key))
+}
+
 pub fn sts(emulator: &Emulator, access_key: &str) -> aws_sdk_sts::Client {
     aws_sdk_sts::Client::new(&config(emulator, access_key))
 }

@@ -7,15 +7,11 @@ use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_sdk_organizations::types::PolicyType;
 
 use crate::common::{
-    self, config_with, create_account, create_ou, orgs, root_id, session, MANAGEMENT,
+    self, config_with, create_account, create_ou, iam, orgs, root_id, session, MANAGEMENT,
 };
 use orgsim::Emulator;
 
 const DENY_ACCESS_KEYS: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoAccessKeys","Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
-
-fn iam(emulator: &Emulator, access_key: &str) -> aws_sdk_iam::Client {
-    aws_sdk_iam::Client::new(&common::config(emulator, access_key))
-}
 
 fn iam_as(emulator: &Emulator, credentials: Credentials) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::new(&config_with(emulator, credentials))

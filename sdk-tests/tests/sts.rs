@@ -142,7 +142,7 @@ async fn session_tokens_and_access_key_info() {
 }
 
 /// A member once assumed any role name in the management account and then acted as
-/// management (issue 12): a role orgsim does not hold trusts only its own account.
+/// management (issue 12): only roles that exist and trust the caller can be assumed.
 #[tokio::test]
 async fn a_member_cannot_assume_an_invented_role_in_the_management_account() {
     let emulator = Emulator::start();
@@ -160,6 +160,15 @@ async fn a_member_cannot_assume_an_invented_role_in_the_management_account() {
         .await
         .expect_err("the management account's roles do not trust members");
     assert_eq!(e.code(), Some("AccessDenied"));
+    common::iam(&emulator, &member)
+        .create_role()
+        .role_name("Admin")
+        .assume_role_policy_document(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{member}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
     common::sts(&emulator, &member)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{member}:role/Admin"))
