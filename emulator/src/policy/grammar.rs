@@ -109,6 +109,9 @@ fn statement(s: &Map<String, Value>, dialect: Dialect) -> Parsed<Statement> {
     let sid = match s.get("Sid") {
         None => None,
         Some(Value::String(sid)) if SID.is_match(sid) => Some(sid.clone()),
+        // Bucket policies take any string: AWS's own Config set-up script writes
+        // `" AWSConfigBucketDelivery"`, with a space, and S3 accepts it.
+        Some(Value::String(sid)) if dialect == Dialect::ResourceBased => Some(sid.clone()),
         Some(_) => {
             return Err(PolicyError::new(
                 "A statement ID (Sid) must be a string of letters and digits.",
@@ -320,6 +323,18 @@ mod tests {
 
     fn scp(text: &str) -> Result<PolicyDocument, String> {
         parse(text, Dialect::ServiceControlPolicy).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn bucket_policies_take_any_sid_identity_policies_only_alphanumeric() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":" AWSConfigBucketDelivery","Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let doc = parse(text, Dialect::ResourceBased).unwrap();
+        assert_eq!(
+            doc.statements[0].sid.as_deref(),
+            Some(" AWSConfigBucketDelivery")
+        );
+        let identity = r#"{"Version":"2012-10-17","Statement":[{"Sid":"a b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        assert!(parse(identity, Dialect::Identity).is_err());
     }
 
     #[test]
