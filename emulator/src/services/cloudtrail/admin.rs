@@ -186,9 +186,10 @@ pub fn register_organization_delegated_admin(
             "Account {account} is not a member of organization {org_id}."
         )));
     }
-    if org_integration::admins_of::<CloudTrail>(world, &org_id)
-        .iter()
-        .any(|(_, a)| *a == account)
+    if delegation::is_delegated_admin(org, &account, SERVICE_PRINCIPAL)
+        || org_integration::admins_of::<CloudTrail>(world, &org_id)
+            .iter()
+            .any(|(_, a)| *a == account)
     {
         return Err(CtError::AccountRegistered(format!(
             "Account {account} is already registered as a delegated administrator."
@@ -228,12 +229,19 @@ pub fn deregister_organization_delegated_admin(
     let slot = org_integration::admins_of::<CloudTrail>(world, &org_id)
         .into_iter()
         .find(|(_, a)| *a == account)
-        .map(|(slot, _)| slot)
-        .ok_or_else(|| {
-            CtError::AccountNotRegistered(format!(
+        .map(|(slot, _)| slot);
+    let Some(slot) = slot else {
+        // Registered through Organizations' RegisterDelegatedAdministrator: the same
+        // registration, ended the same way.
+        let org = &world.organizations.organizations[&org_id];
+        if !delegation::is_delegated_admin(org, &account, SERVICE_PRINCIPAL) {
+            return Err(CtError::AccountNotRegistered(format!(
                 "Account {account} is not registered as a delegated administrator."
-            ))
-        })?;
+            )));
+        }
+        delegation::release_service_admin(world, &org_id, &account, SERVICE_PRINCIPAL);
+        return Ok(json!({}));
+    };
     org_integration::disable_organization_admin::<CloudTrail>(
         world,
         &in_slot(caller, &slot),
