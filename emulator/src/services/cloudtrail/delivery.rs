@@ -94,7 +94,10 @@ fn deliver_trail(world: &mut World, arn: &str, now: i64) {
     let until = trail.status.until_seq.unwrap_or_else(|| log.next_seq());
     // (account, region) → records, in order.
     let mut files: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
-    for (seq, event) in log.range(trail.status.next_seq, until) {
+    // A world loaded from a snapshot starts its history afresh.
+    let from = trail.status.next_seq.min(log.next_seq());
+    let until = until.min(log.next_seq()).max(from);
+    for (seq, event) in log.range(from, until) {
         let view = EventView { seq, event, log };
         let account = view.account();
         if covers(world, &trail, &view, &account) {

@@ -314,7 +314,11 @@ pub fn record(world: &mut World, call: &Call<'_>) {
         return;
     };
     let now = world.clock.now_ms();
-    let event_id = ((world.ids.next_u64() as u128) << 64) | world.ids.next_u64() as u128;
+    // Drawn from the event's sequence number, not the world's generator, so recording
+    // leaves the IDs of everything else as they would be without it.
+    let seq = world.cloudtrail.log.next_seq();
+    let event_id =
+        ((mix(seq ^ 0x0c10_d7a1) as u128) << 64) | mix(seq.wrapping_add(now as u64)) as u128;
     let event_id = uuid::Builder::from_random_bytes(event_id.to_be_bytes())
         .into_uuid()
         .as_u128();
@@ -367,6 +371,14 @@ pub fn record(world: &mut World, call: &Call<'_>) {
         error_message,
     };
     log.push(event);
+}
+
+/// SplitMix64's finalizer: well-spread bits from a counter.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A stored event's facts, resolved against the log's tables.
