@@ -2,6 +2,7 @@
 //! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
 mod account;
+mod cloudtrail;
 mod common;
 mod config;
 mod config_conformance;

@@ -18,7 +18,13 @@ pub fn decode(request: &WireRequest<'_>) -> Result<Decoded, DecodeFailure> {
     let service = ServiceId::ALL
         .iter()
         .copied()
-        .find(|s| s.json_target_prefix() == Some(prefix))
+        .find(|s| {
+            // The full Smithy shape id (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`)
+            // or its last segment, which AWS's Rust SDK sends for CloudTrail.
+            s.json_target_prefix().is_some_and(|p| {
+                p == prefix || p.rsplit_once('.').is_some_and(|(_, short)| short == prefix)
+            })
+        })
         .ok_or_else(|| fail(None, unknown_operation(target)))?;
     if !service.has_operation(operation) {
         return Err(fail(Some(service), unknown_operation(target)));

@@ -241,6 +241,13 @@ async fn handle(
         }
     };
 
+    let source_ip = source_ip(&parts.headers);
+    let user_agent = parts
+        .headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let scope = auth::credential_scope(&parts.headers, query);
     let signing_service = scope
         .as_ref()
@@ -328,8 +335,9 @@ async fn handle(
             return fail(error);
         }
         services::iam::record_key_use(&mut world, &caller, service.signing_name());
+        let request_parameters = services::cloudtrail::log::request_parameters(&decoded.input);
         let (operation, input) = (&decoded.operation, &decoded.input);
-        match authorize::authorize(&world, &caller, service, operation, input) {
+        let result = match authorize::authorize(&world, &caller, service, operation, input) {
             Err(denial) => {
                 outcome.denied_by = Some(denial.log_summary());
                 Err(denial.to_api_error(service))
@@ -344,7 +352,27 @@ async fn handle(
                 })
                 .map(Answer::Json),
             },
-        }
+        };
+        // CloudTrail records every call served, denied ones too (DESIGN §3.7).
+        let outcome = match &result {
+            Ok(Answer::Json(output)) => Ok(Some(output)),
+            Ok(Answer::Xml(_)) => Ok(None),
+            Err(error) => Err(error),
+        };
+        services::cloudtrail::log::record(
+            &mut world,
+            &services::cloudtrail::log::Call {
+                caller: &caller,
+                service,
+                operation: &decoded.operation,
+                request_parameters,
+                outcome,
+                request_id,
+                source_ip: &source_ip,
+                user_agent: &user_agent,
+            },
+        );
+        result
     };
     match result {
         Ok(Answer::Json(output)) => protocol::encode_output(
@@ -363,6 +391,19 @@ async fn handle(
         ),
         Err(error) => fail(error.with_message_key(service.error_message_key())),
     }
+}
+
+/// The caller's address as CloudTrail records it: the first `X-Forwarded-For` hop,
+/// else loopback (orgsim serves local clients; the socket's peer is not passed down).
+fn source_ip(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("127.0.0.1")
+        .to_string()
 }
 
 /// A handler's answer: JSON members, or rest-xml members with raw bytes.
