@@ -1,0 +1,1 @@
+//! Unit tests of Detective against a world.
