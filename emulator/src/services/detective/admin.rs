@@ -82,7 +82,7 @@ pub fn enable_organization_admin_account(
 pub fn disable_organization_admin_account(
     world: &mut World,
     caller: &Caller,
-    _input: Empty0,
+    _input: NoInput,
 ) -> Result<Empty, DetectiveError> {
     let org = world
         .organizations
@@ -111,7 +111,7 @@ pub fn disable_organization_admin_account(
 
 /// `DisableOrganizationAdminAccount` has no input members.
 #[derive(Debug, Default, Deserialize)]
-pub struct Empty0 {}
+pub struct NoInput {}
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
