@@ -141,6 +141,8 @@ pub struct Quotas {
     /// current quota page says 7; older API text says 4.
     #[serde(default = "default_account_min_age_days")]
     pub account_min_age_days: usize,
+    /// Member accounts of one Detective behavior graph (AWS: 1,200).
+    pub detective_members_per_graph: usize,
 }
 
 fn default_account_min_age_days() -> usize {
@@ -165,6 +167,7 @@ impl Default for Quotas {
             ai_opt_out_attachments_per_target: 5,
             management_policy_attachments_per_target: 10,
             account_min_age_days: default_account_min_age_days(),
+            detective_members_per_graph: 1200,
         }
     }
 }
@@ -197,12 +200,14 @@ impl Quotas {
                 &mut self.management_policy_attachments_per_target
             }
             "account-min-age-days" => &mut self.account_min_age_days,
+            "detective-members-per-graph" => &mut self.detective_members_per_graph,
             other => {
                 return Err(format!(
                 "unknown quota '{other}' (known: accounts-per-organization, ous-per-organization, ou-max-depth, concurrent-account-creations, \
                  scps-per-organization, policies-per-type, scp-content-size, rcp-content-size, ai-opt-out-content-size, \
                  management-policy-content-size, scp-attachments-per-target, rcp-attachments-per-target, \
-                 ai-opt-out-attachments-per-target, management-policy-attachments-per-target, account-min-age-days)"
+                 ai-opt-out-attachments-per-target, management-policy-attachments-per-target, account-min-age-days, \
+                 detective-members-per-graph)"
             ))
             }
         };

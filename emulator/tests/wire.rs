@@ -232,13 +232,13 @@ async fn unemulated_services_answer_501_in_their_own_protocol() {
             root: None,
         },
         Case {
-            signing: Some("detective"),
+            signing: Some("macie2"),
             method: Method::POST,
-            path: "/graphs/list",
+            path: "/findings",
             headers: &[("content-type", "application/json")],
             body: "{}",
             content_type: "application/json",
-            names: ("detective", "ListGraphs"),
+            names: ("macie2", "ListFindings"),
             root: None,
         },
         Case {

@@ -94,6 +94,10 @@ pub fn guardduty(emulator: &Emulator, access_key: &str) -> aws_sdk_guardduty::Cl
     aws_sdk_guardduty::Client::new(&config(emulator, access_key))
 }
 
+pub fn detective(emulator: &Emulator, access_key: &str) -> aws_sdk_detective::Client {
+    aws_sdk_detective::Client::new(&config(emulator, access_key))
+}
+
 pub fn securityhub(emulator: &Emulator, access_key: &str) -> aws_sdk_securityhub::Client {
     aws_sdk_securityhub::Client::new(&config(emulator, access_key))
 }

@@ -8,6 +8,7 @@ mod config;
 mod config_conformance;
 mod cross_service;
 mod delegation;
+mod detective;
 mod guardduty;
 mod guardduty_operations;
 mod handshakes;

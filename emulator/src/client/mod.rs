@@ -132,12 +132,34 @@ impl Client {
         self.admin("POST", path_and_query).await
     }
 
+    /// `POST` a JSON body to an admin route (`/_orgsim/clock`): its status and answer.
+    pub async fn admin_post_json(
+        &self,
+        path_and_query: &str,
+        body: &Value,
+    ) -> Result<(u16, Value), String> {
+        self.admin_with_body("POST", path_and_query, Bytes::from(body.to_string()))
+            .await
+    }
+
     async fn admin(&self, method: &str, path_and_query: &str) -> Result<(u16, Value), String> {
+        self.admin_with_body(method, path_and_query, Bytes::new())
+            .await
+    }
+
+    async fn admin_with_body(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Bytes,
+    ) -> Result<(u16, Value), String> {
         let uri = format!("{}{path_and_query}", self.endpoint);
-        let request = axum::http::Request::builder()
-            .method(method)
-            .uri(&uri)
-            .body(Full::new(Bytes::new()))
+        let mut request = axum::http::Request::builder().method(method).uri(&uri);
+        if !body.is_empty() {
+            request = request.header("content-type", "application/json");
+        }
+        let request = request
+            .body(Full::new(body))
             .map_err(|e| e.to_string())?;
         let response = self
             .http

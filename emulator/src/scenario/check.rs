@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::expect::Expected;
 use super::parse::{
-    is_account_id, parse_instant, ErrorExpectation, FileError, FileErrors, Poll, Scenario, Step,
-    DEFAULT_CLOCK, DEFAULT_MANAGEMENT, DEFAULT_REGION,
+    is_account_id, parse_instant, Action, ClockStep, ErrorExpectation, FileError, FileErrors,
+    Poll, Scenario, Step, DEFAULT_CLOCK, DEFAULT_MANAGEMENT, DEFAULT_REGION,
 };
 use super::path::Path;
 use super::vars;
@@ -37,7 +37,8 @@ struct RawStep {
     #[serde(rename = "as")]
     caller: Option<Spanned<String>>,
     region: Option<String>,
-    call: Spanned<String>,
+    call: Option<Spanned<String>>,
+    clock: Option<Spanned<ClockStep>>,
     input: Option<Spanned<Value>>,
     expect: Option<Spanned<Map<String, Value>>>,
     expect_error: Option<Spanned<RawErrorExpectation>>,
@@ -161,7 +162,26 @@ impl Checker<'_> {
         defined: &mut BTreeSet<String>,
     ) -> Option<Step> {
         let errors_before = self.errors.len();
-        let call = self.check_call(&raw.call);
+        let action = match (&raw.call, &raw.clock) {
+            (Some(call), None) => self
+                .check_call(call)
+                .map(|(service, operation)| Action::Call { service, operation }),
+            (None, Some(clock)) => self.check_clock(&raw, clock),
+            (Some(call), Some(_)) => {
+                self.error(
+                    &call.referenced,
+                    "a step either calls (call:) or moves the clock (clock:), not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    &at,
+                    "a step needs call: <service>.<Operation> or clock: {advance_seconds: N}",
+                );
+                None
+            }
+        };
 
         let caller = match &raw.caller {
             Some(caller) => {
@@ -277,15 +297,14 @@ impl Checker<'_> {
             self.error(&at, "a step needs a name");
         }
 
-        let (service, operation) = call?;
+        let action = action?;
         (self.errors.len() == errors_before).then(|| Step {
             number,
             name: raw.name,
             line: at.line(),
             caller,
             region: raw.region,
-            service,
-            operation,
+            action,
             input,
             expect,
             expect_error,
@@ -293,6 +312,36 @@ impl Checker<'_> {
             until,
             poll,
         })
+    }
+
+    /// A `clock:` step: a forward move in seconds, and nothing of a call.
+    fn check_clock(&mut self, raw: &RawStep, clock: &Spanned<ClockStep>) -> Option<Action> {
+        let seconds = clock.value.advance_seconds;
+        if !seconds.is_finite() || seconds < 0.0 {
+            self.error(
+                &clock.referenced,
+                "clock: advance_seconds must be a number of seconds ≥ 0 (world time only moves forward)",
+            );
+        }
+        let call_keys = [
+            ("as", raw.caller.is_some()),
+            ("region", raw.region.is_some()),
+            ("input", raw.input.is_some()),
+            ("expect", raw.expect.is_some()),
+            ("expect_error", raw.expect_error.is_some()),
+            ("save", raw.save.is_some()),
+            ("until", raw.until.is_some()),
+            ("poll", raw.poll.is_some()),
+        ];
+        for (key, present) in call_keys {
+            if present {
+                self.error(
+                    &clock.referenced,
+                    format!("clock: a clock step has no {key} (it calls nothing)"),
+                );
+            }
+        }
+        Some(Action::AdvanceClock { seconds })
     }
 
     fn check_call(&mut self, call: &Spanned<String>) -> Option<(ServiceId, String)> {

@@ -44,8 +44,8 @@ pub struct Step {
     /// `management`, an alias, an account id, or a `${variable}`.
     pub caller: String,
     pub region: Option<String>,
-    pub service: ServiceId,
-    pub operation: String,
+    /// What the step does: an AWS call, or world time moving forward.
+    pub action: Action,
     pub input: Value,
     pub expect: Map<String, Value>,
     pub expect_error: Option<ErrorExpectation>,
@@ -55,11 +55,35 @@ pub struct Step {
     pub poll: Poll,
 }
 
+/// What a step does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// `call: <service>.<Operation>`.
+    Call {
+        service: ServiceId,
+        operation: String,
+    },
+    /// `clock: {advance_seconds: N}`: world time moves forward by N seconds
+    /// (`POST /_orgsim/clock`), for what AWS measures in time (Detective's 48 hours of
+    /// GuardDuty, an account's first week in its organization).
+    AdvanceClock { seconds: f64 },
+}
+
 impl Step {
-    /// `organizations.CreateAccount`.
+    /// `organizations.CreateAccount`, or `clock +172800 s`.
     pub fn call(&self) -> String {
-        format!("{}.{}", self.service, self.operation)
+        match &self.action {
+            Action::Call { service, operation } => format!("{service}.{operation}"),
+            Action::AdvanceClock { seconds } => format!("clock +{seconds} s"),
+        }
     }
+}
+
+/// `clock:` of a step.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockStep {
+    pub advance_seconds: f64,
 }
 
 /// `expect_error: Code` or `expect_error: {code: Code, message: …}`.
@@ -259,6 +283,51 @@ steps:
         let error = refused.expect_error.as_ref().unwrap();
         assert_eq!(error.code, "AccessDenied");
         assert_eq!(error.message, Some(json!("not authorized")));
+    }
+
+    #[test]
+    fn a_clock_step_moves_world_time() {
+        let s = parse(
+            "c.yaml",
+            "name: c\nsteps:\n  - name: Two days pass\n    clock: { advance_seconds: 172800 }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.steps[0].action,
+            Action::AdvanceClock { seconds: 172800.0 }
+        );
+        assert_eq!(s.steps[0].call(), "clock +172800 s");
+        let got = errors(
+            "name: c
+steps:
+  - name: back
+    clock: { advance_seconds: -1 }
+  - name: both
+    call: sts.GetCallerIdentity
+    clock: { advance_seconds: 1 }
+  - name: neither
+    input: {}
+  - name: expecting
+    clock: { advance_seconds: 1 }
+    expect: { now: x }
+",
+        );
+        let expected = [
+            "4:12: clock: advance_seconds must be a number of seconds",
+            "6:11: a step either calls (call:) or moves the clock (clock:), not both",
+            "8:5: a step needs call:",
+            "11:12: clock: a clock step has no expect",
+        ];
+        assert!(got.len() >= expected.len(), "{got:#?}");
+        for want in expected {
+            assert!(got.iter().any(|g| g.starts_with(want)), "{want:?} not in {got:#?}");
+        }
+        let typo = parse(
+            "c.yaml",
+            "name: c\nsteps:\n  - name: t\n    clock: { seconds: 1 }\n",
+        )
+        .unwrap_err();
+        assert!(typo.to_string().contains("seconds"), "{typo}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 use super::expect::{check_all, Expected, Mismatch};
-use super::parse::{is_account_id, Scenario, Step};
+use super::parse::{is_account_id, Action, Scenario, Step};
 use super::report::{Reporter, ScenarioReport, StepReport, StepStatus};
 use super::vars::Variables;
 use crate::client::{CallError, Client, Signer};
@@ -119,6 +119,10 @@ async fn execute(
     client: &Client,
     variables: &mut Variables,
 ) -> Result<Outcome, Outcome> {
+    let (service, operation) = match &step.action {
+        Action::Call { service, operation } => (*service, operation),
+        Action::AdvanceClock { seconds } => return advance_clock(client, *seconds).await,
+    };
     let region = step.region.as_deref().unwrap_or(&scenario.region);
     let signer = signer(scenario, step, variables, region).map_err(|e| Outcome::error(0, e))?;
     let input = variables
@@ -141,7 +145,7 @@ async fn execute(
     let result = loop {
         attempts += 1;
         let result = client
-            .call(&signer, step.service, &step.operation, &input)
+            .call(&signer, service, operation, &input)
             .await;
         let Some(until) = &until else { break result };
         let answer = match result {
@@ -217,6 +221,23 @@ async fn execute(
         error: None,
         mismatches,
     })
+}
+
+/// Moves the endpoint's world clock forward (`POST /_orgsim/clock`).
+async fn advance_clock(client: &Client, seconds: f64) -> Result<Outcome, Outcome> {
+    let body = json!({ "advance_seconds": seconds });
+    match client.admin_post_json("/_orgsim/clock", &body).await {
+        Ok((200, _)) => Ok(Outcome {
+            attempts: 1,
+            error: None,
+            mismatches: vec![],
+        }),
+        Ok((status, answer)) => Err(Outcome::error(
+            1,
+            format!("POST /_orgsim/clock answered {status}: {answer}"),
+        )),
+        Err(e) => Err(Outcome::error(1, e)),
+    }
 }
 
 /// A message expectation: plain text is a "contains"; a mapping is a check.

@@ -42,6 +42,7 @@ macro_rules! for_each_service {
             Account account,
             S3 s3,
             CloudTrail cloudtrail,
+            Detective detective,
         }
     };
 }
