@@ -41,6 +41,7 @@ macro_rules! for_each_service {
             Ec2 ec2,
             Account account,
             S3 s3,
+            AccessAnalyzer accessanalyzer,
         }
     };
 }
