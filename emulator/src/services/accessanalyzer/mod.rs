@@ -207,9 +207,7 @@ pub(crate) mod test_support {
     use crate::api::ApiError;
     use serde_json::Value;
 
-    pub use crate::services::guardduty::test_support::{
-        create_org_account, org_call, org_with_accounts, MANAGEMENT,
-    };
+    pub use crate::services::guardduty::test_support::{org_call, org_with_accounts, MANAGEMENT};
     pub use crate::services::organizations::test_support::{root_caller, world};
 
     /// Runs an Access Analyzer operation the way the server does.
