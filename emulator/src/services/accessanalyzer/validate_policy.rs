@@ -357,7 +357,7 @@ fn check_statement(
         if matches!(node, Node::Array(items, _) if items.is_empty()) {
             issues.push(suggestion("EMPTY_ARRAY_ACTION", "This statement includes no actions and does not affect the policy. Specify actions.", element_path.clone(), node.span()));
         }
-        let mut seen: Vec<String> = Vec::new();
+        let mut written: Vec<(Vec<Value>, String, Span)> = Vec::new();
         for (p, item) in strings(node, &element_path) {
             let Some(action) = item.as_str() else {
                 issues.push(error(
@@ -389,15 +389,20 @@ fn check_statement(
                 ));
                 continue;
             }
-            if seen
-                .iter()
-                .any(|other| policy::wildcard_matches(other, action, true))
-            {
-                issues.push(suggestion("REDUNDANT_ACTION", &format!("The action {action} is already covered by another action in the statement. Remove it."), p, item.span()));
-            }
-            seen.push(action.to_string());
+            written.push((p, action.to_string(), item.span()));
             if element == "Action" {
                 actions.push(action.to_string());
+            }
+        }
+        // An action another one of the list covers (a duplicate: the later one).
+        for (i, (p, action, span)) in written.iter().enumerate() {
+            let covered = written.iter().enumerate().any(|(j, (_, other, _))| {
+                j != i
+                    && policy::wildcard_matches(other, action, true)
+                    && (other != action || j < i)
+            });
+            if covered {
+                issues.push(suggestion("REDUNDANT_ACTION", &format!("The action {action} is already covered by another action in the statement. Remove it."), p.clone(), *span));
             }
         }
     }
