@@ -1,6 +1,7 @@
 //! Black-box tests: the real `aws-sdk-*` crates against `orgsim::Emulator::start()`.
 //! One test binary, so CI compiles the SDKs once (DESIGN §2).
 
+mod accessanalyzer;
 mod account;
 mod cloudtrail;
 mod common;

@@ -43,6 +43,7 @@ macro_rules! for_each_service {
             S3 s3,
             CloudTrail cloudtrail,
             Detective detective,
+            AccessAnalyzer accessanalyzer,
         }
     };
 }
