@@ -41,6 +41,8 @@ macro_rules! for_each_service {
             Ec2 ec2,
             Account account,
             S3 s3,
+            SsoAdmin ssoadmin,
+            IdentityStore identitystore,
         }
     };
 }

@@ -1,0 +1,1 @@
+//! sso-admin unit tests.
