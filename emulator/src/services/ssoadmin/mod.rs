@@ -258,3 +258,15 @@ pub(crate) mod test_support {
         dispatch_with_instance(world, caller, op, input)
     }
 }
+
+/// The organization instance's identity store id after `ListInstances` (tests of
+/// other folders build their world with it).
+#[cfg(test)]
+pub(crate) fn dispatch_for_tests(world: &mut World, caller: &Caller) -> String {
+    let out = dispatch_with_instance(world, caller, "ListInstances", serde_json::json!({}))
+        .expect("ListInstances");
+    out["Instances"][0]["IdentityStoreId"]
+        .as_str()
+        .expect("an instance")
+        .to_string()
+}
