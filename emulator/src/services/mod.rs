@@ -44,6 +44,8 @@ macro_rules! for_each_service {
             CloudTrail cloudtrail,
             Detective detective,
             AccessAnalyzer accessanalyzer,
+            SsoAdmin ssoadmin,
+            IdentityStore identitystore,
         }
     };
 }

@@ -151,6 +151,20 @@ pub fn assume_role(
             input.role_arn
         ))
     })?;
+    // orgsim's convention for acting as an IAM Identity Center user (ssoadmin::sessions):
+    // a reserved SSO role's session must be named after a user assigned there.
+    if let Some(Err(why)) = crate::services::ssoadmin::sessions::check_user_session(
+        world,
+        &role.account_id,
+        &role.name,
+        &input.role_session_name,
+    ) {
+        return Err(StsError::AccessDenied(format!(
+            "User: {} is not authorized to perform: sts:AssumeRole on resource: {} ({why})",
+            caller.arn(),
+            input.role_arn
+        )));
+    }
     let chained = matches!(caller.principal, Principal::AssumedRole { .. });
     if chained && duration > 3600 {
         return Err(StsError::Validation(
