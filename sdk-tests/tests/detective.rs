@@ -5,8 +5,8 @@
 
 use aws_sdk_detective::primitives::DateTime;
 use aws_sdk_detective::types::{
-    Account, DatasourcePackage, DatasourcePackageIngestState, InvitationType,
-    MemberDisabledReason, MemberStatus, State,
+    Account, DatasourcePackage, DatasourcePackageIngestState, InvitationType, MemberDisabledReason,
+    MemberStatus, State,
 };
 use orgsim::Emulator;
 
@@ -58,12 +58,18 @@ async fn create_graph_waits_for_48_hours_of_guardduty() {
     let admin = detective(&emulator, "123456789012");
     let refused = admin.create_graph().send().await.unwrap_err();
     assert!(
-        refused.as_service_error().unwrap().is_service_quota_exceeded_exception(),
+        refused
+            .as_service_error()
+            .unwrap()
+            .is_service_quota_exceeded_exception(),
         "{refused:?}"
     );
     turn_on_guardduty(&emulator, "123456789012").await;
     let too_soon = admin.create_graph().send().await.unwrap_err();
-    assert!(too_soon.as_service_error().unwrap().is_service_quota_exceeded_exception());
+    assert!(too_soon
+        .as_service_error()
+        .unwrap()
+        .is_service_quota_exceeded_exception());
     pass_two_days(&emulator);
     let arn = admin
         .create_graph()
@@ -73,9 +79,20 @@ async fn create_graph_waits_for_48_hours_of_guardduty() {
         .expect("CreateGraph")
         .graph_arn
         .expect("arn");
-    assert!(arn.starts_with("arn:aws:detective:us-east-1:123456789012:graph:"), "{arn}");
-    let again = admin.create_graph().send().await.expect("CreateGraph again");
-    assert_eq!(again.graph_arn(), Some(arn.as_str()), "one graph per account and region");
+    assert!(
+        arn.starts_with("arn:aws:detective:us-east-1:123456789012:graph:"),
+        "{arn}"
+    );
+    let again = admin
+        .create_graph()
+        .send()
+        .await
+        .expect("CreateGraph again");
+    assert_eq!(
+        again.graph_arn(),
+        Some(arn.as_str()),
+        "one graph per account and region"
+    );
     let graphs = admin.list_graphs().send().await.expect("ListGraphs");
     assert_eq!(graphs.graph_list().len(), 1);
     assert_eq!(graphs.graph_list()[0].arn(), Some(arn.as_str()));
@@ -103,7 +120,10 @@ async fn create_graph_waits_for_48_hours_of_guardduty() {
         .await
         .expect("ListTagsForResource");
     assert_eq!(tags.tags().unwrap().len(), 1);
-    assert_eq!(tags.tags().unwrap().get("env").map(String::as_str), Some("prod"));
+    assert_eq!(
+        tags.tags().unwrap().get("env").map(String::as_str),
+        Some("prod")
+    );
 
     admin
         .delete_graph()
@@ -117,7 +137,10 @@ async fn create_graph_waits_for_48_hours_of_guardduty() {
         .send()
         .await
         .unwrap_err();
-    assert!(gone.as_service_error().unwrap().is_resource_not_found_exception());
+    assert!(gone
+        .as_service_error()
+        .unwrap()
+        .is_resource_not_found_exception());
 }
 
 #[tokio::test]
@@ -140,7 +163,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .send()
         .await
         .unwrap_err();
-    assert!(early.as_service_error().unwrap().is_validation_exception(), "{early:?}");
+    assert!(
+        early.as_service_error().unwrap().is_validation_exception(),
+        "{early:?}"
+    );
     pass_two_days(&emulator);
     let by_member = detective(&emulator, &dev)
         .enable_organization_admin_account()
@@ -148,7 +174,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .send()
         .await
         .unwrap_err();
-    assert!(by_member.as_service_error().unwrap().is_access_denied_exception());
+    assert!(by_member
+        .as_service_error()
+        .unwrap()
+        .is_access_denied_exception());
     mgmt.enable_organization_admin_account()
         .account_id(&security)
         .send()
@@ -161,7 +190,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .send()
         .await
         .expect("ListDelegatedAdministrators");
-    assert_eq!(delegated.delegated_administrators()[0].id(), Some(security.as_str()));
+    assert_eq!(
+        delegated.delegated_administrators()[0].id(),
+        Some(security.as_str())
+    );
     let admins = mgmt
         .list_organization_admin_accounts()
         .send()
@@ -183,7 +215,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .expect("CreateMembers");
     let member = &created.members()[0];
     assert_eq!(member.status(), Some(&MemberStatus::Enabled));
-    assert_eq!(member.invitation_type(), Some(&InvitationType::Organization));
+    assert_eq!(
+        member.invitation_type(),
+        Some(&InvitationType::Organization)
+    );
     assert_eq!(member.administrator_id(), Some(security.as_str()));
     let dev_invitations = detective(&emulator, &dev)
         .list_invitations()
@@ -219,10 +254,16 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .iter()
         .find(|m| m.account_id() == Some(joiner.as_str()))
         .expect("the joiner is a member");
-    assert_eq!(sandbox.invitation_type(), Some(&InvitationType::Organization));
+    assert_eq!(
+        sandbox.invitation_type(),
+        Some(&InvitationType::Organization)
+    );
     // GuardDuty's administrator did not auto-enable, so Detective cannot measure it.
     assert_eq!(sandbox.status(), Some(&MemberStatus::AcceptedButDisabled));
-    assert_eq!(sandbox.disabled_reason(), Some(&MemberDisabledReason::VolumeUnknown));
+    assert_eq!(
+        sandbox.disabled_reason(),
+        Some(&MemberDisabledReason::VolumeUnknown)
+    );
 
     // An outside account is invited, verified, and accepts.
     let invited = admin
@@ -242,8 +283,15 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         Some(MemberStatus::Invited)
     );
     let outsider = detective(&emulator, OUTSIDER);
-    let invitations = outsider.list_invitations().send().await.expect("ListInvitations");
-    assert_eq!(invitations.invitations()[0].graph_arn(), Some(graph.as_str()));
+    let invitations = outsider
+        .list_invitations()
+        .send()
+        .await
+        .expect("ListInvitations");
+    assert_eq!(
+        invitations.invitations()[0].graph_arn(),
+        Some(graph.as_str())
+    );
     outsider
         .accept_invitation()
         .graph_arn(&graph)
@@ -264,7 +312,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .send()
         .await
         .unwrap_err();
-    assert!(unmeasured.as_service_error().unwrap().is_service_quota_exceeded_exception());
+    assert!(unmeasured
+        .as_service_error()
+        .unwrap()
+        .is_service_quota_exceeded_exception());
     turn_on_guardduty(&emulator, OUTSIDER).await;
     admin
         .start_monitoring_member()
@@ -285,7 +336,10 @@ async fn an_organization_graph_with_auto_enable_and_an_invited_outsider() {
         .send()
         .await
         .unwrap_err();
-    assert!(refused.as_service_error().unwrap().is_access_denied_exception());
+    assert!(refused
+        .as_service_error()
+        .unwrap()
+        .is_access_denied_exception());
 
     // Ending the administration releases the organization accounts, not the invited one.
     mgmt.disable_organization_admin_account()
@@ -395,8 +449,13 @@ async fn datasource_packages_start_for_graph_and_members() {
         .datasource_package_ingest_history()
         .expect("history");
     let asff = &history[&DatasourcePackage::AsffSecurityhubFinding];
-    assert!(asff[&DatasourcePackageIngestState::Started].timestamp().is_some());
-    assert_eq!(members.unprocessed_accounts()[0].account_id(), Some("333333333333"));
+    assert!(asff[&DatasourcePackageIngestState::Started]
+        .timestamp()
+        .is_some());
+    assert_eq!(
+        members.unprocessed_accounts()[0].account_id(),
+        Some("333333333333")
+    );
     let own = detective(&emulator, OUTSIDER)
         .batch_get_membership_datasources()
         .graph_arns(&graph)
@@ -428,14 +487,20 @@ async fn the_member_quota_and_membership_errors() {
         .send()
         .await
         .unwrap_err();
-    assert!(over.as_service_error().unwrap().is_service_quota_exceeded_exception());
+    assert!(over
+        .as_service_error()
+        .unwrap()
+        .is_service_quota_exceeded_exception());
     let reject = detective(&emulator, OUTSIDER)
         .reject_invitation()
         .graph_arn(&graph)
         .send()
         .await
         .unwrap_err();
-    assert!(reject.as_service_error().unwrap().is_conflict_exception(), "already accepted");
+    assert!(
+        reject.as_service_error().unwrap().is_conflict_exception(),
+        "already accepted"
+    );
     let deleted = admin
         .delete_members()
         .graph_arn(&graph)
@@ -445,14 +510,20 @@ async fn the_member_quota_and_membership_errors() {
         .await
         .expect("DeleteMembers");
     assert_eq!(deleted.account_ids(), [OUTSIDER.to_string()]);
-    assert_eq!(deleted.unprocessed_accounts()[0].account_id(), Some(admin_id));
+    assert_eq!(
+        deleted.unprocessed_accounts()[0].account_id(),
+        Some(admin_id)
+    );
     let accept = detective(&emulator, OUTSIDER)
         .accept_invitation()
         .graph_arn(&graph)
         .send()
         .await
         .unwrap_err();
-    assert!(accept.as_service_error().unwrap().is_resource_not_found_exception());
+    assert!(accept
+        .as_service_error()
+        .unwrap()
+        .is_resource_not_found_exception());
 }
 
 #[tokio::test]
@@ -502,7 +573,10 @@ async fn investigations_of_an_iam_user() {
         .send()
         .await
         .expect("ListInvestigations");
-    assert_eq!(listed.investigation_details()[0].state(), Some(&State::Archived));
+    assert_eq!(
+        listed.investigation_details()[0].state(),
+        Some(&State::Archived)
+    );
     let indicators = admin
         .list_indicators()
         .graph_arn(&graph)
@@ -518,5 +592,8 @@ async fn investigations_of_an_iam_user() {
         .send()
         .await
         .unwrap_err();
-    assert!(missing.as_service_error().unwrap().is_resource_not_found_exception());
+    assert!(missing
+        .as_service_error()
+        .unwrap()
+        .is_resource_not_found_exception());
 }

@@ -158,9 +158,7 @@ impl Client {
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
         }
-        let request = request
-            .body(Full::new(body))
-            .map_err(|e| e.to_string())?;
+        let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
         let response = self
             .http
             .request(request)

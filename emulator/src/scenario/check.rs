@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::expect::Expected;
 use super::parse::{
-    is_account_id, parse_instant, Action, ClockStep, ErrorExpectation, FileError, FileErrors,
-    Poll, Scenario, Step, DEFAULT_CLOCK, DEFAULT_MANAGEMENT, DEFAULT_REGION,
+    is_account_id, parse_instant, Action, ClockStep, ErrorExpectation, FileError, FileErrors, Poll,
+    Scenario, Step, DEFAULT_CLOCK, DEFAULT_MANAGEMENT, DEFAULT_REGION,
 };
 use super::path::Path;
 use super::vars;

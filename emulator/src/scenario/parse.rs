@@ -320,7 +320,10 @@ steps:
         ];
         assert!(got.len() >= expected.len(), "{got:#?}");
         for want in expected {
-            assert!(got.iter().any(|g| g.starts_with(want)), "{want:?} not in {got:#?}");
+            assert!(
+                got.iter().any(|g| g.starts_with(want)),
+                "{want:?} not in {got:#?}"
+            );
         }
         let typo = parse(
             "c.yaml",

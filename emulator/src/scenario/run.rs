@@ -144,9 +144,7 @@ async fn execute(
     let mut attempts = 0;
     let result = loop {
         attempts += 1;
-        let result = client
-            .call(&signer, service, operation, &input)
-            .await;
+        let result = client.call(&signer, service, operation, &input).await;
         let Some(until) = &until else { break result };
         let answer = match result {
             Ok(answer) => answer,
