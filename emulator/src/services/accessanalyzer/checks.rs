@@ -124,10 +124,8 @@ fn principals_covered(old: Option<&PrincipalClause>, new: Option<&PrincipalClaus
     let (Some(o), Some(n)) = (principal_values(old), principal_values(new)) else {
         return false;
     };
-    n.iter().all(|(kind, value)| {
-        o.iter()
-            .any(|(k, v)| (k == kind || v == "*") && (v == value || v == "*"))
-    })
+    n.iter()
+        .all(|(kind, value)| o.iter().any(|(k, v)| v == "*" || (k == kind && v == value)))
 }
 
 fn statement_covered(old: &Statement, new: &Statement) -> bool {

@@ -393,7 +393,7 @@ pub fn list_access_preview_findings(
         .filter(|p| {
             change
                 .values()
-                .all(|c| criterion_holds(Some(&[p.change_type.clone()]), c))
+                .all(|c| criterion_holds(Some(std::slice::from_ref(&p.change_type)), c))
         })
         .filter(|p| after.as_ref().is_none_or(|a| p.id > *a));
     let mut sorted: Vec<&PreviewFinding> = items.collect();
