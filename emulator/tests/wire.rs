@@ -242,13 +242,13 @@ async fn unemulated_services_answer_501_in_their_own_protocol() {
             root: None,
         },
         Case {
-            signing: Some("access-analyzer"),
+            signing: Some("lambda"),
             method: Method::GET,
-            path: "/analyzer",
+            path: "/2015-03-31/functions/",
             headers: &[],
             body: "",
             content_type: "application/json",
-            names: ("accessanalyzer", "ListAnalyzers"),
+            names: ("lambda", "ListFunctions"),
             root: None,
         },
         // awsQuery

@@ -254,7 +254,7 @@ pub fn tag_resource(
 #[serde(rename_all = "PascalCase")]
 pub struct UntagResourceInput {
     pub resource_arn: String,
-    #[serde(rename = "TagKeys")]
+    #[serde(rename = "tagKeys", alias = "TagKeys")]
     pub tag_keys: Vec<String>,
 }
 
