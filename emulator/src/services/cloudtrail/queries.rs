@@ -269,7 +269,7 @@ pub fn start_query(
         }
     }
     if let Some((column, descending)) = &statement.order {
-        matched.sort_by(|a, b| field(a, column).cmp(&field(b, column)));
+        matched.sort_by_key(|record| field(record, column));
         if *descending {
             matched.reverse();
         }

@@ -150,10 +150,8 @@ fn on_org_event(world: &mut World, event: &OrgEvent) {
         OrgEvent::AccountJoined {
             organization_id,
             account_id,
-        } => {
-            if world.ssoadmin.org_instances.contains_key(organization_id) {
-                crate::services::iam::service_linked::ensure(world, account_id, SERVICE_PRINCIPAL);
-            }
+        } if world.ssoadmin.org_instances.contains_key(organization_id) => {
+            crate::services::iam::service_linked::ensure(world, account_id, SERVICE_PRINCIPAL);
         }
         OrgEvent::AccountLeft {
             organization_id,
@@ -242,6 +240,18 @@ pub fn check_length(member: &str, value: &str, min: usize, max: usize) -> Result
     Ok(())
 }
 
+/// The organization instance's identity store id after `ListInstances` (tests of
+/// other folders build their world with it).
+#[cfg(test)]
+pub(crate) fn dispatch_for_tests(world: &mut World, caller: &Caller) -> String {
+    let out = dispatch_with_instance(world, caller, "ListInstances", serde_json::json!({}))
+        .expect("ListInstances");
+    out["Instances"][0]["IdentityStoreId"]
+        .as_str()
+        .expect("an instance")
+        .to_string()
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
@@ -257,16 +267,4 @@ pub(crate) mod test_support {
         world.begin_request();
         dispatch_with_instance(world, caller, op, input)
     }
-}
-
-/// The organization instance's identity store id after `ListInstances` (tests of
-/// other folders build their world with it).
-#[cfg(test)]
-pub(crate) fn dispatch_for_tests(world: &mut World, caller: &Caller) -> String {
-    let out = dispatch_with_instance(world, caller, "ListInstances", serde_json::json!({}))
-        .expect("ListInstances");
-    out["Instances"][0]["IdentityStoreId"]
-        .as_str()
-        .expect("an instance")
-        .to_string()
 }
