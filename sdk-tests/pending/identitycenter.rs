@@ -58,7 +58,12 @@ async fn create_user(ids: &aws_sdk_identitystore::Client, store: &str, name: &st
         .to_string()
 }
 
-async fn permission_set(client: &aws_sdk_ssoadmin::Client, instance: &str, name: &str, policy: &str) -> String {
+async fn permission_set(
+    client: &aws_sdk_ssoadmin::Client,
+    instance: &str,
+    name: &str,
+    policy: &str,
+) -> String {
     let arn = client
         .create_permission_set()
         .instance_arn(instance)
@@ -124,7 +129,11 @@ async fn assign(
 }
 
 /// The reserved role of `permission_set_name` in `account`, if there is one.
-async fn reserved_role(emulator: &Emulator, account: &str, permission_set_name: &str) -> Option<aws_sdk_iam::types::Role> {
+async fn reserved_role(
+    emulator: &Emulator,
+    account: &str,
+    permission_set_name: &str,
+) -> Option<aws_sdk_iam::types::Role> {
     let iam = aws_sdk_iam::Client::new(&config(emulator, account));
     let roles = iam
         .list_roles()
@@ -135,7 +144,10 @@ async fn reserved_role(emulator: &Emulator, account: &str, permission_set_name: 
     roles
         .roles()
         .iter()
-        .find(|r| r.role_name().starts_with(&format!("AWSReservedSSO_{permission_set_name}_")))
+        .find(|r| {
+            r.role_name()
+                .starts_with(&format!("AWSReservedSSO_{permission_set_name}_"))
+        })
         .cloned()
 }
 
@@ -143,14 +155,26 @@ async fn reserved_role(emulator: &Emulator, account: &str, permission_set_name: 
 async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_groups() {
     let emulator = Emulator::start().await;
     let org = common::organization(&emulator).account("Dev").build().await;
-    let listed = sso(&emulator, MANAGEMENT).list_instances().send().await.unwrap();
+    let listed = sso(&emulator, MANAGEMENT)
+        .list_instances()
+        .send()
+        .await
+        .unwrap();
     assert!(listed.instances().is_empty());
     let (instance, store_id) = instance(&emulator, &org).await;
     assert!(instance.starts_with("arn:aws:sso:::instance/ssoins-"));
     assert!(store_id.starts_with("d-"));
     let iam = aws_sdk_iam::Client::new(&config(&emulator, &org.account("Dev")));
-    let slr = iam.get_role().role_name("AWSServiceRoleForSSO").send().await.expect("SLR");
-    assert_eq!(slr.role().unwrap().path(), "/aws-service-role/sso.amazonaws.com/");
+    let slr = iam
+        .get_role()
+        .role_name("AWSServiceRoleForSSO")
+        .send()
+        .await
+        .expect("SLR");
+    assert_eq!(
+        slr.role().unwrap().path(),
+        "/aws-service-role/sso.amazonaws.com/"
+    );
 
     let ids = store(&emulator, MANAGEMENT);
     let alice = create_user(&ids, &store_id, "alice").await;
@@ -162,7 +186,11 @@ async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_
         .send()
         .await
         .unwrap_err();
-    assert!(e.as_service_error().is_some_and(|s| s.is_conflict_exception()), "{e:?}");
+    assert!(
+        e.as_service_error()
+            .is_some_and(|s| s.is_conflict_exception()),
+        "{e:?}"
+    );
     let found = ids
         .get_user_id()
         .identity_store_id(&store_id)
@@ -226,7 +254,9 @@ async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_
         .send()
         .await
         .unwrap_err();
-    assert!(e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()));
+    assert!(e
+        .as_service_error()
+        .is_some_and(|s| s.is_resource_not_found_exception()));
     // A member account may not read the organization's directory.
     let e = store(&emulator, &org.account("Dev"))
         .list_users()
@@ -234,7 +264,11 @@ async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_
         .send()
         .await
         .unwrap_err();
-    assert!(e.as_service_error().is_some_and(|s| s.is_access_denied_exception()), "{e:?}");
+    assert!(
+        e.as_service_error()
+            .is_some_and(|s| s.is_access_denied_exception()),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -250,21 +284,43 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
     let (dev, play) = (org.account("Dev"), org.account("Play"));
     let (instance, store_id) = instance(&emulator, &org).await;
     let admin = sso(&emulator, MANAGEMENT);
-    let read_only = permission_set(&admin, &instance, "ReadOnly", "arn:aws:iam::aws:policy/ReadOnlyAccess").await;
-    let full = permission_set(&admin, &instance, "Admin", "arn:aws:iam::aws:policy/AdministratorAccess").await;
+    let read_only = permission_set(
+        &admin,
+        &instance,
+        "ReadOnly",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
+    .await;
+    let full = permission_set(
+        &admin,
+        &instance,
+        "Admin",
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+    )
+    .await;
     let ids = store(&emulator, MANAGEMENT);
     let alice = create_user(&ids, &store_id, "alice").await;
     let bob = create_user(&ids, &store_id, "bob").await;
 
     assert_eq!(
-        assign(&admin, &instance, &dev, &read_only, PrincipalType::User, &alice).await,
+        assign(
+            &admin,
+            &instance,
+            &dev,
+            &read_only,
+            PrincipalType::User,
+            &alice
+        )
+        .await,
         StatusValues::Succeeded
     );
     assert_eq!(
         assign(&admin, &instance, &play, &full, PrincipalType::User, &bob).await,
         StatusValues::Succeeded
     );
-    let role = reserved_role(&emulator, &dev, "ReadOnly").await.expect("the reserved role in Dev");
+    let role = reserved_role(&emulator, &dev, "ReadOnly")
+        .await
+        .expect("the reserved role in Dev");
     assert_eq!(role.max_session_duration(), Some(7200));
     assert!(reserved_role(&emulator, &play, "ReadOnly").await.is_none());
     let provisioned = admin
@@ -294,11 +350,26 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
         .send()
         .await
         .unwrap();
-    assert!(me.arn().unwrap().ends_with(&format!("assumed-role/{}/alice", role.role_name())));
+    assert!(me
+        .arn()
+        .unwrap()
+        .ends_with(&format!("assumed-role/{}/alice", role.role_name())));
     let iam = aws_sdk_iam::Client::new(&as_alice);
-    iam.list_roles().send().await.expect("ReadOnly may list roles");
-    let e = iam.create_user().user_name("intruder").send().await.unwrap_err();
-    assert_eq!(aws_sdk_iam::error::ProvideErrorMetadata::code(&e), Some("AccessDenied"), "{e:?}");
+    iam.list_roles()
+        .send()
+        .await
+        .expect("ReadOnly may list roles");
+    let e = iam
+        .create_user()
+        .user_name("intruder")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_sdk_iam::error::ProvideErrorMetadata::code(&e),
+        Some("AccessDenied"),
+        "{e:?}"
+    );
     // Bob is not assigned ReadOnly in Dev; Alice has nothing in Play.
     let e = sts
         .assume_role()
@@ -307,7 +378,10 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(aws_sdk_sts::error::ProvideErrorMetadata::code(&e), Some("AccessDenied"));
+    assert_eq!(
+        aws_sdk_sts::error::ProvideErrorMetadata::code(&e),
+        Some("AccessDenied")
+    );
     let admin_role = reserved_role(&emulator, &play, "Admin").await.unwrap();
     let e = sts
         .assume_role()
@@ -316,7 +390,10 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(aws_sdk_sts::error::ProvideErrorMetadata::code(&e), Some("AccessDenied"));
+    assert_eq!(
+        aws_sdk_sts::error::ProvideErrorMetadata::code(&e),
+        Some("AccessDenied")
+    );
 
     // Removing the last assignment removes the role.
     let deleted = admin
@@ -352,7 +429,13 @@ async fn policies_reach_the_role_with_provisioning() {
     let dev = org.account("Dev");
     let (instance, store_id) = instance(&emulator, &org).await;
     let admin = sso(&emulator, MANAGEMENT);
-    let ps = permission_set(&admin, &instance, "Ops", "arn:aws:iam::aws:policy/ReadOnlyAccess").await;
+    let ps = permission_set(
+        &admin,
+        &instance,
+        "Ops",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
+    .await;
     let user = create_user(&store(&emulator, MANAGEMENT), &store_id, "carol").await;
     assign(&admin, &instance, &dev, &ps, PrincipalType::User, &user).await;
     admin
@@ -365,13 +448,20 @@ async fn policies_reach_the_role_with_provisioning() {
         .expect("PutInlinePolicyToPermissionSet");
     let iam = aws_sdk_iam::Client::new(&config(&emulator, &dev));
     let role = reserved_role(&emulator, &dev, "Ops").await.unwrap();
-    let inline = iam.list_role_policies().role_name(role.role_name()).send().await.unwrap();
+    let inline = iam
+        .list_role_policies()
+        .role_name(role.role_name())
+        .send()
+        .await
+        .unwrap();
     assert!(inline.policy_names().is_empty(), "not provisioned yet");
     let stale = admin
         .list_accounts_for_provisioned_permission_set()
         .instance_arn(&instance)
         .permission_set_arn(&ps)
-        .provisioning_status(aws_sdk_ssoadmin::types::ProvisioningStatus::LatestPermissionSetNotProvisioned)
+        .provisioning_status(
+            aws_sdk_ssoadmin::types::ProvisioningStatus::LatestPermissionSetNotProvisioned,
+        )
         .send()
         .await
         .unwrap();
@@ -396,7 +486,12 @@ async fn policies_reach_the_role_with_provisioning() {
         .permission_set_provisioning_status
         .unwrap();
     assert_eq!(status.status(), Some(&StatusValues::Succeeded));
-    let inline = iam.list_role_policies().role_name(role.role_name()).send().await.unwrap();
+    let inline = iam
+        .list_role_policies()
+        .role_name(role.role_name())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(inline.policy_names(), ["AwsSSOInlinePolicy"]);
     let attached = iam
         .list_attached_role_policies()
@@ -404,7 +499,10 @@ async fn policies_reach_the_role_with_provisioning() {
         .send()
         .await
         .unwrap();
-    assert_eq!(attached.attached_policies()[0].policy_name(), Some("ReadOnlyAccess"));
+    assert_eq!(
+        attached.attached_policies()[0].policy_name(),
+        Some("ReadOnlyAccess")
+    );
 }
 
 #[tokio::test]
@@ -418,11 +516,33 @@ async fn the_delegated_administrator_manages_all_but_the_management_account() {
     let (instance, store_id) = instance(&emulator, &org).await;
     let delegated = sso(&emulator, &org.account("Identity"));
     let listed = delegated.list_instances().send().await.unwrap();
-    assert_eq!(listed.instances()[0].instance_arn(), Some(instance.as_str()));
-    let ps = permission_set(&delegated, &instance, "Dev", "arn:aws:iam::aws:policy/ReadOnlyAccess").await;
-    let user = create_user(&store(&emulator, &org.account("Identity")), &store_id, "dana").await;
     assert_eq!(
-        assign(&delegated, &instance, &org.account("Dev"), &ps, PrincipalType::User, &user).await,
+        listed.instances()[0].instance_arn(),
+        Some(instance.as_str())
+    );
+    let ps = permission_set(
+        &delegated,
+        &instance,
+        "Dev",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
+    .await;
+    let user = create_user(
+        &store(&emulator, &org.account("Identity")),
+        &store_id,
+        "dana",
+    )
+    .await;
+    assert_eq!(
+        assign(
+            &delegated,
+            &instance,
+            &org.account("Dev"),
+            &ps,
+            PrincipalType::User,
+            &user
+        )
+        .await,
         StatusValues::Succeeded
     );
     let e = delegated
@@ -436,7 +556,11 @@ async fn the_delegated_administrator_manages_all_but_the_management_account() {
         .send()
         .await
         .unwrap_err();
-    assert!(e.as_service_error().is_some_and(|s| s.is_access_denied_exception()), "{e:?}");
+    assert!(
+        e.as_service_error()
+            .is_some_and(|s| s.is_access_denied_exception()),
+        "{e:?}"
+    );
     assert_eq!(e.code(), Some("AccessDeniedException"));
     let e = sso(&emulator, &org.account("Dev"))
         .list_permission_sets()
@@ -444,5 +568,7 @@ async fn the_delegated_administrator_manages_all_but_the_management_account() {
         .send()
         .await
         .unwrap_err();
-    assert!(e.as_service_error().is_some_and(|s| s.is_access_denied_exception()));
+    assert!(e
+        .as_service_error()
+        .is_some_and(|s| s.is_access_denied_exception()));
 }
