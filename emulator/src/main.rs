@@ -2,14 +2,14 @@
 
 #![forbid(unsafe_code)]
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 use orgsim::server::{router, Access, AppState, Timeouts};
-use orgsim::world::World;
+use orgsim::world::{SupportPlan, World};
 use orgsim::{scenario, snapshot, Quotas, Settings};
 
 /// Offline emulator of AWS Organizations, GuardDuty, Security Hub, Config and STS.
@@ -154,6 +154,10 @@ struct ServeArgs {
     /// (`<bucket>.NAME`), besides `s3.orgsim.localhost` and `localhost`. Repeatable.
     #[arg(long = "s3-host-base", value_name = "NAME")]
     s3_host_bases: Vec<String>,
+    /// Every account's AWS Support plan: business (Health and Trusted Advisor answer) or
+    /// basic (they answer SubscriptionRequiredException, as AWS does).
+    #[arg(long, value_enum, default_value = "business")]
+    support_plan: SupportPlanArg,
     /// Milliseconds a CreateAccount stays IN_PROGRESS (it always lasts until the next request).
     #[arg(long, default_value_t = 0)]
     create_account_delay_ms: u32,
@@ -324,6 +328,13 @@ fn run_scenarios(args: RunArgs) -> i32 {
     }
 }
 
+/// `--support-plan` as clap reads it.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SupportPlanArg {
+    Basic,
+    Business,
+}
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     let filter = EnvFilter::try_new(&args.log_level)
         .map_err(|e| format!("--log-level '{}': {e}", args.log_level))?;
@@ -347,6 +358,10 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             let mut bases = args.s3_host_bases.clone();
             bases.extend(Settings::default().s3_host_bases);
             bases
+        },
+        support_plan: match args.support_plan {
+            SupportPlanArg::Basic => SupportPlan::Basic,
+            SupportPlanArg::Business => SupportPlan::Business,
         },
     };
     let scenarios = load_scenarios(&args.scenarios)?;

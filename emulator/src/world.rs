@@ -84,6 +84,27 @@ pub struct Settings {
     /// (`<bucket>.<base>`); `serve --s3-host-base` adds to the defaults.
     #[serde(default = "default_s3_host_bases")]
     pub s3_host_bases: Vec<String>,
+    /// `--support-plan`: the AWS Support plan of every account. Health and Trusted
+    /// Advisor need Business or higher (basic: `SubscriptionRequiredException`).
+    #[serde(default)]
+    pub support_plan: SupportPlan,
+}
+
+/// An account's AWS Support plan. orgsim defaults to Business so that Health and
+/// Trusted Advisor answer (AWS's accounts start on Basic: a documented difference).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SupportPlan {
+    Basic,
+    #[default]
+    Business,
+}
+
+impl SupportPlan {
+    /// Whether the plan includes the Health API and Trusted Advisor's full checks.
+    pub fn includes_health_and_advisor(self) -> bool {
+        self == SupportPlan::Business
+    }
 }
 
 fn default_s3_host_bases() -> Vec<String> {
@@ -103,6 +124,7 @@ impl Default for Settings {
             close_account_delay_ms: 0,
             quotas: Quotas::default(),
             s3_host_bases: default_s3_host_bases(),
+            support_plan: SupportPlan::default(),
         }
     }
 }
