@@ -14,6 +14,7 @@ mod guardduty;
 mod guardduty_operations;
 mod handshakes;
 mod iam;
+mod identitycenter;
 mod organizations;
 mod policies;
 mod s3;

@@ -153,7 +153,7 @@ async fn reserved_role(
 
 #[tokio::test]
 async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_groups() {
-    let emulator = Emulator::start().await;
+    let emulator = Emulator::start();
     let org = common::organization(&emulator).account("Dev").build().await;
     let listed = sso(&emulator, MANAGEMENT)
         .list_instances()
@@ -273,7 +273,7 @@ async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_
 
 #[tokio::test]
 async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
-    let emulator = Emulator::start().await;
+    let emulator = Emulator::start();
     let org = common::organization(&emulator)
         .ou("Workloads")
         .ou("Sandbox")
@@ -424,7 +424,7 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
 
 #[tokio::test]
 async fn policies_reach_the_role_with_provisioning() {
-    let emulator = Emulator::start().await;
+    let emulator = Emulator::start();
     let org = common::organization(&emulator).account("Dev").build().await;
     let dev = org.account("Dev");
     let (instance, store_id) = instance(&emulator, &org).await;
@@ -507,7 +507,7 @@ async fn policies_reach_the_role_with_provisioning() {
 
 #[tokio::test]
 async fn the_delegated_administrator_manages_all_but_the_management_account() {
-    let emulator = Emulator::start().await;
+    let emulator = Emulator::start();
     let org = common::organization(&emulator)
         .accounts(&["Identity", "Dev"])
         .delegated_admin("sso.amazonaws.com", "Identity")
