@@ -572,3 +572,137 @@ async fn the_delegated_administrator_manages_all_but_the_management_account() {
         .as_service_error()
         .is_some_and(|s| s.is_access_denied_exception()));
 }
+
+/// Customer managed policies and boundaries are references: provisioning fails in an
+/// account that lacks the policy and succeeds once it exists there. Outside us-east-1
+/// the reserved role's path names the instance's Region; a joining account gets
+/// `AWSServiceRoleForSSO` in the call that brings it in.
+#[tokio::test]
+async fn customer_managed_references_regions_and_joiners() {
+    let emulator = Emulator::start();
+    let org = common::organization(&emulator).account("Dev").build().await;
+    let dev = org.account("Dev");
+    org.mgmt
+        .enable_aws_service_access()
+        .service_principal("sso.amazonaws.com")
+        .send()
+        .await
+        .expect("EnableAWSServiceAccess");
+    // The instance lives in the Region of the first sso-admin call.
+    let regional = aws_sdk_ssoadmin::config::Builder::from(&config(&emulator, MANAGEMENT))
+        .region(aws_config::Region::new("eu-west-1"))
+        .build();
+    let admin = aws_sdk_ssoadmin::Client::from_conf(regional);
+    let listed = admin.list_instances().send().await.expect("ListInstances");
+    let instance = listed.instances()[0].instance_arn().unwrap().to_string();
+    let store_id = listed.instances()[0]
+        .identity_store_id()
+        .unwrap()
+        .to_string();
+    let ps = admin
+        .create_permission_set()
+        .instance_arn(&instance)
+        .name("Auditor")
+        .send()
+        .await
+        .expect("CreatePermissionSet")
+        .permission_set()
+        .and_then(|p| p.permission_set_arn())
+        .unwrap()
+        .to_string();
+    let reference = aws_sdk_ssoadmin::types::CustomerManagedPolicyReference::builder()
+        .name("AuditExtras")
+        .path("/org/")
+        .build()
+        .unwrap();
+    admin
+        .attach_customer_managed_policy_reference_to_permission_set()
+        .instance_arn(&instance)
+        .permission_set_arn(&ps)
+        .customer_managed_policy_reference(reference.clone())
+        .send()
+        .await
+        .expect("AttachCustomerManagedPolicyReferenceToPermissionSet");
+    admin
+        .put_permissions_boundary_to_permission_set()
+        .instance_arn(&instance)
+        .permission_set_arn(&ps)
+        .permissions_boundary(
+            aws_sdk_ssoadmin::types::PermissionsBoundary::builder()
+                .managed_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutPermissionsBoundaryToPermissionSet");
+    let user = create_user(&store(&emulator, MANAGEMENT), &store_id, "dana").await;
+
+    // Dev has no AuditExtras yet: the assignment fails and no role appears.
+    assert_eq!(
+        assign(&admin, &instance, &dev, &ps, PrincipalType::User, &user).await,
+        StatusValues::Failed
+    );
+    assert!(reserved_role(&emulator, &dev, "Auditor").await.is_none());
+
+    let dev_iam = common::iam(&emulator, &dev);
+    let policy = dev_iam
+        .create_policy()
+        .policy_name("AuditExtras")
+        .path("/org/")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"access-analyzer:List*","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .expect("CreatePolicy")
+        .policy
+        .unwrap();
+    assert_eq!(
+        assign(&admin, &instance, &dev, &ps, PrincipalType::User, &user).await,
+        StatusValues::Succeeded
+    );
+    let role = reserved_role(&emulator, &dev, "Auditor")
+        .await
+        .expect("the reserved role");
+    assert_eq!(role.path(), "/aws-reserved/sso.amazonaws.com/eu-west-1/");
+    let role = dev_iam
+        .get_role()
+        .role_name(role.role_name())
+        .send()
+        .await
+        .expect("GetRole")
+        .role
+        .unwrap();
+    assert_eq!(
+        role.permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn()),
+        Some("arn:aws:iam::aws:policy/ReadOnlyAccess")
+    );
+    let attached = dev_iam
+        .list_attached_role_policies()
+        .role_name(role.role_name())
+        .send()
+        .await
+        .expect("ListAttachedRolePolicies");
+    assert_eq!(
+        attached
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn())
+            .collect::<Vec<_>>(),
+        [policy.arn().unwrap()]
+    );
+
+    // An account created now has the service-linked role at once.
+    let joiner = common::new_account(&org.mgmt, "Joiner").await;
+    let slr = common::iam(&emulator, &joiner)
+        .get_role()
+        .role_name("AWSServiceRoleForSSO")
+        .send()
+        .await
+        .expect("the joiner's AWSServiceRoleForSSO");
+    assert_eq!(
+        slr.role().unwrap().path(),
+        "/aws-service-role/sso.amazonaws.com/"
+    );
+}
