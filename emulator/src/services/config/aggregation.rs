@@ -145,7 +145,13 @@ pub fn put_configuration_aggregator(
     check_aggregator_name(&name)?;
     let accounts = input.account_aggregation_sources;
     let organization = input.organization_aggregation_source;
-    if accounts.is_empty() == organization.is_none() || accounts.len() > 1 {
+    if accounts.len() > 1 {
+        return Err(ConfigError::Validation(format!(
+            "1 validation error detected: Value '{}' at 'accountAggregationSources' failed to satisfy constraint: Member must have length less than or equal to 1",
+            accounts.len()
+        )));
+    }
+    if accounts.is_empty() == organization.is_none() {
         return Err(ConfigError::InvalidParameterValue(
             "The configuration aggregator must have one source: AccountAggregationSources (one element) or OrganizationAggregationSource.".to_string(),
         ));

@@ -174,6 +174,7 @@ pub fn put_conformance_pack(
     }
     let other_source = input.template_ssm_document_details.is_some() || input.source.is_some();
     let template = check_template(
+        world,
         &input.template_body,
         &input.template_s3_uri,
         other_source,
@@ -432,7 +433,7 @@ pub fn delete_conformance_pack(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::test_support::*;
     use serde_json::{json, Value};
 
