@@ -40,7 +40,7 @@ pub struct AuthorizationInput {
     pub authorized_account_id: String,
     pub authorized_aws_region: String,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 fn authorization_wire(a: &Authorization) -> Value {
@@ -78,6 +78,7 @@ pub fn put_aggregation_authorization(
     input: AuthorizationInput,
 ) -> Result<PutAuthorizationOutput, ConfigError> {
     check_account_and_region(&input.authorized_account_id, &input.authorized_aws_region)?;
+    let tags = super::tags::creation_tags(&input.tags)?;
     let key = authorization_key(&input.authorized_account_id, &input.authorized_aws_region);
     let now = world.clock.now_ms();
     let account = world.config.account_mut(&caller.region, &caller.account_id);
@@ -96,8 +97,11 @@ pub fn put_aggregation_authorization(
             region: input.authorized_aws_region.clone(),
             created_ms: now,
         });
+    let wire = authorization_wire(authorization);
+    let arn = authorization.arn.clone();
+    super::tags::add_created(world, &arn, &tags);
     Ok(PutAuthorizationOutput {
-        aggregation_authorization: authorization_wire(authorization),
+        aggregation_authorization: wire,
     })
 }
 

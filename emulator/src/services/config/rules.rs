@@ -139,7 +139,7 @@ pub struct ConfigRuleInput {
 pub struct PutConfigRuleInput {
     pub config_rule: ConfigRuleInput,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 fn validate_source(source: &Value) -> Result<(), ConfigError> {
@@ -165,6 +165,7 @@ pub fn put_config_rule(
     caller: &Caller,
     input: PutConfigRuleInput,
 ) -> Result<Empty, ConfigError> {
+    let tags = super::tags::creation_tags(&input.tags)?;
     let given = input.config_rule;
     let name = given.config_rule_name.clone().unwrap_or_default();
     if name.trim().is_empty() || name.len() > 128 {
@@ -223,11 +224,13 @@ pub fn put_config_rule(
             }
         }
     };
+    let arn = rule.arn.clone();
     world
         .config
         .account_mut(&caller.region, &caller.account_id)
         .rules
         .insert(name, rule);
+    super::tags::add_created(world, &arn, &tags);
     Ok(Empty {})
 }
 

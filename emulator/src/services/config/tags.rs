@@ -81,6 +81,29 @@ pub fn store(world: &mut World, arn: &str, tags: OrdMap<String, String>) {
     }
 }
 
+/// Tags given to a Put operation, checked before anything changes: AWS's length
+/// limits, and at most 50 (the member's length constraint).
+pub fn creation_tags(tags: &[Tag]) -> Result<Vec<(String, String)>, ConfigError> {
+    if tags.len() > MAX_TAGS {
+        return Err(ConfigError::Validation(format!(
+            "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to {MAX_TAGS}"
+        )));
+    }
+    checked_tags(tags)
+}
+
+/// Adds creation-time tags (checked with [`creation_tags`]) to the resource's tags,
+/// keeping at most 50 (a tag given again replaces its value).
+pub fn add_created(world: &mut World, arn: &str, tags: &[(String, String)]) {
+    let mut held = world.config.tags.get(arn).cloned().unwrap_or_default();
+    for (k, v) in tags {
+        if held.len() < MAX_TAGS || held.contains_key(k) {
+            held.insert(k.clone(), v.clone());
+        }
+    }
+    store(world, arn, held);
+}
+
 /// Checks and stores creation-time tags in one step (callers validate everything else
 /// before, so a refusal here still changes nothing).
 pub fn tag_on_create(world: &mut World, arn: &str, tags: &[Tag]) -> Result<(), ConfigError> {

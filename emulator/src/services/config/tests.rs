@@ -625,3 +625,57 @@ fn moto_error_codes_and_templates_from_s3() {
         "no template source: the declared ValidationException"
     );
 }
+
+#[test]
+fn tags_given_at_creation_are_kept_within_limits() {
+    let mut w = world();
+    start_recording(&mut w, ACCOUNT);
+    let rule = |tags: Value| json!({"ConfigRule": {"ConfigRuleName": "gd", "Source": {"Owner": "AWS", "SourceIdentifier": "GUARDDUTY_ENABLED_CENTRALIZED"}}, "Tags": tags});
+    let many: Vec<Value> = (0..51)
+        .map(|i| json!({"Key": format!("t{i}"), "Value": "v"}))
+        .collect();
+    assert_eq!(
+        error_code(&mut w, ACCOUNT, "PutConfigRule", rule(json!(many))),
+        "ValidationException"
+    );
+    assert_eq!(
+        error_code(
+            &mut w,
+            ACCOUNT,
+            "PutConfigRule",
+            rule(json!([{"Key": "k".repeat(129), "Value": "v"}]))
+        ),
+        "ValidationException"
+    );
+    run_ok(
+        &mut w,
+        ACCOUNT,
+        "PutConfigRule",
+        rule(json!([{"Key": "owner", "Value": "security"}])),
+    );
+    let arn = run_ok(&mut w, ACCOUNT, "DescribeConfigRules", json!({}))["ConfigRules"][0]
+        ["ConfigRuleArn"]
+        .clone();
+    let tags = run_ok(
+        &mut w,
+        ACCOUNT,
+        "ListTagsForResource",
+        json!({"ResourceArn": arn}),
+    );
+    assert_eq!(tags["Tags"], json!([{"Key": "owner", "Value": "security"}]));
+    let aggregator = run_ok(
+        &mut w,
+        ACCOUNT,
+        "PutConfigurationAggregator",
+        json!({"ConfigurationAggregatorName": "agg",
+        "AccountAggregationSources": [{"AccountIds": ["333333333333"], "AllAwsRegions": true}], "Tags": [{"Key": "env", "Value": "prod"}]}),
+    );
+    let arn = aggregator["ConfigurationAggregator"]["ConfigurationAggregatorArn"].clone();
+    let tags = run_ok(
+        &mut w,
+        ACCOUNT,
+        "ListTagsForResource",
+        json!({"ResourceArn": arn}),
+    );
+    assert_eq!(tags["Tags"][0]["Key"], "env");
+}
