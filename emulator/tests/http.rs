@@ -273,7 +273,10 @@ async fn unbuilt_operations_are_501() {
             path: "/",
             headers: &[
                 ("content-type", AMZ_JSON),
-                ("x-amz-target", "StarlingDoveService.StartResourceEvaluation"),
+                (
+                    "x-amz-target",
+                    "StarlingDoveService.StartResourceEvaluation",
+                ),
             ],
             body: "{}",
             operation: "StartResourceEvaluation",

@@ -520,3 +520,93 @@ async fn an_invalid_enum_is_answered_in_aws_words() {
     );
     assert!(!message.contains("unknown variant"), "{message}");
 }
+
+#[tokio::test]
+async fn organization_queries_packs_and_periodic_snapshots() {
+    use aws_sdk_config::types::{
+        ConfigSnapshotDeliveryProperties, MaximumExecutionFrequency, OrganizationAggregationSource,
+    };
+    let emulator = Emulator::start();
+    let org = crate::common::organization(&emulator)
+        .accounts(&["security", "dev"])
+        .delegated_admin("config.amazonaws.com", "security")
+        .delegated_admin("config-multiaccountsetup.amazonaws.com", "security")
+        .build()
+        .await;
+    let (security, dev) = (org.account("security"), org.account("dev"));
+    record_into_own_bucket(&emulator, &dev, &format!("config-{dev}")).await;
+    s3(&emulator, &dev)
+        .create_bucket()
+        .bucket("dev-data")
+        .send()
+        .await
+        .expect("CreateBucket dev-data");
+
+    let sec = config_client(&emulator, &security);
+    sec.put_configuration_aggregator()
+        .configuration_aggregator_name("organization")
+        .organization_aggregation_source(
+            OrganizationAggregationSource::builder()
+                .role_arn(format!("arn:aws:iam::{security}:role/ConfigAggregator"))
+                .aws_regions("us-east-1")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("PutConfigurationAggregator");
+    let found = sec
+        .select_aggregate_resource_config()
+        .configuration_aggregator_name("organization")
+        .expression("SELECT accountId, resourceId WHERE resourceType = 'AWS::S3::Bucket' ORDER BY resourceId")
+        .send()
+        .await
+        .expect("SelectAggregateResourceConfig");
+    assert_eq!(
+        found.results(),
+        [
+            format!(r#"{{"accountId":"{dev}","resourceId":"config-{dev}"}}"#),
+            format!(r#"{{"accountId":"{dev}","resourceId":"dev-data"}}"#),
+        ]
+    );
+
+    // Organization packs declare ValidationException for a missing template source.
+    let e = sec
+        .put_organization_conformance_pack()
+        .organization_conformance_pack_name("no-template")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ValidationException"));
+
+    // A channel asking for hourly snapshots gets one per hour of world time.
+    let dev_cfg = config_client(&emulator, &dev);
+    dev_cfg
+        .put_delivery_channel()
+        .delivery_channel(
+            DeliveryChannel::builder()
+                .name("default")
+                .s3_bucket_name(format!("config-{dev}"))
+                .config_snapshot_delivery_properties(
+                    ConfigSnapshotDeliveryProperties::builder()
+                        .delivery_frequency(MaximumExecutionFrequency::OneHour)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutDeliveryChannel hourly");
+    emulator.with_world(|w| w.clock.advance(2 * 3_600_000 + 1));
+    let listed = s3(&emulator, &dev)
+        .list_objects_v2()
+        .bucket(format!("config-{dev}"))
+        .prefix(format!("AWSLogs/{dev}/Config/us-east-1/"))
+        .send()
+        .await
+        .expect("ListObjectsV2");
+    assert!(
+        !listed.contents().is_empty(),
+        "the periodic snapshot is delivered on the world clock"
+    );
+}
