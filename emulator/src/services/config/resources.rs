@@ -1,8 +1,11 @@
 //! Resources: what orgsim itself holds, as the Config resources of their AWS types —
-//! GuardDuty detectors, Security Hub hubs and the compliance of each evaluated
-//! resource (`AWS::Config::ResourceCompliance`) — discovered once the account's
-//! recorder has started. orgsim keeps no history: each resource has one configuration
-//! item, its current state.
+//! GuardDuty detectors, Security Hub hubs, S3 buckets, CloudTrail trails, IAM users,
+//! roles and customer managed policies (global types: recorded with
+//! `includeGlobalResourceTypes` or when listed), third-party resources recorded with
+//! `PutResourceConfig`, and the compliance of each evaluated resource
+//! (`AWS::Config::ResourceCompliance`) — discovered once the account's recorder has
+//! started. orgsim keeps no history: each resource has one configuration item, its
+//! current state.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
