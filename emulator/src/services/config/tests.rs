@@ -679,3 +679,42 @@ fn tags_given_at_creation_are_kept_within_limits() {
     );
     assert_eq!(tags["Tags"][0]["Key"], "env");
 }
+
+#[test]
+fn iam_users_and_roles_are_recorded_with_global_types() {
+    let mut w = world();
+    w.begin_request();
+    crate::services::dispatch(
+        &mut w,
+        &root_caller(ACCOUNT),
+        crate::api::ServiceId::Iam,
+        "CreateUser",
+        json!({"UserName": "alice"}),
+    )
+    .expect("CreateUser");
+    start_recording(&mut w, ACCOUNT);
+    let list = json!({"resourceType": "AWS::IAM::User"});
+    let listed = run_ok(&mut w, ACCOUNT, "ListDiscoveredResources", list.clone());
+    assert!(
+        listed["resourceIdentifiers"].as_array().unwrap().is_empty(),
+        "AWS's default recording group leaves the global IAM types out"
+    );
+    run_ok(
+        &mut w,
+        ACCOUNT,
+        "PutConfigurationRecorder",
+        json!({"ConfigurationRecorder": {"name": "default", "roleARN": format!("arn:aws:iam::{ACCOUNT}:role/config"),
+               "recordingGroup": {"allSupported": true, "includeGlobalResourceTypes": true}}}),
+    );
+    let listed = run_ok(&mut w, ACCOUNT, "ListDiscoveredResources", list);
+    assert_eq!(listed["resourceIdentifiers"][0]["resourceName"], "alice");
+    assert!(listed["resourceIdentifiers"][0]["resourceId"]
+        .as_str()
+        .unwrap()
+        .starts_with("AIDA"));
+    let rows = select(
+        &mut w,
+        "SELECT resourceName WHERE resourceType = 'AWS::IAM::User'",
+    );
+    assert_eq!(rows, vec![json!({"resourceName": "alice"})]);
+}
