@@ -273,10 +273,13 @@ async fn unbuilt_operations_are_501() {
             path: "/",
             headers: &[
                 ("content-type", AMZ_JSON),
-                ("x-amz-target", "StarlingDoveService.SelectResourceConfig"),
+                (
+                    "x-amz-target",
+                    "StarlingDoveService.StartResourceEvaluation",
+                ),
             ],
             body: "{}",
-            operation: "SelectResourceConfig",
+            operation: "StartResourceEvaluation",
             content_type: AMZ_JSON,
         },
         Case {

@@ -375,3 +375,23 @@ pub fn s3_in(emulator: &Emulator, access_key: &str, region: &str) -> aws_sdk_s3:
 pub fn s3(emulator: &Emulator, access_key: &str) -> aws_sdk_s3::Client {
     s3_in(emulator, access_key, "us-east-1")
 }
+
+/// The bucket `start_config_recording` delivers to (`config`, the management
+/// account's), with the bucket policy that lets Config write for every account.
+pub async fn config_delivery_bucket(emulator: &Emulator) {
+    let s3 = s3(emulator, MANAGEMENT);
+    s3.create_bucket()
+        .bucket("config")
+        .send()
+        .await
+        .expect("CreateBucket config");
+    let policy = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"AWSConfigBucketPermissionsCheck","Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::config"},
+        {"Sid":"AWSConfigBucketDelivery","Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::config/AWSLogs/*"}]}"#;
+    s3.put_bucket_policy()
+        .bucket("config")
+        .policy(policy)
+        .send()
+        .await
+        .expect("PutBucketPolicy config");
+}

@@ -15,7 +15,8 @@ use orgsim::Emulator;
 use std::collections::BTreeMap;
 
 use crate::common::{
-    config_client, guardduty, organization, securityhub, start_config_recording, MANAGEMENT,
+    config_client, config_delivery_bucket, guardduty, organization, securityhub,
+    start_config_recording, MANAGEMENT,
 };
 
 const CONFIG: &str = "config.amazonaws.com";
@@ -95,6 +96,7 @@ async fn organization_wide_config_chapter() {
         org.account("dev"),
         org.account("prod"),
     );
+    config_delivery_bucket(&emulator).await;
     for account in [MANAGEMENT, security.as_str(), dev.as_str(), prod.as_str()] {
         start_config_recording(&config_client(&emulator, account), account).await;
     }

@@ -16,7 +16,8 @@ use aws_sdk_config::Client;
 use orgsim::Emulator;
 
 use crate::common::{
-    config_client, guardduty, organization, securityhub, start_config_recording, MANAGEMENT,
+    config_client, config_delivery_bucket, guardduty, organization, securityhub,
+    start_config_recording, MANAGEMENT,
 };
 
 const MULTI_ACCOUNT: &str = "config-multiaccountsetup.amazonaws.com";
@@ -89,6 +90,7 @@ async fn a_pack_follows_guardduty_and_security_hub() {
     let emulator = Emulator::start();
     let account = "222222222222";
     let cfg = config_client(&emulator, account);
+    config_delivery_bucket(&emulator).await;
     start_config_recording(&cfg, account).await;
     let arn = cfg
         .put_conformance_pack()
@@ -238,7 +240,8 @@ async fn templates_are_checked() {
         ),
         "{err:?}"
     );
-    assert!(err.message().unwrap().contains("TemplateBody"));
+    // The template is read from orgsim's S3: a bucket that does not exist is refused.
+    assert!(err.message().unwrap().contains("does not exist"));
 }
 
 #[tokio::test]
@@ -282,6 +285,7 @@ async fn an_organization_pack_lands_in_members() {
         .send()
         .await
         .expect("RegisterDelegatedAdministrator");
+    config_delivery_bucket(&emulator).await;
     for account in [security, dev, sandbox] {
         start_config_recording(&config_client(&emulator, account), account).await;
     }

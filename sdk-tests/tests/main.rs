@@ -7,6 +7,7 @@ mod cloudtrail;
 mod common;
 mod config;
 mod config_conformance;
+mod config_depth;
 mod cross_service;
 mod delegation;
 mod detective;

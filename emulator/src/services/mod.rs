@@ -116,11 +116,12 @@ where
     serde_json::to_value(output).map_err(|e| ApiError::internal_failure(&e.to_string()))
 }
 
-/// What a serde decoding failure was about, so services can name AWS's error.
+/// What a serde decoding failure was about, so services can name AWS's error. The
+/// texts are AWS's words, never serde's: no parser text reaches a client.
 pub enum InputProblem {
     /// A required member is absent (the member's wire name).
     Missing(String),
-    /// A value is not one of the enum's values.
+    /// A value is not one of the enum's values: "You specified an invalid value …".
     UnknownVariant(String),
     /// Anything else: wrong JSON type, bad number.
     Malformed(String),
@@ -131,10 +132,95 @@ pub fn classify_input_error(error: &serde_json::Error) -> InputProblem {
     if let Some(rest) = text.strip_prefix("missing field `") {
         return InputProblem::Missing(rest.split('`').next().unwrap_or_default().to_string());
     }
-    if text.starts_with("unknown variant") {
-        return InputProblem::UnknownVariant(text);
+    if let Some(rest) = text.strip_prefix("unknown variant `") {
+        return InputProblem::UnknownVariant(invalid_enum_message(rest));
     }
-    InputProblem::Malformed(text)
+    InputProblem::Malformed(malformed_message(&text))
+}
+
+/// `X`, expected one of `A`, `B` → AWS's invalid-value sentence with the enum's values.
+fn invalid_enum_message(rest: &str) -> String {
+    let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    if allowed.is_empty() {
+        format!("You specified an invalid value '{value}'.")
+    } else {
+        format!(
+            "You specified an invalid value '{value}'. Member must satisfy enum value set: [{}]",
+            allowed.join(", ")
+        )
+    }
+}
+
+/// serde's other decoding texts, reworded without its type names. Texts a service's
+/// own deserializer wrote (no serde prefix) are already in AWS's words and pass as is.
+fn malformed_message(text: &str) -> String {
+    let expected = text
+        .rsplit_once(", expected ")
+        .map(|(_, e)| wire_kind(e))
+        .unwrap_or("a value of the member's type");
+    if let Some(rest) = text.strip_prefix("invalid type: ") {
+        let found = rest.split([' ', ',']).next().unwrap_or(rest);
+        return format!(
+            "You specified an invalid value: {} where the member must be {expected}.",
+            found_kind(found)
+        );
+    }
+    if text.starts_with("invalid value: ") {
+        // The value itself stays out: it may be a secret the caller sent.
+        return format!("You specified an invalid value: the member must be {expected}.");
+    }
+    if let Some(rest) = text.strip_prefix("invalid length ") {
+        let length = rest.split(',').next().unwrap_or(rest);
+        return format!("You specified a list of invalid length {length}.");
+    }
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return format!("You specified an unknown member '{field}'.");
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return format!("You specified the member '{field}' more than once.");
+    }
+    if text.starts_with("data did not match any variant") || text.starts_with("invalid ") {
+        return "You specified an invalid value.".to_string();
+    }
+    text.to_string()
+}
+
+/// serde's name for the JSON value it found, as a wire kind.
+fn found_kind(found: &str) -> &'static str {
+    match found {
+        "string" | "char" => "a string",
+        "integer" => "an integer",
+        "floating" => "a number",
+        "boolean" => "a boolean",
+        "map" => "a structure",
+        "sequence" => "a list",
+        "null" | "unit" => "null",
+        _ => "a value",
+    }
+}
+
+/// serde's "expected …" phrase as the wire kind AWS documents.
+fn wire_kind(expected: &str) -> &'static str {
+    let e = expected.trim();
+    if e.starts_with("a sequence") || e.starts_with("a list") || e.contains("Vec") {
+        "a list"
+    } else if e.starts_with("a map") || e.starts_with("struct ") || e.starts_with("a struct") {
+        "a structure"
+    } else if e.contains("string") || e.starts_with("variant identifier") || e.starts_with("enum ")
+    {
+        "a string"
+    } else if e.contains("bool") {
+        "a boolean"
+    } else if e.starts_with('i') || e.starts_with('u') || e.contains("integer") {
+        "an integer"
+    } else if e.starts_with('f') || e.contains("float") || e.contains("number") {
+        "a number"
+    } else {
+        "a value of the member's type"
+    }
 }
 
 /// `COVERAGE.md`: every operation of every API, built or not. A test keeps the file

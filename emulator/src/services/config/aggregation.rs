@@ -100,7 +100,7 @@ pub struct PutAggregatorInput {
     pub account_aggregation_sources: Vec<AccountSourceInput>,
     pub organization_aggregation_source: Option<OrganizationSourceInput>,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 fn check_regions(all: bool, regions: &[String]) -> Result<(), ConfigError> {
@@ -141,11 +141,18 @@ pub fn put_configuration_aggregator(
     caller: &Caller,
     input: PutAggregatorInput,
 ) -> Result<PutAggregatorOutput, ConfigError> {
+    let tags = super::tags::creation_tags(&input.tags)?;
     let name = input.configuration_aggregator_name;
     check_aggregator_name(&name)?;
     let accounts = input.account_aggregation_sources;
     let organization = input.organization_aggregation_source;
-    if accounts.is_empty() == organization.is_none() || accounts.len() > 1 {
+    if accounts.len() > 1 {
+        return Err(ConfigError::Validation(format!(
+            "1 validation error detected: Value '{}' at 'accountAggregationSources' failed to satisfy constraint: Member must have length less than or equal to 1",
+            accounts.len()
+        )));
+    }
+    if accounts.is_empty() == organization.is_none() {
         return Err(ConfigError::InvalidParameterValue(
             "The configuration aggregator must have one source: AccountAggregationSources (one element) or OrganizationAggregationSource.".to_string(),
         ));
@@ -221,11 +228,13 @@ pub fn put_configuration_aggregator(
         delegation::ensure_service_access(world, &org_id, SERVICE_PRINCIPAL, now);
     }
     let wire = aggregator_wire(&aggregator);
+    let arn = aggregator.arn.clone();
     world
         .config
         .account_mut(&caller.region, &caller.account_id)
         .aggregators
         .insert(name, aggregator);
+    super::tags::add_created(world, &arn, &tags);
     Ok(PutAggregatorOutput {
         configuration_aggregator: wire,
     })

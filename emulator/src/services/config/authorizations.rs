@@ -40,7 +40,7 @@ pub struct AuthorizationInput {
     pub authorized_account_id: String,
     pub authorized_aws_region: String,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 fn authorization_wire(a: &Authorization) -> Value {
@@ -78,6 +78,7 @@ pub fn put_aggregation_authorization(
     input: AuthorizationInput,
 ) -> Result<PutAuthorizationOutput, ConfigError> {
     check_account_and_region(&input.authorized_account_id, &input.authorized_aws_region)?;
+    let tags = super::tags::creation_tags(&input.tags)?;
     let key = authorization_key(&input.authorized_account_id, &input.authorized_aws_region);
     let now = world.clock.now_ms();
     let account = world.config.account_mut(&caller.region, &caller.account_id);
@@ -96,8 +97,11 @@ pub fn put_aggregation_authorization(
             region: input.authorized_aws_region.clone(),
             created_ms: now,
         });
+    let wire = authorization_wire(authorization);
+    let arn = authorization.arn.clone();
+    super::tags::add_created(world, &arn, &tags);
     Ok(PutAuthorizationOutput {
-        aggregation_authorization: authorization_wire(authorization),
+        aggregation_authorization: wire,
     })
 }
 
@@ -185,14 +189,21 @@ pub fn describe_pending_aggregation_requests(
     let listing = format!("DescribePendingAggregationRequests {}", caller.region);
     let (size, after) = page(&listing, input.limit, 20, &input.next_token)?;
     let me = &caller.account_id;
+    let dismissed = world
+        .config
+        .account(&caller.region, me)
+        .map(|a| a.dismissed_requests.clone())
+        .unwrap_or_default();
     let mut requesters = Vec::new();
     for (region, state) in &world.config.regions {
         for (owner, account) in &state.accounts {
+            let dismissed_ms = dismissed.get(&authorization_key(owner, region)).copied();
             let asks = account.aggregators.values().any(|g| {
-                g.account_sources.iter().any(|s| {
-                    s.account_ids.contains(me)
-                        && (s.all_regions || s.regions.contains(&caller.region))
-                })
+                dismissed_ms.is_none_or(|d| g.updated_ms > d)
+                    && g.account_sources.iter().any(|s| {
+                        s.account_ids.contains(me)
+                            && (s.all_regions || s.regions.contains(&caller.region))
+                    })
             });
             if asks && !authorized(world, me, &caller.region, owner, region) {
                 requesters.push(authorization_key(owner, region));
@@ -212,6 +223,42 @@ pub fn describe_pending_aggregation_requests(
             .collect(),
         next_token: next.map(|k| encode_token(&listing, &k)),
     })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeletePendingInput {
+    pub requester_account_id: String,
+    pub requester_aws_region: String,
+}
+
+/// Dismisses a pending request: it no longer shows until the aggregator changes.
+pub fn delete_pending_aggregation_request(
+    world: &mut World,
+    caller: &Caller,
+    input: DeletePendingInput,
+) -> Result<Empty, ConfigError> {
+    if !is_account_id(&input.requester_account_id) {
+        return Err(ConfigError::InvalidParameterValue(format!(
+            "The requester account ID '{}' is not a 12-digit account ID.",
+            input.requester_account_id
+        )));
+    }
+    if input.requester_aws_region.is_empty() || input.requester_aws_region.len() > 64 {
+        return Err(ConfigError::InvalidParameterValue(
+            "RequesterAwsRegion must be 1 to 64 characters.".to_string(),
+        ));
+    }
+    let now = world.clock.now_ms();
+    world
+        .config
+        .account_mut(&caller.region, &caller.account_id)
+        .dismissed_requests
+        .insert(
+            authorization_key(&input.requester_account_id, &input.requester_aws_region),
+            now,
+        );
+    Ok(Empty {})
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ pub struct PutConformancePackInput {
     pub conformance_pack_input_parameters: Vec<Value>,
     pub source: Option<Value>,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 #[derive(Debug, Serialize)]
@@ -172,8 +172,10 @@ pub fn put_conformance_pack(
             "1 validation error detected: Value at 'deliveryS3Bucket' failed to satisfy constraint: Member must have length less than or equal to 63".to_string(),
         ));
     }
+    let tags = super::tags::creation_tags(&input.tags)?;
     let other_source = input.template_ssm_document_details.is_some() || input.source.is_some();
     let template = check_template(
+        world,
         &input.template_body,
         &input.template_s3_uri,
         other_source,
@@ -232,6 +234,7 @@ pub fn put_conformance_pack(
         .account_mut(&caller.region, &caller.account_id)
         .conformance_packs
         .insert(name, pack);
+    super::tags::add_created(world, &arn, &tags);
     Ok(PutConformancePackOutput {
         conformance_pack_arn: arn,
     })
@@ -432,7 +435,7 @@ pub fn delete_conformance_pack(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::test_support::*;
     use serde_json::{json, Value};
 

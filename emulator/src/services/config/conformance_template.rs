@@ -6,6 +6,8 @@
 use serde_json::{Map, Value};
 
 use super::errors::ConfigError;
+use crate::services::s3::delivery::read_object;
+use crate::world::World;
 use std::collections::BTreeMap;
 
 /// The largest `TemplateBody` AWS accepts, in bytes.
@@ -214,6 +216,7 @@ pub fn check_pack_name(member: &str, name: &str, max: usize) -> Result<(), Confi
 /// rules of the template, or the template's problem as text (each caller raises its
 /// own template exception).
 pub fn check_template(
+    world: &World,
     template_body: &Option<String>,
     template_s3_uri: &Option<String>,
     other_template_source: bool,
@@ -256,21 +259,45 @@ pub fn check_template(
                 "Member must satisfy regular expression pattern: s3://.*",
             ));
         }
-        return Err(ConfigError::InvalidParameterValue(
-            "orgsim does not emulate Amazon S3 and cannot read a template from TemplateS3Uri; pass the template in TemplateBody.".to_string(),
-        ));
+        let template = template_from_s3(world, uri)?;
+        return check_body(&template).map(|()| parse_template(&template, &given));
     }
     let Some(body) = template_body else {
         return Err(ConfigError::InvalidParameterValue(
             "orgsim does not emulate Systems Manager and cannot read a template from a document; pass the template in TemplateBody.".to_string(),
         ));
     };
+    check_body(body)?;
+    Ok(parse_template(body, &given))
+}
+
+fn check_body(body: &str) -> Result<(), ConfigError> {
     if body.is_empty() || body.len() > MAX_TEMPLATE_BYTES {
         return Err(ConfigError::Validation(format!(
             "1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length between 1 and {MAX_TEMPLATE_BYTES}"
         )));
     }
-    Ok(parse_template(body, &given))
+    Ok(())
+}
+
+/// The template object `s3://bucket/key` names, read from orgsim's S3.
+fn template_from_s3(world: &World, uri: &str) -> Result<String, ConfigError> {
+    let path = uri.trim_start_matches("s3://");
+    let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+    let unreadable = || {
+        ConfigError::InvalidParameterValue(format!(
+            "Unable to read the template from TemplateS3Uri '{uri}': the bucket or the object does not exist."
+        ))
+    };
+    if key.is_empty() {
+        return Err(unreadable());
+    }
+    let bytes = read_object(world, bucket, key).ok_or_else(unreadable)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        ConfigError::InvalidParameterValue(format!(
+            "The template at TemplateS3Uri '{uri}' is not UTF-8 text."
+        ))
+    })
 }
 
 #[cfg(test)]

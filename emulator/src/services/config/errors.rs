@@ -42,6 +42,16 @@ pub enum ConfigError {
     MaxNumberOfConformancePacksExceeded(String),
     MaxNumberOfOrganizationConformancePacksExceeded(String),
     ResourceInUse(String),
+    NoSuchRetentionConfiguration(String),
+    ResourceNotFound(String),
+    TooManyTags(String),
+    NoSuchRemediationConfiguration(String),
+    NoSuchRemediationException(String),
+    InvalidExpression(String),
+    NoRunningConfigurationRecorder(String),
+    InsufficientDeliveryPolicy(String),
+    InvalidS3KeyPrefix(String),
+    Conflict(String),
 }
 
 impl ConfigError {
@@ -139,6 +149,16 @@ impl From<ConfigError> for ApiError {
                 m,
             ),
             ResourceInUse(m) => ("ResourceInUseException", m),
+            NoSuchRetentionConfiguration(m) => ("NoSuchRetentionConfigurationException", m),
+            ResourceNotFound(m) => ("ResourceNotFoundException", m),
+            TooManyTags(m) => ("TooManyTagsException", m),
+            NoSuchRemediationConfiguration(m) => ("NoSuchRemediationConfigurationException", m),
+            NoSuchRemediationException(m) => ("NoSuchRemediationExceptionException", m),
+            InvalidExpression(m) => ("InvalidExpressionException", m),
+            NoRunningConfigurationRecorder(m) => ("NoRunningConfigurationRecorderException", m),
+            InsufficientDeliveryPolicy(m) => ("InsufficientDeliveryPolicyException", m),
+            InvalidS3KeyPrefix(m) => ("InvalidS3KeyPrefixException", m),
+            Conflict(m) => ("ConflictException", m),
         };
         ApiError::new(code, 400, message)
     }

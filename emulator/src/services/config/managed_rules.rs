@@ -118,6 +118,13 @@ fn verdict(
 /// Every current result of `rule` in (`account`, `region`).
 pub fn evaluate(world: &World, account: &str, region: &str, rule: &ActiveRule) -> Vec<RuleResult> {
     let now = world.clock.now_ms();
+    let cleared = world
+        .config
+        .account(region, account)
+        .is_some_and(|a| a.results_deleted_ms.contains_key(&rule.name));
+    if cleared {
+        return Vec::new();
+    }
     if let Some((compliant, annotation)) = verdict(world, account, region, rule) {
         return vec![RuleResult {
             resource_type: ACCOUNT_RESOURCE_TYPE.to_string(),

@@ -4,6 +4,7 @@
 //! conformance packs (per account and organization-wide), and the
 //! resources orgsim holds as Config resources. Compliance and resources are computed
 //! from the world when asked, never stored, so they are always current.
+//! Advanced queries, remediation, retention, stored queries and tags too.
 //! Operations not listed below answer 501 `NotImplemented`.
 
 pub mod aggregate_queries;
@@ -14,8 +15,10 @@ pub mod compliance;
 pub mod conformance_pack_compliance;
 pub mod conformance_packs;
 pub mod conformance_template;
+pub mod custom_resources;
 pub mod delivery;
 pub mod errors;
+pub mod evaluations;
 pub mod managed_rules;
 pub mod model;
 pub mod operations;
@@ -23,10 +26,18 @@ pub mod organization_conformance_pack_status;
 pub mod organization_conformance_packs;
 pub mod organization_rule_status;
 pub mod organization_rules;
+pub mod pack_scores;
 pub mod recorders;
+pub mod remediation;
 pub mod resources;
+pub mod retention;
 pub mod rules;
+pub mod select;
+pub mod stored_queries;
 pub mod subjects;
+pub mod tags;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
@@ -94,6 +105,43 @@ service_operations!(ServiceId::Config, ConfigError::from_input, {
     "GetAggregateDiscoveredResourceCounts" => aggregate_resources::get_aggregate_discovered_resource_counts,
     "ListAggregateDiscoveredResources" => aggregate_resources::list_aggregate_discovered_resources,
     "GetAggregateResourceConfig" => aggregate_resources::get_aggregate_resource_config,
+    "BatchGetAggregateResourceConfig" => aggregate_resources::batch_get_aggregate_resource_config,
+    "PutRetentionConfiguration" => retention::put_retention_configuration,
+    "DescribeRetentionConfigurations" => retention::describe_retention_configurations,
+    "DeleteRetentionConfiguration" => retention::delete_retention_configuration,
+    "PutStoredQuery" => stored_queries::put_stored_query,
+    "GetStoredQuery" => stored_queries::get_stored_query,
+    "DeleteStoredQuery" => stored_queries::delete_stored_query,
+    "ListStoredQueries" => stored_queries::list_stored_queries,
+    "TagResource" => tags::tag_resource,
+    "UntagResource" => tags::untag_resource,
+    "ListTagsForResource" => tags::list_tags_for_resource,
+    "PutRemediationConfigurations" => remediation::put_remediation_configurations,
+    "DescribeRemediationConfigurations" => remediation::describe_remediation_configurations,
+    "DeleteRemediationConfiguration" => remediation::delete_remediation_configuration,
+    "StartRemediationExecution" => remediation::start_remediation_execution,
+    "DescribeRemediationExecutionStatus" => remediation::describe_remediation_execution_status,
+    "PutRemediationExceptions" => remediation::put_remediation_exceptions,
+    "DescribeRemediationExceptions" => remediation::describe_remediation_exceptions,
+    "DeleteRemediationExceptions" => remediation::delete_remediation_exceptions,
+    "SelectResourceConfig" => select::select_resource_config,
+    "SelectAggregateResourceConfig" => select::select_aggregate_resource_config,
+    "DeliverConfigSnapshot" => delivery::deliver_config_snapshot,
+    "DeletePendingAggregationRequest" => authorizations::delete_pending_aggregation_request,
+    "ListConfigurationRecorders" => recorders::list_configuration_recorders,
+    "AssociateResourceTypes" => recorders::associate_resource_types,
+    "DisassociateResourceTypes" => recorders::disassociate_resource_types,
+    "PutExternalEvaluation" => evaluations::put_external_evaluation,
+    "DeleteEvaluationResults" => evaluations::delete_evaluation_results,
+    "GetComplianceDetailsByResource" => evaluations::get_compliance_details_by_resource,
+    "GetComplianceSummaryByResourceType" => evaluations::get_compliance_summary_by_resource_type,
+    "GetCustomRulePolicy" => evaluations::get_custom_rule_policy,
+    "GetOrganizationCustomRulePolicy" => evaluations::get_organization_custom_rule_policy,
+    "PutResourceConfig" => custom_resources::put_resource_config,
+    "DeleteResourceConfig" => custom_resources::delete_resource_config,
+    "DescribeAggregateComplianceByConformancePacks" => pack_scores::describe_aggregate_compliance_by_conformance_packs,
+    "GetAggregateConformancePackComplianceSummary" => pack_scores::get_aggregate_conformance_pack_compliance_summary,
+    "ListConformancePackComplianceScores" => pack_scores::list_conformance_pack_compliance_scores,
 });
 
 pub use model::ConfigState;
@@ -102,7 +150,8 @@ pub use model::ConfigState;
 pub type State = ConfigState;
 
 /// How orgsim serves AWS Config. It follows no Organizations events: aggregators and
-/// organization rules read the organization's membership when they are queried.
+/// organization rules read the organization's membership when they are queried. Its
+/// request hook writes the periodic configuration snapshots that are due.
 pub const SERVICE: ServiceDescription = ServiceDescription {
     signing_name: operations::SIGNING_NAME,
     action_prefix: "config",
@@ -116,7 +165,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     access_denied: ("AccessDeniedException", 400),
     global: false,
     on_org_event: None,
-    on_request: None,
+    on_request: Some(delivery::deliver_due_snapshots),
     resource_arn: None,
     action_name: None,
     payload_dispatch: None,
@@ -252,8 +301,31 @@ pub(crate) mod test_support {
             .code
     }
 
-    /// A recorder and a delivery channel, recording, in `account`'s us-east-1.
+    /// An S3 bucket of `account` in us-east-1.
+    pub fn create_bucket(world: &mut World, account: &str, bucket: &str) {
+        world.begin_request();
+        crate::services::dispatch(
+            world,
+            &root_caller(account),
+            ServiceId::S3,
+            "CreateBucket",
+            json!({"Bucket": bucket}),
+        )
+        .unwrap_or_else(|e| panic!("CreateBucket: {e:?}"));
+    }
+
+    /// Runs an S3 operation as `account`.
+    pub fn s3_ok(world: &mut World, account: &str, op: &str, input: Value) -> Value {
+        world.begin_request();
+        crate::services::dispatch(world, &root_caller(account), ServiceId::S3, op, input)
+            .unwrap_or_else(|e| panic!("{op}: {e:?}"))
+    }
+
+    /// A recorder and a delivery channel into the account's own bucket
+    /// (`config-bucket-<account>`), recording, in `account`'s us-east-1.
     pub fn start_recording(world: &mut World, account: &str) {
+        let bucket = format!("config-bucket-{account}");
+        create_bucket(world, account, &bucket);
         run_ok(
             world,
             account,
@@ -264,7 +336,7 @@ pub(crate) mod test_support {
             world,
             account,
             "PutDeliveryChannel",
-            json!({"DeliveryChannel": {"name": "default", "s3BucketName": "config-bucket"}}),
+            json!({"DeliveryChannel": {"name": "default", "s3BucketName": bucket}}),
         );
         run_ok(
             world,

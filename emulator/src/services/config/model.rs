@@ -11,6 +11,9 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ConfigState {
     pub regions: OrdMap<String, RegionState>,
+    /// Tags of every taggable Config resource, by ARN.
+    #[serde(default)]
+    pub tags: OrdMap<String, OrdMap<String, String>>,
 }
 
 /// Config in one region.
@@ -35,6 +38,81 @@ pub struct AccountState {
     pub authorizations: OrdMap<String, Authorization>,
     #[serde(default)]
     pub conformance_packs: OrdMap<String, ConformancePack>,
+    /// `RetentionPeriodInDays` of the one retention configuration, `default`.
+    #[serde(default)]
+    pub retention_days: Option<i64>,
+    #[serde(default)]
+    pub stored_queries: OrdMap<String, StoredQuery>,
+    /// `RemediationConfiguration`s in wire form, by rule name.
+    #[serde(default)]
+    pub remediations: OrdMap<String, Value>,
+    /// Remediation exceptions keyed `rule/resourceType/resourceId`.
+    #[serde(default)]
+    pub remediation_exceptions: OrdMap<String, RemediationException>,
+    /// Remediation executions keyed `rule/resourceType/resourceId` (the latest one).
+    #[serde(default)]
+    pub remediation_executions: OrdMap<String, RemediationExecution>,
+    /// Third-party resources recorded with `PutResourceConfig`, keyed `type/id`.
+    #[serde(default)]
+    pub custom_resources: OrdMap<String, CustomResource>,
+    /// Rules whose evaluation results `DeleteEvaluationResults` cleared, and when: their
+    /// results before that are gone until the rule is evaluated again.
+    #[serde(default)]
+    pub results_deleted_ms: OrdMap<String, i64>,
+    /// When the delivery channel last delivered a snapshot, and the snapshot count.
+    #[serde(default)]
+    pub last_snapshot_ms: Option<i64>,
+    #[serde(default)]
+    pub snapshots_delivered: u64,
+    /// Why the last snapshot could not be written, if it could not.
+    #[serde(default)]
+    pub last_snapshot_error: Option<(String, String)>,
+    /// Aggregation requests this account dismissed (`DeletePendingAggregationRequest`),
+    /// keyed `requester/region`, and when: an aggregator updated later asks again.
+    #[serde(default)]
+    pub dismissed_requests: OrdMap<String, i64>,
+}
+
+/// A saved advanced query.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredQuery {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub expression: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RemediationException {
+    pub rule: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub message: Option<String>,
+    /// Epoch seconds, as given.
+    pub expiration: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RemediationExecution {
+    pub rule: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub invoked_ms: i64,
+    /// The request that started it: it is QUEUED until a later request.
+    pub requested_in: u64,
+}
+
+/// A resource `PutResourceConfig` recorded.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CustomResource {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub resource_name: Option<String>,
+    pub schema_version_id: String,
+    pub configuration: String,
+    pub tags: OrdMap<String, String>,
+    pub recorded_ms: i64,
 }
 
 /// The customer-managed configuration recorder.

@@ -86,12 +86,19 @@ pub fn put_organization_conformance_pack(
             "ExcludedAccounts must list at most 1000 12-digit account IDs.".to_string(),
         ));
     }
+    // PutOrganizationConformancePack declares ValidationException, not
+    // InvalidParameterValueException, for the template source.
     let template = check_template(
+        world,
         &input.template_body,
         &input.template_s3_uri,
         false,
         &input.conformance_pack_input_parameters,
-    )?
+    )
+    .map_err(|e| match e {
+        ConfigError::InvalidParameterValue(m) => ConfigError::Validation(m),
+        other => other,
+    })?
     .map_err(ConfigError::OrganizationConformancePackTemplateValidation)?;
     let (org_id, management) = organization_authority(world, caller, SERVICE_PRINCIPAL)?;
     let packs = world

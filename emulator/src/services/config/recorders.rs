@@ -148,19 +148,7 @@ pub fn describe_configuration_recorders(
     };
     let configuration_recorders = recorder
         .filter(|r| customer && by_arn(r))
-        .map(|r| {
-            let mut out = json!({
-                "arn": recorder_arn(caller, &r.name),
-                "name": r.name,
-                "roleARN": r.role_arn,
-                "recordingGroup": r.recording_group,
-                "recordingScope": "PAID",
-            });
-            out["recordingMode"] = r.recording_mode.clone().unwrap_or_else(
-                || json!({"recordingFrequency": "CONTINUOUS", "recordingModeOverrides": []}),
-            );
-            out
-        })
+        .map(|r| recorder_wire(caller, r))
         .into_iter()
         .collect();
     Ok(DescribeRecordersOutput {
@@ -279,6 +267,184 @@ pub fn stop_configuration_recorder(
     Ok(Empty {})
 }
 
+/// A `ConfigurationRecorder` as Describe and the resource-type operations show it.
+fn recorder_wire(caller: &Caller, r: &Recorder) -> Value {
+    let mut out = json!({
+        "arn": recorder_arn(caller, &r.name),
+        "name": r.name,
+        "roleARN": r.role_arn,
+        "recordingGroup": r.recording_group,
+        "recordingScope": "PAID",
+    });
+    out["recordingMode"] = r.recording_mode.clone().unwrap_or_else(
+        || json!({"recordingFrequency": "CONTINUOUS", "recordingModeOverrides": []}),
+    );
+    out
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RecorderFilter {
+    #[serde(rename = "filterName")]
+    pub filter_name: Option<String>,
+    #[serde(rename = "filterValue", default)]
+    pub filter_value: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRecordersInput {
+    #[serde(default)]
+    pub filters: Vec<RecorderFilter>,
+    pub max_results: Option<i64>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListRecordersOutput {
+    pub configuration_recorder_summaries: Vec<Value>,
+}
+
+/// The caller's recorders (orgsim holds customer-managed ones only: scope PAID).
+pub fn list_configuration_recorders(
+    world: &mut World,
+    caller: &Caller,
+    input: ListRecordersInput,
+) -> Result<ListRecordersOutput, ConfigError> {
+    if input.max_results.is_some_and(|n| !(1..=20).contains(&n)) {
+        return Err(ConfigError::Validation(
+            "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 20".to_string(),
+        ));
+    }
+    if input.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+        return Err(ConfigError::Validation(
+            "The nextToken provided is invalid".to_string(),
+        ));
+    }
+    let mut scopes: Vec<&str> = Vec::new();
+    for f in &input.filters {
+        if f.filter_name.as_deref() != Some("recordingScope") {
+            return Err(ConfigError::Validation(
+                "You specified an invalid value for filterName. Member must satisfy enum value set: [recordingScope]".to_string(),
+            ));
+        }
+        for v in &f.filter_value {
+            if !matches!(v.as_str(), "INTERNAL" | "PAID") {
+                return Err(ConfigError::Validation(format!(
+                    "You specified an invalid value '{v}' for filterValue. Member must satisfy enum value set: [INTERNAL, PAID]"
+                )));
+            }
+            scopes.push(v);
+        }
+    }
+    let wanted = scopes.is_empty() || scopes.contains(&"PAID");
+    let summaries = world
+        .config
+        .recorder(&caller.region, &caller.account_id)
+        .filter(|_| wanted)
+        .map(|r| json!({"arn": recorder_arn(caller, &r.name), "name": r.name, "recordingScope": "PAID"}))
+        .into_iter()
+        .collect();
+    Ok(ListRecordersOutput {
+        configuration_recorder_summaries: summaries,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceTypesInput {
+    pub configuration_recorder_arn: String,
+    pub resource_types: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceTypesOutput {
+    pub configuration_recorder: Value,
+}
+
+/// Adds or removes types of a recorder that records listed types only
+/// (`allSupported` false): AWS refuses both for a recorder of all supported types.
+fn change_resource_types(
+    world: &mut World,
+    caller: &Caller,
+    input: ResourceTypesInput,
+    add: bool,
+) -> Result<ResourceTypesOutput, ConfigError> {
+    if input.resource_types.is_empty() || input.resource_types.len() > 600 {
+        return Err(ConfigError::Validation(
+            "1 validation error detected: Value at 'resourceTypes' failed to satisfy constraint: Member must have length between 1 and 600".to_string(),
+        ));
+    }
+    let mut recorder = world
+        .config
+        .recorder(&caller.region, &caller.account_id)
+        .filter(|r| recorder_arn(caller, &r.name) == input.configuration_recorder_arn)
+        .cloned()
+        .ok_or_else(|| {
+            ConfigError::NoSuchConfigurationRecorder(format!(
+                "Cannot find configuration recorder with the specified ARN '{}'.",
+                input.configuration_recorder_arn
+            ))
+        })?;
+    let all = recorder
+        .recording_group
+        .get("allSupported")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let strategy = recorder
+        .recording_group
+        .pointer("/recordingStrategy/useOnly")
+        .and_then(Value::as_str);
+    if all || strategy.is_some_and(|s| s != "INCLUSION_BY_RESOURCE_TYPES") {
+        return Err(ConfigError::Conflict(
+            "The configuration recorder's recording strategy must be INCLUSION_BY_RESOURCE_TYPES to add or remove resource types.".to_string(),
+        ));
+    }
+    let mut types: Vec<String> = recorder
+        .recording_group
+        .get("resourceTypes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    for t in input.resource_types {
+        if add && !types.contains(&t) {
+            types.push(t);
+        } else if !add {
+            types.retain(|x| *x != t);
+        }
+    }
+    recorder.recording_group["resourceTypes"] = json!(types);
+    let wire = recorder_wire(caller, &recorder);
+    world
+        .config
+        .account_mut(&caller.region, &caller.account_id)
+        .recorder = Some(recorder);
+    Ok(ResourceTypesOutput {
+        configuration_recorder: wire,
+    })
+}
+
+pub fn associate_resource_types(
+    world: &mut World,
+    caller: &Caller,
+    input: ResourceTypesInput,
+) -> Result<ResourceTypesOutput, ConfigError> {
+    change_resource_types(world, caller, input, true)
+}
+
+pub fn disassociate_resource_types(
+    world: &mut World,
+    caller: &Caller,
+    input: ResourceTypesInput,
+) -> Result<ResourceTypesOutput, ConfigError> {
+    change_resource_types(world, caller, input, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
@@ -312,11 +478,12 @@ mod tests {
             error_code(&mut w, ACCOUNT, "StartConfigurationRecorder", start.clone()),
             "NoAvailableDeliveryChannelException"
         );
+        create_bucket(&mut w, ACCOUNT, "bucket-b");
         run_ok(
             &mut w,
             ACCOUNT,
             "PutDeliveryChannel",
-            json!({"DeliveryChannel": {"s3BucketName": "b"}}),
+            json!({"DeliveryChannel": {"s3BucketName": "bucket-b"}}),
         );
         run_ok(&mut w, ACCOUNT, "StartConfigurationRecorder", start);
         let status = run_ok(

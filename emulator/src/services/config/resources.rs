@@ -1,8 +1,11 @@
 //! Resources: what orgsim itself holds, as the Config resources of their AWS types —
-//! GuardDuty detectors, Security Hub hubs and the compliance of each evaluated
-//! resource (`AWS::Config::ResourceCompliance`) — discovered once the account's
-//! recorder has started. orgsim keeps no history: each resource has one configuration
-//! item, its current state.
+//! GuardDuty detectors, Security Hub hubs, S3 buckets, CloudTrail trails, IAM users,
+//! roles and customer managed policies (global types: recorded with
+//! `includeGlobalResourceTypes` or when listed), third-party resources recorded with
+//! `PutResourceConfig`, and the compliance of each evaluated resource
+//! (`AWS::Config::ResourceCompliance`) — discovered once the account's recorder has
+//! started. orgsim keeps no history: each resource has one configuration item, its
+//! current state.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -32,6 +35,7 @@ pub struct Resource {
     pub created_ms: Option<i64>,
     pub captured_ms: i64,
     pub configuration: Value,
+    pub tags: Vec<(String, String)>,
 }
 
 /// Whether the recorder's recording group takes in `resource_type`.
@@ -49,7 +53,137 @@ fn records(recorder: &Recorder, resource_type: &str) -> bool {
         .pointer("/exclusionByResourceTypes/resourceTypes")
         .and_then(Value::as_array)
         .is_some_and(|types| types.iter().any(|t| t == resource_type));
+    // IAM's global types need `includeGlobalResourceTypes` unless listed by name.
+    let global = resource_type.starts_with("AWS::IAM::");
+    let include_global = group
+        .get("includeGlobalResourceTypes")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let all = all && (!global || include_global);
     (all || listed) && !excluded
+}
+
+pub const BUCKET: &str = "AWS::S3::Bucket";
+pub const TRAIL: &str = "AWS::CloudTrail::Trail";
+pub const IAM_USER: &str = "AWS::IAM::User";
+pub const IAM_ROLE: &str = "AWS::IAM::Role";
+pub const IAM_POLICY: &str = "AWS::IAM::Policy";
+
+fn iam_tags(tags: &[crate::services::iam::model::Tag]) -> Vec<(String, String)> {
+    tags.iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect()
+}
+
+/// The account's S3 buckets in the region, its trails homed there, and its IAM users,
+/// roles and customer managed policies (global: recorded in every region).
+fn other_services(world: &World, account: &str, region: &str, started: i64) -> Vec<Resource> {
+    let mut out = Vec::new();
+    for b in world.s3.buckets.values() {
+        if b.owner == account && b.region == region {
+            out.push(Resource {
+                resource_type: BUCKET.to_string(),
+                resource_id: b.name.clone(),
+                resource_name: Some(b.name.clone()),
+                arn: Some(format!("arn:aws:s3:::{}", b.name)),
+                created_ms: Some(b.created_ms),
+                captured_ms: b.created_ms.max(started),
+                configuration: json!({
+                    "name": b.name,
+                    "owner": {"id": b.owner},
+                    "creationDate": crate::world::iso8601(b.created_ms),
+                }),
+                tags: b.tags.clone(),
+            });
+        }
+    }
+    for t in world.cloudtrail.trails.values() {
+        if t.account_id == account && t.home_region == region {
+            out.push(Resource {
+                resource_type: TRAIL.to_string(),
+                resource_id: t.name.clone(),
+                resource_name: Some(t.name.clone()),
+                arn: Some(t.arn.clone()),
+                created_ms: None,
+                captured_ms: started,
+                configuration: json!({
+                    "name": t.name,
+                    "trailARN": t.arn,
+                    "s3BucketName": t.s3_bucket_name,
+                    "s3KeyPrefix": t.s3_key_prefix,
+                    "includeGlobalServiceEvents": t.include_global_service_events,
+                    "isMultiRegionTrail": t.is_multi_region_trail,
+                    "logFileValidationEnabled": t.log_file_validation_enabled,
+                    "homeRegion": t.home_region,
+                    "isOrganizationTrail": t.organization_id.is_some(),
+                }),
+                tags: Vec::new(),
+            });
+        }
+    }
+    let (from, to) = crate::services::iam::model::account_range(account);
+    for u in world
+        .iam
+        .users
+        .range(from.clone()..to.clone())
+        .map(|(_, u)| u)
+    {
+        out.push(Resource {
+            resource_type: IAM_USER.to_string(),
+            resource_id: u.id.clone(),
+            resource_name: Some(u.name.clone()),
+            arn: Some(u.arn(account)),
+            created_ms: Some(u.created_ms),
+            captured_ms: u.created_ms.max(started),
+            configuration: json!({"userName": u.name, "userId": u.id, "path": u.path, "arn": u.arn(account)}),
+            tags: iam_tags(&u.tags),
+        });
+    }
+    for r in world
+        .iam
+        .roles
+        .range(from.clone()..to.clone())
+        .map(|(_, r)| r)
+    {
+        out.push(Resource {
+            resource_type: IAM_ROLE.to_string(),
+            resource_id: r.id.clone(),
+            resource_name: Some(r.name.clone()),
+            arn: Some(r.arn(account)),
+            created_ms: Some(r.created_ms),
+            captured_ms: r.created_ms.max(started),
+            configuration: json!({"roleName": r.name, "roleId": r.id, "path": r.path, "arn": r.arn(account), "description": r.description}),
+            tags: iam_tags(&r.tags),
+        });
+    }
+    for p in world.iam.policies.range(from..to).map(|(_, p)| p) {
+        out.push(Resource {
+            resource_type: IAM_POLICY.to_string(),
+            resource_id: p.id.clone(),
+            resource_name: Some(p.name.clone()),
+            arn: Some(p.arn(account)),
+            created_ms: Some(p.created_ms),
+            captured_ms: p.updated_ms.max(started),
+            configuration: json!({"policyName": p.name, "policyId": p.id, "path": p.path, "arn": p.arn(account), "defaultVersionId": p.default_version}),
+            tags: iam_tags(&p.tags),
+        });
+    }
+    if let Some(a) = world.config.account(region, account) {
+        for c in a.custom_resources.values() {
+            out.push(Resource {
+                resource_type: c.resource_type.clone(),
+                resource_id: c.resource_id.clone(),
+                resource_name: c.resource_name.clone(),
+                arn: None,
+                created_ms: None,
+                captured_ms: c.recorded_ms,
+                configuration: serde_json::from_str(&c.configuration)
+                    .unwrap_or_else(|_| Value::String(c.configuration.clone())),
+                tags: c.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            });
+        }
+    }
+    out
 }
 
 /// Every resource discovered in (`account`, `region`), sorted by type then id; none
@@ -71,6 +205,7 @@ pub fn discovered(world: &World, account: &str, region: &str) -> Vec<Resource> {
             created_ms: Some(d.created_ms),
             captured_ms: d.updated_ms.max(started),
             configuration: json!({"Enable": d.enabled, "FindingPublishingFrequency": d.finding_publishing_frequency}),
+            tags: Vec::new(),
         });
     }
     if subjects::securityhub_enabled(world, account, region) {
@@ -83,8 +218,10 @@ pub fn discovered(world: &World, account: &str, region: &str) -> Vec<Resource> {
             created_ms: None,
             captured_ms: started,
             configuration: json!({}),
+            tags: Vec::new(),
         });
     }
+    out.extend(other_services(world, account, region, started));
     out.extend(resource_compliance(world, account, region, started));
     out.retain(|r| records(recorder, &r.resource_type));
     out.sort_by(|a, b| (&a.resource_type, &a.resource_id).cmp(&(&b.resource_type, &b.resource_id)));
@@ -132,6 +269,7 @@ fn resource_compliance(world: &World, account: &str, region: &str, started: i64)
                         .map(|(name, t)| json!({"configRuleName": name, "complianceType": t}))
                         .collect::<Vec<_>>(),
                 }),
+                tags: Vec::new(),
             }
         })
         .collect()
@@ -168,6 +306,11 @@ pub fn configuration_item(account: &str, region: &str, r: &Resource) -> Value {
     });
     if let Some(arn) = &r.arn {
         item["arn"] = json!(arn);
+    }
+    if !r.tags.is_empty() {
+        let tags: serde_json::Map<String, Value> =
+            r.tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        item["tags"] = Value::Object(tags);
     }
     if let Some(name) = &r.resource_name {
         item["resourceName"] = json!(name);
@@ -421,7 +564,8 @@ mod tests {
             detector.as_str()
         );
         let counts = run_ok(&mut w, ACCOUNT, "GetDiscoveredResourceCounts", json!({}));
-        assert_eq!(counts["totalDiscoveredResources"], 2);
+        // The detector, the account's compliance and its delivery bucket.
+        assert_eq!(counts["totalDiscoveredResources"], 3);
         let compliance_id = format!("AWS::::Account/{ACCOUNT}");
         let got = run_ok(
             &mut w,

@@ -139,7 +139,7 @@ pub struct ConfigRuleInput {
 pub struct PutConfigRuleInput {
     pub config_rule: ConfigRuleInput,
     #[serde(default)]
-    pub tags: Vec<Value>,
+    pub tags: Vec<super::tags::Tag>,
 }
 
 fn validate_source(source: &Value) -> Result<(), ConfigError> {
@@ -165,6 +165,7 @@ pub fn put_config_rule(
     caller: &Caller,
     input: PutConfigRuleInput,
 ) -> Result<Empty, ConfigError> {
+    let tags = super::tags::creation_tags(&input.tags)?;
     let given = input.config_rule;
     let name = given.config_rule_name.clone().unwrap_or_default();
     if name.trim().is_empty() || name.len() > 128 {
@@ -223,11 +224,13 @@ pub fn put_config_rule(
             }
         }
     };
+    let arn = rule.arn.clone();
     world
         .config
         .account_mut(&caller.region, &caller.account_id)
         .rules
         .insert(name, rule);
+    super::tags::add_created(world, &arn, &tags);
     Ok(Empty {})
 }
 
@@ -288,11 +291,20 @@ pub fn delete_config_rule(
         // Rules deployed by an organization rule are deleted only through it.
         return Err(ConfigError::no_such_rule(&name));
     }
-    world
+    let remediated = world
         .config
-        .account_mut(&caller.region, &caller.account_id)
-        .rules
-        .remove(&name);
+        .account(&caller.region, &caller.account_id)
+        .is_some_and(|a| a.remediations.contains_key(&name));
+    if remediated {
+        return Err(ConfigError::ResourceInUse(format!(
+            "The rule {name} has a remediation action associated with it. Delete the remediation configuration first."
+        )));
+    }
+    let account = world.config.account_mut(&caller.region, &caller.account_id);
+    if let Some(rule) = account.rules.remove(&name) {
+        account.results_deleted_ms.remove(&name);
+        world.config.tags.remove(&rule.arn);
+    }
     Ok(Empty {})
 }
 
@@ -369,6 +381,8 @@ pub fn start_config_rules_evaluation(
     let now = world.clock.now_ms();
     let account = world.config.account_mut(&caller.region, &caller.account_id);
     for name in &input.config_rule_names {
+        // A new evaluation brings back the results DeleteEvaluationResults cleared.
+        account.results_deleted_ms.remove(name);
         if let Some(rule) = account.rules.get_mut(name) {
             rule.last_run_requested_ms = Some(now);
         }

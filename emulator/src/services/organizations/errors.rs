@@ -74,10 +74,7 @@ impl OrgError {
                 "INPUT_REQUIRED",
                 format!("You must specify a value for {member}."),
             ),
-            InputProblem::UnknownVariant(text) => OrgError::invalid(
-                "INVALID_ENUM",
-                format!("You specified an invalid value: {text}."),
-            ),
+            InputProblem::UnknownVariant(text) => OrgError::invalid("INVALID_ENUM", text),
             InputProblem::Malformed(text) => OrgError::Serialization(text),
         }
     }

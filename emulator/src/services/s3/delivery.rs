@@ -55,6 +55,18 @@ pub fn deliver_object(
     principal: &ServicePrincipal,
 ) -> Result<(), DeliveryRefusal> {
     may_deliver(world, bucket, Some(key), "s3:PutObject", principal)?;
+    store_as_owner(world, bucket, key, bytes, content_type)
+}
+
+/// Writes an object as the bucket owner's own credentials would (no bucket policy
+/// check): a service acting with a role of the owner's account.
+pub fn store_as_owner(
+    world: &mut World,
+    bucket: &str,
+    key: &str,
+    bytes: Bytes,
+    content_type: &str,
+) -> Result<(), DeliveryRefusal> {
     let found = world
         .s3
         .buckets
