@@ -375,3 +375,17 @@ pub fn s3_in(emulator: &Emulator, access_key: &str, region: &str) -> aws_sdk_s3:
 pub fn s3(emulator: &Emulator, access_key: &str) -> aws_sdk_s3::Client {
     s3_in(emulator, access_key, "us-east-1")
 }
+
+pub fn health(emulator: &Emulator, access_key: &str) -> aws_sdk_health::Client {
+    aws_sdk_health::Client::new(&config(emulator, access_key))
+}
+
+/// AWS Health publishes an event (`POST /_orgsim/health/events`); answers its ARN.
+pub async fn publish_health_event(emulator: &Emulator, event: serde_json::Value) -> String {
+    let (status, answer) = orgsim::client::Client::new(&emulator.url())
+        .admin_post_json("/_orgsim/health/events", &event)
+        .await
+        .expect("the admin route answers");
+    assert_eq!(status, 200, "{answer}");
+    answer["eventArn"].as_str().expect("eventArn").to_string()
+}

@@ -13,6 +13,7 @@ mod detective;
 mod guardduty;
 mod guardduty_operations;
 mod handshakes;
+mod health;
 mod iam;
 mod organizations;
 mod policies;

@@ -67,6 +67,9 @@ pub enum Action {
     /// (`POST /_orgsim/clock`), for what AWS measures in time (Detective's 48 hours of
     /// GuardDuty, an account's first week in its organization).
     AdvanceClock { seconds: f64 },
+    /// `health_event: {service, eventTypeCode, …}`: AWS Health publishes an event
+    /// (`POST /_orgsim/health/events`); the answer is `{eventArn}`.
+    HealthEvent { event: Value },
 }
 
 impl Step {
@@ -75,6 +78,13 @@ impl Step {
         match &self.action {
             Action::Call { service, operation } => format!("{service}.{operation}"),
             Action::AdvanceClock { seconds } => format!("clock +{seconds} s"),
+            Action::HealthEvent { event } => format!(
+                "health event {}",
+                event
+                    .get("eventTypeCode")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+            ),
         }
     }
 }
@@ -314,7 +324,7 @@ steps:
         );
         let expected = [
             "4:12: clock: advance_seconds must be a number of seconds",
-            "6:11: a step either calls (call:) or moves the clock (clock:), not both",
+            "6:11: a step either calls (call:), moves the clock (clock:) or publishes a Health event (health_event:), not more than one",
             "8:5: a step needs call:",
             "11:12: clock: a clock step has no expect",
         ];
