@@ -389,3 +389,11 @@ pub async fn publish_health_event(emulator: &Emulator, event: serde_json::Value)
     assert_eq!(status, 200, "{answer}");
     answer["eventArn"].as_str().expect("eventArn").to_string()
 }
+
+pub fn support(emulator: &Emulator, access_key: &str) -> aws_sdk_support::Client {
+    aws_sdk_support::Client::new(&config(emulator, access_key))
+}
+
+pub fn trustedadvisor(emulator: &Emulator, access_key: &str) -> aws_sdk_trustedadvisor::Client {
+    aws_sdk_trustedadvisor::Client::new(&config(emulator, access_key))
+}

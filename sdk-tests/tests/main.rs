@@ -22,4 +22,6 @@ mod s3_access;
 mod scp;
 mod securityhub;
 mod sts;
+mod support;
+mod trustedadvisor;
 mod workshop;

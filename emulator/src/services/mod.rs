@@ -47,6 +47,8 @@ macro_rules! for_each_service {
             SsoAdmin ssoadmin,
             IdentityStore identitystore,
             Health health,
+            Support support,
+            TrustedAdvisor trustedadvisor,
         }
     };
 }
