@@ -118,6 +118,7 @@ async fn the_organization_sees_events_from_after_it_turned_the_view_on() {
     let management = health(&emulator, MANAGEMENT);
 
     let before = publish_health_event(&emulator, ec2_issue(&[&workloads])).await;
+    emulator.with_world(|w| w.clock.advance(1000));
     let status = management
         .describe_health_service_status_for_organization()
         .send()

@@ -208,6 +208,8 @@ fn the_organization_sees_events_from_after_it_turned_the_view_on() {
     let mut world = world();
     let member = organization(&mut world);
     let before = publish_event(&mut world, event(&[&member])).unwrap();
+    // The view covers events from the millisecond it is turned on.
+    world.clock.advance(1);
     let off = health(
         &mut world,
         MANAGEMENT,
