@@ -265,6 +265,89 @@ mod tests {
         assert_eq!(path_names("/"), None);
     }
 
+    fn cbor(value: &Cbor) -> Vec<u8> {
+        cbor_bytes(value)
+    }
+
+    #[test]
+    fn requests_become_the_json_awsjson_would_carry() {
+        let body = cbor(&Cbor::Map(vec![
+            (Cbor::Text("maxResults".into()), Cbor::Integer(10.into())),
+            (
+                Cbor::Text("filter".into()),
+                Cbor::Map(vec![(
+                    Cbor::Text("startTimes".into()),
+                    Cbor::Array(vec![Cbor::Map(vec![(
+                        Cbor::Text("from".into()),
+                        Cbor::Tag(1, Box::new(Cbor::Float(1767225600.5))),
+                    )])]),
+                )]),
+            ),
+            (Cbor::Text("blob".into()), Cbor::Bytes(b"hi".to_vec())),
+            (Cbor::Text("gone".into()), Cbor::Null),
+        ]));
+        let value = parse_body(&body).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "maxResults": 10,
+                "filter": {"startTimes": [{"from": 1767225600.5}]},
+                "blob": "aGk=",
+                "gone": null,
+            })
+        );
+        // Indefinite-length maps and strings, as some encoders write them.
+        let indefinite = [0xbf, 0x7f, 0x61, b'a', 0x61, b'b', 0xff, 0x01, 0xff];
+        assert_eq!(
+            parse_body(&indefinite).unwrap(),
+            serde_json::json!({"ab": 1})
+        );
+        assert_eq!(parse_body(&[]).unwrap(), serde_json::json!({}));
+    }
+
+    #[test]
+    fn malformed_requests_are_serialization_errors() {
+        let not_a_map = cbor(&Cbor::Array(vec![]));
+        let integer_key = cbor(&Cbor::Map(vec![(Cbor::Integer(1.into()), Cbor::Null)]));
+        let mut trailing = cbor(&Cbor::Map(vec![]));
+        trailing.push(0x00);
+        for body in [
+            &not_a_map[..],
+            &integer_key[..],
+            &trailing[..],
+            &[0xff][..],
+            &[0xa1][..],
+        ] {
+            let error = parse_body(body).unwrap_err();
+            assert_eq!(
+                (error.code.as_str(), error.status),
+                ("SerializationException", 400),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn output_timestamps_are_tagged() {
+        let value = serde_json::json!({
+            "events": [{"arn": "a", "startTime": 1767225600.5, "count": 3}],
+            "nextToken": null,
+        });
+        let encoded = to_cbor(&value, &["startTime"]);
+        let expected = Cbor::Map(vec![(
+            Cbor::Text("events".into()),
+            Cbor::Array(vec![Cbor::Map(vec![
+                (Cbor::Text("arn".into()), Cbor::Text("a".into())),
+                (
+                    Cbor::Text("startTime".into()),
+                    Cbor::Tag(1, Box::new(Cbor::Float(1767225600.5))),
+                ),
+                (Cbor::Text("count".into()), Cbor::Integer(3.into())),
+            ])]),
+        )]);
+        assert_eq!(encoded, expected, "timestamps tagged, nulls left out");
+    }
+
     #[test]
     fn error_is_a_cbor_map() {
         let long = "m".repeat(300);

@@ -296,6 +296,41 @@ steps:
     }
 
     #[test]
+    fn a_health_event_step_publishes_an_event() {
+        let s = parse(
+            "h.yaml",
+            "name: h\nsteps:\n  - name: An issue\n    health_event: { service: EC2, eventTypeCode: AWS_EC2_OPERATIONAL_ISSUE, eventTypeCategory: issue }\n    save: { arn: eventArn }\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(&s.steps[0].action, Action::HealthEvent { event } if event["service"] == "EC2")
+        );
+        assert_eq!(s.steps[0].call(), "health event AWS_EC2_OPERATIONAL_ISSUE");
+        let got = errors(
+            "name: h
+steps:
+  - name: incomplete
+    health_event: { service: EC2 }
+  - name: as someone
+    as: management
+    health_event: { service: EC2, eventTypeCode: X_Y_Z, eventTypeCategory: issue }
+  - name: not a mapping
+    health_event: [1, 2]
+",
+        );
+        for want in [
+            "4:19: health_event: needs eventTypeCode",
+            "7:19: health_event: a Health event step has no as",
+            "9:19: health_event: must be a mapping",
+        ] {
+            assert!(
+                got.iter().any(|g| g.starts_with(want)),
+                "{want:?} not in {got:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_clock_step_moves_world_time() {
         let s = parse(
             "c.yaml",
