@@ -363,3 +363,59 @@ fn bad_events_are_refused_and_change_nothing() {
         .contains("eventTypeCategory"));
     assert!(world.health.events.is_empty());
 }
+
+#[test]
+fn a_delegated_administrator_reads_the_organizational_view() {
+    let mut world = world();
+    let member = organization(&mut world);
+    health(
+        &mut world,
+        MANAGEMENT,
+        "EnableHealthServiceAccessForOrganization",
+        json!({}),
+    )
+    .unwrap();
+    let refused = health(
+        &mut world,
+        &member,
+        "DescribeEventsForOrganization",
+        json!({}),
+    )
+    .unwrap_err();
+    assert_eq!(refused.code, "AccessDeniedException");
+    call(
+        &mut world,
+        MANAGEMENT,
+        ServiceId::Organizations,
+        "RegisterDelegatedAdministrator",
+        json!({"AccountId": member, "ServicePrincipal": "health.amazonaws.com"}),
+    )
+    .unwrap();
+    let arn = publish_event(&mut world, event(&[MANAGEMENT])).unwrap();
+    let events = health(
+        &mut world,
+        &member,
+        "DescribeEventsForOrganization",
+        json!({}),
+    )
+    .unwrap();
+    assert_eq!(events["events"][0]["arn"], json!(arn));
+    // Turning the view off deregisters Health's delegated administrators, as trusted
+    // access does in Organizations.
+    health(
+        &mut world,
+        MANAGEMENT,
+        "DisableHealthServiceAccessForOrganization",
+        json!({}),
+    )
+    .unwrap();
+    let admins = call(
+        &mut world,
+        MANAGEMENT,
+        ServiceId::Organizations,
+        "ListDelegatedAdministrators",
+        json!({"ServicePrincipal": "health.amazonaws.com"}),
+    )
+    .unwrap();
+    assert_eq!(admins["DelegatedAdministrators"], json!([]));
+}

@@ -1,6 +1,8 @@
 use serde_json::{json, Value};
 
-use super::checks::{CLOUDTRAIL_LOGGING, IAM_USE, KEY_ROTATION, PASSWORD_POLICY, ROOT_MFA};
+use super::checks::{
+    CLOUDTRAIL_LOGGING, IAM_USE, KEY_ROTATION, PASSWORD_POLICY, ROOT_MFA, S3_PERMISSIONS,
+};
 use crate::api::{ApiError, ServiceId};
 use crate::auth::{Caller, Principal};
 use crate::services::dispatch;
@@ -182,4 +184,72 @@ fn basic_support_answers_subscription_required() {
     )
     .unwrap_err();
     assert_eq!(error.code, "SubscriptionRequiredException");
+}
+
+fn s3(world: &mut World, op: &str, input: Value) {
+    call(world, ServiceId::S3, op, input).unwrap_or_else(|e| panic!("{op}: {e:?}"));
+}
+
+#[test]
+fn cloudtrail_and_s3_checks_read_their_services() {
+    let mut world = world();
+    // A bucket CloudTrail may write to, and a multi-region trail that logs.
+    s3(&mut world, "CreateBucket", json!({"Bucket": "trail-logs"}));
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::trail-logs"},
+            {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+             "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::trail-logs/AWSLogs/{ACCOUNT}/*"),
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}
+        ]
+    });
+    s3(
+        &mut world,
+        "PutBucketPolicy",
+        json!({"Bucket": "trail-logs", "Policy": policy.to_string()}),
+    );
+    call(
+        &mut world,
+        ServiceId::CloudTrail,
+        "CreateTrail",
+        json!({"Name": "everything", "S3BucketName": "trail-logs", "IsMultiRegionTrail": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        result(&mut world, CLOUDTRAIL_LOGGING)["status"],
+        "error",
+        "created, not logging"
+    );
+    call(
+        &mut world,
+        ServiceId::CloudTrail,
+        "StartLogging",
+        json!({"Name": "everything"}),
+    )
+    .unwrap();
+    let logging = result(&mut world, CLOUDTRAIL_LOGGING);
+    assert_eq!(logging["status"], "ok");
+    assert_eq!(logging["resourcesSummary"]["resourcesFlagged"], 0);
+    assert_eq!(result(&mut world, S3_PERMISSIONS)["status"], "ok");
+
+    // A bucket anyone may read, once its public access block is gone.
+    s3(&mut world, "CreateBucket", json!({"Bucket": "open-data"}));
+    s3(
+        &mut world,
+        "DeletePublicAccessBlock",
+        json!({"Bucket": "open-data"}),
+    );
+    let public = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": "arn:aws:s3:::open-data/*"}]});
+    s3(
+        &mut world,
+        "PutBucketPolicy",
+        json!({"Bucket": "open-data", "Policy": public.to_string()}),
+    );
+    let buckets = result(&mut world, S3_PERMISSIONS);
+    assert_eq!(buckets["status"], "error");
+    assert_eq!(buckets["flaggedResources"][0]["resourceId"], "open-data");
+    assert_eq!(buckets["resourcesSummary"]["resourcesProcessed"], 2);
 }
