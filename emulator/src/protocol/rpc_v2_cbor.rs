@@ -6,7 +6,8 @@
 //!
 //! The mapping between CBOR and the JSON value, as awsJson1.1 would carry it:
 //! text → string, integer and float → number, byte string → base64 string (a blob),
-//! tag 1 (epoch seconds) → number, map → object, array → array, null → null. Output
+//! tag 1 (epoch seconds) → number, map → object, array → array, null → null (other
+//! tags are refused: no emulated API has a shape that uses them). Output
 //! timestamps are numbers in JSON; CBOR tags them, so the encoder is told which member
 //! names are timestamps. Errors are a CBOR map with `__type` and `message`, as
 //! botocore's `RpcV2CBORParser` and the Rust SDK read them. The services orgsim does not
@@ -129,9 +130,12 @@ fn to_json(value: Cbor) -> Result<Value, ApiError> {
         Cbor::Bytes(bytes) => {
             Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
         }
-        // Tag 1 is a timestamp in epoch seconds, as awsJson carries it; other tags
-        // (bignums aside, which no AWS shape uses) only annotate their content.
-        Cbor::Tag(_, inner) => to_json(*inner)?,
+        // Tag 1 is a timestamp in epoch seconds, as awsJson carries it. Smithy's other
+        // tags (bignums, decimals) belong to shapes no emulated API has.
+        Cbor::Tag(EPOCH_SECONDS_TAG, inner) => to_json(*inner)?,
+        Cbor::Tag(tag, _) => {
+            return Err(serialization_error(format!("Unsupported CBOR tag {tag}.")))
+        }
         Cbor::Array(items) => Value::Array(
             items
                 .into_iter()
