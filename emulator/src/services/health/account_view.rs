@@ -289,7 +289,12 @@ pub fn describe_affected_entities(
                     .is_none_or(|t| t.iter().all(|m| m.is_empty()))
         })
         .filter(|(_, entity)| after.as_ref().is_none_or(|a| &entity.arn > a));
-    let (page, next) = take_page(entities, max, |(_, entity)| entity.arn.clone());
+    // Pages resume after an entity ARN, so they walk the entities in ARN order
+    // (an event named twice gives its entities once).
+    let mut entities: Vec<_> = entities.collect();
+    entities.sort_by(|a, b| a.1.arn.cmp(&b.1.arn));
+    entities.dedup_by(|a, b| a.1.arn == b.1.arn);
+    let (page, next) = take_page(entities.into_iter(), max, |(_, entity)| entity.arn.clone());
     Ok(DescribeAffectedEntitiesOutput {
         entities: page.into_iter().map(|(e, n)| EntityOut::of(e, n)).collect(),
         next_token: next.map(|k| encode_token(&listing, &k)),
@@ -393,7 +398,8 @@ pub fn describe_event_aggregates(
             .entry(event.event_type_category.as_str())
             .or_insert(0) += 1;
     }
-    // AWS lists the categories in its own order.
+    // AWS lists the categories in its own order; there are four, under the smallest
+    // page (10), so a listing never needs a second page.
     let aggregates = CATEGORIES
         .iter()
         .filter_map(|c| counts.get(c).map(|n| (*c, *n)))

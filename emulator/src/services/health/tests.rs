@@ -419,3 +419,39 @@ fn a_delegated_administrator_reads_the_organizational_view() {
     .unwrap();
     assert_eq!(admins["DelegatedAdministrators"], json!([]));
 }
+
+#[test]
+fn affected_entities_page_in_arn_order() {
+    let mut world = world();
+    let mut many = event(&["222222222222"]);
+    many.affected_entities = (0..5).map(|i| format!("i-{i}")).collect();
+    let first = publish_event(&mut world, many.clone()).unwrap();
+    let second = publish_event(&mut world, many).unwrap();
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut input = json!({"filter": {"eventArns": [second, first, second]}, "maxResults": 3});
+        if let Some(t) = &token {
+            input["nextToken"] = json!(t);
+        }
+        let page = health(
+            &mut world,
+            "222222222222",
+            "DescribeAffectedEntities",
+            input,
+        )
+        .unwrap();
+        for entity in page["entities"].as_array().unwrap() {
+            seen.push(entity["entityArn"].as_str().unwrap().to_string());
+        }
+        match page["nextToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(seen, sorted, "each entity once, in order");
+    assert_eq!(seen.len(), 10);
+}
