@@ -136,6 +136,80 @@ async fn the_organizations_recommendations_need_trusted_access() {
 }
 
 #[tokio::test]
+async fn an_excluded_resource_stops_counting() {
+    use aws_sdk_trustedadvisor::types::{ExclusionStatus, RecommendationResourceExclusion};
+    let emulator = Emulator::start();
+    let client = trustedadvisor(&emulator, MANAGEMENT);
+    let listed = client
+        .list_recommendations()
+        .check_identifier(ROOT_MFA_ARN)
+        .send()
+        .await
+        .unwrap();
+    let arn = listed.recommendation_summaries()[0].arn().to_string();
+    let resources = client
+        .list_recommendation_resources()
+        .recommendation_identifier(&arn)
+        .send()
+        .await
+        .unwrap();
+    let resource = resources.recommendation_resource_summaries()[0]
+        .arn()
+        .to_string();
+    let answer = client
+        .batch_update_recommendation_resource_exclusion()
+        .recommendation_resource_exclusions(
+            RecommendationResourceExclusion::builder()
+                .arn(&resource)
+                .is_excluded(true)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(answer
+        .batch_update_recommendation_resource_exclusion_errors()
+        .is_empty());
+    let got = client
+        .get_recommendation()
+        .recommendation_identifier(&arn)
+        .send()
+        .await
+        .unwrap();
+    let recommendation = got.recommendation().unwrap();
+    assert_eq!(recommendation.status(), &RecommendationStatus::Ok);
+    assert_eq!(
+        recommendation
+            .resources_aggregates()
+            .unwrap()
+            .excluded_count(),
+        Some(1)
+    );
+    let excluded = client
+        .list_recommendation_resources()
+        .recommendation_identifier(&arn)
+        .exclusion_status(ExclusionStatus::Excluded)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(excluded.recommendation_resource_summaries().len(), 1);
+    // The support API shows it as suppressed.
+    let result = crate::common::support(&emulator, MANAGEMENT)
+        .describe_trusted_advisor_check_result()
+        .check_id("7DAFEmoDos")
+        .send()
+        .await
+        .unwrap();
+    let result = result.result().unwrap();
+    assert_eq!(result.status(), "ok");
+    assert_eq!(
+        result.resources_summary().unwrap().resources_suppressed(),
+        1
+    );
+}
+
+#[tokio::test]
 async fn basic_support_answers_subscription_required() {
     let emulator = Emulator::start_with(Settings {
         support_plan: SupportPlan::Basic,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::checks::{check, evaluate, Check, Evaluation, CHECKS};
+use super::checks::{check, evaluate, Check, Evaluation, Status, CHECKS};
 use super::errors::SupportError;
 use crate::auth::Caller;
 use crate::world::{iso8601, World};
@@ -110,7 +110,7 @@ fn summary(evaluation: &Evaluation) -> ResourcesSummary {
         resources_processed: evaluation.resources.len() as i64,
         resources_flagged: evaluation.flagged().count() as i64,
         resources_ignored: 0,
-        resources_suppressed: 0,
+        resources_suppressed: evaluation.suppressed().count() as i64,
     }
 }
 
@@ -142,13 +142,16 @@ pub fn describe_check_result(
             status: evaluation.status.support_name().into(),
             resources_summary: summary(&evaluation),
             category_specific_summary: CategorySpecificSummary {},
+            // Flagged resources, and those the account suppressed, marked so.
             flagged_resources: evaluation
-                .flagged()
+                .resources
+                .iter()
+                .filter(|r| r.status != Status::Ok)
                 .map(|r| FlaggedResource {
                     status: r.status.support_name().into(),
                     region: r.region.clone(),
                     resource_id: r.resource_id.clone(),
-                    is_suppressed: false,
+                    is_suppressed: r.suppressed,
                     metadata: r.metadata.clone(),
                 })
                 .collect(),

@@ -121,6 +121,10 @@ pub struct Resource {
     pub region: Option<String>,
     pub status: Status,
     pub metadata: Vec<String>,
+    /// Excluded by the account (the `trustedadvisor` API's
+    /// `BatchUpdateRecommendationResourceExclusion`; "suppressed" in the support API):
+    /// shown, but no longer counted in the check's status.
+    pub suppressed: bool,
 }
 
 /// What a check found in one account.
@@ -131,8 +135,15 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The resources the check flags (not the suppressed ones).
     pub fn flagged(&self) -> impl Iterator<Item = &Resource> {
-        self.resources.iter().filter(|r| r.status != Status::Ok)
+        self.resources
+            .iter()
+            .filter(|r| r.status != Status::Ok && !r.suppressed)
+    }
+
+    pub fn suppressed(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.iter().filter(|r| r.suppressed)
     }
 
     fn of(resources: Vec<Resource>) -> Evaluation {
@@ -153,7 +164,7 @@ fn yes_no(b: bool) -> String {
 
 /// A check's result for `account`, from the world as it is.
 pub fn evaluate(world: &World, account: &str, check: &Check) -> Evaluation {
-    match check.id {
+    let mut evaluation = match check.id {
         ROOT_MFA => root_mfa(world, account),
         IAM_USE => iam_use(world, account),
         PASSWORD_POLICY => password_policy(world, account),
@@ -161,12 +172,33 @@ pub fn evaluate(world: &World, account: &str, check: &Check) -> Evaluation {
         CLOUDTRAIL_LOGGING => cloudtrail_logging(world, account),
         S3_PERMISSIONS => s3_permissions(world, account),
         _ => exposed_keys(world, account),
+    };
+    for resource in &mut evaluation.resources {
+        resource.suppressed = world.support.suppressed.contains(&suppression_key(
+            account,
+            check.id,
+            &resource.resource_id,
+        ));
     }
+    evaluation.status = evaluation
+        .resources
+        .iter()
+        .filter(|r| !r.suppressed)
+        .map(|r| r.status)
+        .max()
+        .unwrap_or(Status::Ok);
+    evaluation
+}
+
+/// The key of a suppressed resource: `<account>/<check id>/<resource id>`.
+pub fn suppression_key(account: &str, check: &str, resource_id: &str) -> String {
+    format!("{account}/{check}/{resource_id}")
 }
 
 fn account_resource(account: &str, status: Status, metadata: Vec<String>) -> Evaluation {
     Evaluation::of(vec![Resource {
         resource_id: account.to_string(),
+        suppressed: false,
         region: None,
         status,
         metadata,
@@ -270,6 +302,7 @@ fn key_rotation(world: &World, account: &str) -> Evaluation {
             };
             Resource {
                 resource_id: key.id.clone(),
+                suppressed: false,
                 region: None,
                 status,
                 metadata: vec![
@@ -320,6 +353,7 @@ fn cloudtrail_logging(world: &World, account: &str) -> Evaluation {
             let status = if logging { Status::Ok } else { Status::Error };
             Resource {
                 resource_id: format!("{account}-{}", region.name),
+                suppressed: false,
                 region: Some(region.name.to_string()),
                 status,
                 metadata: vec![
@@ -362,6 +396,7 @@ fn s3_permissions(world: &World, account: &str) -> Evaluation {
                 .unwrap_or_else(|| bucket.region.clone());
             Resource {
                 resource_id: bucket.name.clone(),
+                suppressed: false,
                 region: Some(bucket.region.clone()),
                 status,
                 metadata: vec![
@@ -389,6 +424,7 @@ fn exposed_keys(world: &World, account: &str) -> Evaluation {
         .filter(|k| k.account_id == account && k.status == KeyStatus::Active)
         .map(|key| Resource {
             resource_id: key.id.clone(),
+            suppressed: false,
             region: None,
             status: Status::Ok,
             metadata: vec![

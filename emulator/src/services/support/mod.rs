@@ -28,11 +28,15 @@ service_operations!(ServiceId::Support, SupportError::from_input, {
     "DescribeTrustedAdvisorCheckRefreshStatuses" => advisor::describe_refresh_statuses,
 });
 
-/// What AWS Support keeps: when each account last asked for a check's refresh.
+/// What AWS Support keeps: when each account last asked for a check's refresh, and
+/// the resources accounts excluded from their checks.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SupportState {
     /// `<account>/<check id>` → when the refresh was asked for.
     pub refreshes: OrdMap<String, i64>,
+    /// [`checks::suppression_key`]s of excluded resources.
+    #[serde(default)]
+    pub suppressed: imbl::OrdSet<String>,
 }
 
 pub type State = SupportState;

@@ -2,7 +2,8 @@
 //! checks, the caller's recommendations (one per check, from the results
 //! [`crate::services::support::checks`] computes) and their resources, and, for the
 //! management account once trusted access for `reporting.trustedadvisor.amazonaws.com`
-//! is on, the organization's recommendations aggregated over its accounts. Like the
+//! is on, the organization's recommendations aggregated over its accounts; resources
+//! an account excludes (suppressed in the support API) stop counting. Like the
 //! support API it needs a Business support plan or higher.
 
 pub mod errors;
@@ -26,6 +27,7 @@ service_operations!(ServiceId::TrustedAdvisor, AdvisorError::from_input, {
     "ListRecommendations" => recommendations::list_recommendations,
     "GetRecommendation" => recommendations::get_recommendation,
     "ListRecommendationResources" => recommendations::list_recommendation_resources,
+    "BatchUpdateRecommendationResourceExclusion" => recommendations::batch_update_recommendation_resource_exclusion,
     "ListOrganizationRecommendations" => organization::list_organization_recommendations,
     "GetOrganizationRecommendation" => organization::get_organization_recommendation,
     "ListOrganizationRecommendationAccounts" => organization::list_organization_recommendation_accounts,

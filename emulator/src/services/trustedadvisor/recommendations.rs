@@ -9,7 +9,9 @@ use super::errors::AdvisorError;
 use super::{check_enum, page, parse_time, resource_hash, stable_id, PILLARS, STATUSES};
 use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
-use crate::services::support::checks::{evaluate, Check, Evaluation, Resource, Status, CHECKS};
+use crate::services::support::checks::{
+    evaluate, suppression_key, Check, Evaluation, Resource, Status, CHECKS,
+};
 use crate::world::{iso8601, World};
 
 const LANGUAGES: &[&str] = &[
@@ -101,6 +103,10 @@ pub struct ResourcesAggregates {
 impl ResourcesAggregates {
     pub fn add(&mut self, evaluation: &Evaluation) {
         for resource in &evaluation.resources {
+            if resource.suppressed {
+                self.excluded_count += 1;
+                continue;
+            }
             match resource.status {
                 Status::Ok => self.ok_count += 1,
                 Status::Warning => self.warning_count += 1,
@@ -426,7 +432,12 @@ pub fn resource_summary(
             .map(|(i, m)| (i.to_string(), m.clone()))
             .collect(),
         last_updated_at: iso8601(now),
-        exclusion_status: "included".into(),
+        exclusion_status: if resource.suppressed {
+            "excluded"
+        } else {
+            "included"
+        }
+        .into(),
         recommendation_arn: recommendation_arn.into(),
         account_id: None,
     }
@@ -440,7 +451,9 @@ pub fn resource_wanted(
     region: &Option<String>,
 ) -> bool {
     status.as_deref().is_none_or(|s| s == summary.status)
-        && exclusion.as_deref().is_none_or(|e| e == "included")
+        && exclusion
+            .as_deref()
+            .is_none_or(|e| e == summary.exclusion_status)
         && region.as_deref().is_none_or(|r| r == summary.region_code)
 }
 
@@ -491,5 +504,92 @@ pub fn list_recommendation_resources(
     Ok(ListRecommendationResourcesOutput {
         recommendation_resource_summaries: page,
         next_token: next.map(|k| encode_token(&listing, &k)),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceExclusion {
+    pub arn: String,
+    pub is_excluded: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchUpdateExclusionInput {
+    pub recommendation_resource_exclusions: Vec<ResourceExclusion>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExclusionError {
+    pub arn: String,
+    pub error_code: String,
+    pub error_message: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchUpdateExclusionOutput {
+    pub batch_update_recommendation_resource_exclusion_errors: Vec<ExclusionError>,
+}
+
+/// The check and resource id a resource ARN of the caller's names, if it does.
+fn own_resource(world: &World, caller: &Caller, arn: &str) -> Option<(&'static Check, String)> {
+    let account = &caller.account_id;
+    let rest = arn.strip_prefix(&format!(
+        "arn:aws:trustedadvisor::{account}:recommendation-resource/"
+    ))?;
+    let (recommendation, hash) = rest.split_once('/')?;
+    let check = CHECKS
+        .iter()
+        .find(|c| recommendation_id(account, c) == recommendation)?;
+    evaluate(world, account, check)
+        .resources
+        .into_iter()
+        .find(|r| resource_hash(&[account, recommendation, &r.resource_id]) == hash)
+        .map(|r| (check, r.resource_id))
+}
+
+/// Excludes resources from (or includes them again in) their recommendations; the
+/// support API shows them as suppressed. Each resource that is not the caller's, or
+/// not found, is an error item; the others change.
+pub fn batch_update_recommendation_resource_exclusion(
+    world: &mut World,
+    caller: &Caller,
+    input: BatchUpdateExclusionInput,
+) -> Result<BatchUpdateExclusionOutput, AdvisorError> {
+    let exclusions = &input.recommendation_resource_exclusions;
+    if exclusions.is_empty() || exclusions.len() > 25 {
+        return Err(AdvisorError::constraint(
+            "recommendationResourceExclusions",
+            &format!("{} items", exclusions.len()),
+            "Member must have length between 1 and 25",
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut changes = Vec::new();
+    for exclusion in exclusions {
+        match own_resource(world, caller, &exclusion.arn) {
+            Some((check, resource_id)) => changes.push((
+                suppression_key(&caller.account_id, check.id, &resource_id),
+                exclusion.is_excluded,
+            )),
+            None => errors.push(ExclusionError {
+                arn: exclusion.arn.clone(),
+                error_code: "ResourceNotFoundException".into(),
+                error_message: format!("Recommendation resource {} not found", exclusion.arn),
+            }),
+        }
+    }
+    for (key, excluded) in changes {
+        if excluded {
+            world.support.suppressed.insert(key);
+        } else {
+            world.support.suppressed.remove(&key);
+        }
+    }
+    Ok(BatchUpdateExclusionOutput {
+        batch_update_recommendation_resource_exclusion_errors: errors,
     })
 }

@@ -143,3 +143,100 @@ fn the_organization_needs_trusted_access() {
     .unwrap();
     assert_eq!(got["organizationRecommendation"]["status"], "error");
 }
+
+#[test]
+fn excluded_resources_stop_counting_in_both_apis() {
+    let mut world = World::new(Settings::default());
+    let check_arn = format!("arn:aws:trustedadvisor:::check/{ROOT_MFA}");
+    let listed = advisor(
+        &mut world,
+        "ListRecommendations",
+        json!({"checkIdentifier": check_arn}),
+    )
+    .unwrap();
+    let arn = listed["recommendationSummaries"][0]["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resources = advisor(
+        &mut world,
+        "ListRecommendationResources",
+        json!({"recommendationIdentifier": arn}),
+    )
+    .unwrap();
+    let resource = resources["recommendationResourceSummaries"][0]["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let foreign = resource.replace(MANAGEMENT, "999999999999");
+
+    let answer = advisor(
+        &mut world,
+        "BatchUpdateRecommendationResourceExclusion",
+        json!({"recommendationResourceExclusions": [{"arn": resource, "isExcluded": true}, {"arn": foreign, "isExcluded": true}]}),
+    )
+    .unwrap();
+    let errors = &answer["batchUpdateRecommendationResourceExclusionErrors"];
+    assert_eq!(errors.as_array().unwrap().len(), 1);
+    assert_eq!(errors[0]["arn"], json!(foreign));
+
+    let got = advisor(
+        &mut world,
+        "GetRecommendation",
+        json!({"recommendationIdentifier": arn}),
+    )
+    .unwrap();
+    assert_eq!(got["recommendation"]["status"], "ok");
+    assert_eq!(
+        got["recommendation"]["resourcesAggregates"]["excludedCount"],
+        1
+    );
+    let excluded = advisor(
+        &mut world,
+        "ListRecommendationResources",
+        json!({"recommendationIdentifier": arn, "exclusionStatus": "excluded"}),
+    )
+    .unwrap();
+    assert_eq!(
+        excluded["recommendationResourceSummaries"][0]["exclusionStatus"],
+        "excluded"
+    );
+    let support = call(
+        &mut world,
+        MANAGEMENT,
+        ServiceId::Support,
+        "DescribeTrustedAdvisorCheckResult",
+        json!({"checkId": ROOT_MFA}),
+    )
+    .unwrap();
+    assert_eq!(support["result"]["status"], "ok");
+    assert_eq!(
+        support["result"]["resourcesSummary"]["resourcesSuppressed"],
+        1
+    );
+    assert_eq!(
+        support["result"]["flaggedResources"][0]["isSuppressed"],
+        true
+    );
+
+    advisor(
+        &mut world,
+        "BatchUpdateRecommendationResourceExclusion",
+        json!({"recommendationResourceExclusions": [{"arn": resource, "isExcluded": false}]}),
+    )
+    .unwrap();
+    let got = advisor(
+        &mut world,
+        "GetRecommendation",
+        json!({"recommendationIdentifier": arn}),
+    )
+    .unwrap();
+    assert_eq!(got["recommendation"]["status"], "error");
+    let empty = advisor(
+        &mut world,
+        "BatchUpdateRecommendationResourceExclusion",
+        json!({"recommendationResourceExclusions": []}),
+    )
+    .unwrap_err();
+    assert_eq!(empty.code, "ValidationException");
+}
