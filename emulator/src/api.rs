@@ -79,6 +79,14 @@ pub type ResourceArnFn = fn(&World, &Caller, &str, &Value) -> Option<String>;
 pub enum Wire {
     /// awsJson1.1: `X-Amz-Target: <prefix>.<Operation>`.
     AwsJson { target_prefix: &'static str },
+    /// awsJson1.1 as above, and Smithy RPC v2 CBOR at
+    /// `/service/<last part of the prefix>/operation/<Operation>`, told apart per request
+    /// (AWS Health: botocore >= 1.40 and the Rust SDK speak CBOR, older clients JSON).
+    /// CBOR tags timestamps, so the encoder is told which output members are timestamps.
+    JsonOrCbor {
+        target_prefix: &'static str,
+        timestamp_members: &'static [&'static str],
+    },
     /// restJson1: method + path templates.
     RestJson { routes: &'static [RestRoute] },
     /// awsQuery: `Action=<Operation>&Version=<version>`, XML in `namespace`.
@@ -145,7 +153,8 @@ impl ServiceId {
     /// The wire protocol the API speaks.
     pub fn protocol(self) -> Protocol {
         match self.description().wire {
-            Wire::AwsJson { .. } => Protocol::AwsJson,
+            // A CBOR request is answered in CBOR (the server knows it per request).
+            Wire::AwsJson { .. } | Wire::JsonOrCbor { .. } => Protocol::AwsJson,
             Wire::RestJson { .. } => Protocol::RestJson,
             Wire::AwsQuery { .. } => Protocol::AwsQuery,
             Wire::Ec2 { .. } => Protocol::Ec2,
@@ -176,7 +185,20 @@ impl ServiceId {
     /// awsJson1.1 `X-Amz-Target` prefix.
     pub fn json_target_prefix(self) -> Option<&'static str> {
         match self.description().wire {
-            Wire::AwsJson { target_prefix } => Some(target_prefix),
+            Wire::AwsJson { target_prefix } | Wire::JsonOrCbor { target_prefix, .. } => {
+                Some(target_prefix)
+            }
+            _ => None,
+        }
+    }
+
+    /// The output members that are timestamps, for APIs that also speak RPC v2 CBOR;
+    /// `None`: the API does not speak it.
+    pub fn cbor_timestamp_members(self) -> Option<&'static [&'static str]> {
+        match self.description().wire {
+            Wire::JsonOrCbor {
+                timestamp_members, ..
+            } => Some(timestamp_members),
             _ => None,
         }
     }

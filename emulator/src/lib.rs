@@ -27,8 +27,9 @@
 //!    policy on `sts:AssumeRole`) — a denial is answered at once, nothing runs —
 //!    and [`services::dispatch`] runs the typed handler inside
 //!    [`server::run_atomically`]: an error or a panic puts the world back as it was.
-//! 5. The output or [`api::ApiError`] is encoded in the service's protocol; every
-//!    response carries `x-amzn-RequestId`; one log line per request.
+//! 5. The output or [`api::ApiError`] is encoded in the service's protocol (an API that
+//!    speaks both awsJson1.1 and Smithy RPC v2 CBOR, like Health, answers in the
+//!    request's); every response carries `x-amzn-RequestId`; one log line per request.
 //!
 //! ## Layout
 //!
@@ -38,7 +39,8 @@
 //!   in that service's own protocol ([`protocol::unemulated`], with [`catalog`]: every
 //!   botocore service's signing name, protocols and operations) before any of this.
 //! - [`regions`]: AWS's Regions and zones, shared by EC2 and the Account API.
-//! - [`protocol`]: awsJson1.1, restJson1, awsQuery and rest-xml (S3: sub-resource
+//! - [`protocol`]: awsJson1.1, restJson1, awsQuery, Smithy RPC v2 CBOR (CBOR ⇄ the JSON
+//!   value awsJson would carry, timestamps tagged) and rest-xml (S3: sub-resource
 //!   routing, header-bound members, `aws-chunked` bodies, raw object bytes that reach the
 //!   handler as shared `Bytes` with their MD5 computed outside the world lock). Knows
 //!   bytes, not meanings.

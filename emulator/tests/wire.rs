@@ -586,3 +586,121 @@ async fn account_api_is_rest_json() {
         .1
         .contains("SendPhoneNumberVerification"));
 }
+
+/// AWS Health speaks awsJson1.1 and RPC v2 CBOR: each request is answered in its own.
+#[tokio::test]
+async fn health_answers_each_request_in_its_protocol() {
+    let app = app();
+    let auth = signed("health");
+    let json = send(
+        &app,
+        Method::POST,
+        "/",
+        &[
+            ("authorization", auth.as_str()),
+            ("x-amz-target", "AWSHealth_20160804.DescribeEvents"),
+            ("content-type", "application/x-amz-json-1.1"),
+        ],
+        "{}",
+    )
+    .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text());
+    assert_eq!(json.header("content-type"), "application/x-amz-json-1.1");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&json.body).unwrap(),
+        serde_json::json!({"events": []})
+    );
+
+    let cbor_headers = [
+        ("authorization", auth.as_str()),
+        ("smithy-protocol", "rpc-v2-cbor"),
+        ("content-type", "application/cbor"),
+    ];
+    // An empty CBOR map (0xa0) in, an empty event list out: {"events": []}.
+    let cbor = send_bytes(
+        &app,
+        "/service/AWSHealth_20160804/operation/DescribeEvents",
+        &cbor_headers,
+        b"\xa0",
+    )
+    .await;
+    assert_eq!(cbor.status, StatusCode::OK);
+    assert_eq!(cbor.header("smithy-protocol"), "rpc-v2-cbor");
+    assert_eq!(cbor.body, b"\xa1\x66events\x80");
+
+    // Errors in CBOR too: a bad token, an unknown operation, a body that is not CBOR.
+    let forged = send_bytes(
+        &app,
+        "/service/AWSHealth_20160804/operation/DescribeEvents",
+        &cbor_headers,
+        b"\xa1\x69nextToken\x64AAAA",
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    let map = cbor_text_map(&forged.body);
+    assert_eq!(map[0], ("__type".into(), "InvalidPaginationToken".into()));
+    let unknown = send(
+        &app,
+        Method::POST,
+        "/service/AWSHealth_20160804/operation/NoSuchThing",
+        &cbor_headers,
+        "",
+    )
+    .await;
+    assert_eq!(
+        cbor_text_map(&unknown.body)[0].1,
+        "UnknownOperationException"
+    );
+    let garbage = send(
+        &app,
+        Method::POST,
+        "/service/AWSHealth_20160804/operation/DescribeEvents",
+        &cbor_headers,
+        "{}",
+    )
+    .await;
+    assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
+    assert_eq!(cbor_text_map(&garbage.body)[0].1, "SerializationException");
+
+    // Unsigned: refused as AWS refuses it, in CBOR, not answered as unemulated.
+    let unsigned = send(
+        &app,
+        Method::POST,
+        "/service/AWSHealth_20160804/operation/DescribeEvents",
+        &cbor_headers[1..],
+        "",
+    )
+    .await;
+    assert_eq!(unsigned.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        cbor_text_map(&unsigned.body)[0].1,
+        "MissingAuthenticationTokenException"
+    );
+}
+
+/// A POST with a raw (binary) body.
+async fn send_bytes(app: &Router, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut request = Request::builder().method(Method::POST).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_vec())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}

@@ -394,4 +394,24 @@ pub async fn config_delivery_bucket(emulator: &Emulator) {
         .send()
         .await
         .expect("PutBucketPolicy config");
+pub fn health(emulator: &Emulator, access_key: &str) -> aws_sdk_health::Client {
+    aws_sdk_health::Client::new(&config(emulator, access_key))
+}
+
+/// AWS Health publishes an event (`POST /_orgsim/health/events`); answers its ARN.
+pub async fn publish_health_event(emulator: &Emulator, event: serde_json::Value) -> String {
+    let (status, answer) = orgsim::client::Client::new(&emulator.url())
+        .admin_post_json("/_orgsim/health/events", &event)
+        .await
+        .expect("the admin route answers");
+    assert_eq!(status, 200, "{answer}");
+    answer["eventArn"].as_str().expect("eventArn").to_string()
+}
+
+pub fn support(emulator: &Emulator, access_key: &str) -> aws_sdk_support::Client {
+    aws_sdk_support::Client::new(&config(emulator, access_key))
+}
+
+pub fn trustedadvisor(emulator: &Emulator, access_key: &str) -> aws_sdk_trustedadvisor::Client {
+    aws_sdk_trustedadvisor::Client::new(&config(emulator, access_key))
 }

@@ -36,7 +36,8 @@ pub fn encode(service: ServiceId, operation: &str, input: &Value) -> Result<Outg
         other => return Err(format!("input must be an object, not {other}")),
     };
     match service.protocol() {
-        Protocol::AwsJson => {
+        // Every API that speaks CBOR speaks awsJson1.1 too: the client uses JSON.
+        Protocol::AwsJson | Protocol::RpcV2Cbor => {
             let prefix = service.json_target_prefix().unwrap_or_default();
             Ok(Outgoing {
                 method: "POST",

@@ -1,9 +1,9 @@
 //! Wire protocols: bytes ⇄ (service, operation, JSON input in wire member names).
 //!
 //! Nothing here knows what an operation means; it knows AWS's encodings (awsJson1.1,
-//! restJson1, awsQuery, EC2) and the per-API tables in [`ServiceId`]. The services
-//! orgsim does not emulate are answered by [`unemulated`] in their own protocol,
-//! restXml and Smithy RPC v2 CBOR included.
+//! restJson1, awsQuery, EC2, restXml, Smithy RPC v2 CBOR) and the per-API tables in
+//! [`ServiceId`]. The services orgsim does not emulate are answered by [`unemulated`]
+//! in their own protocol.
 
 pub mod aws_json;
 pub mod aws_query;
@@ -52,6 +52,8 @@ pub enum Protocol {
     Ec2,
     /// S3.
     RestXml,
+    /// Smithy RPC v2 CBOR: chosen per request by APIs that also speak awsJson1.1.
+    RpcV2Cbor,
 }
 
 /// An HTTP request as the protocol layer reads it.
@@ -130,6 +132,11 @@ pub fn sniff(headers: &HeaderMap, query: &str) -> Protocol {
         .unwrap_or("");
     if signed_for_s3(headers, query) {
         Protocol::RestXml
+    } else if headers
+        .get("smithy-protocol")
+        .is_some_and(|v| v.as_bytes() == b"rpc-v2-cbor")
+    {
+        Protocol::RpcV2Cbor
     } else if headers.contains_key("x-amz-target") {
         Protocol::AwsJson
     } else if content_type.starts_with("application/x-www-form-urlencoded")
@@ -169,6 +176,7 @@ pub fn decode(
         Protocol::AwsQuery => aws_query::decode(request, signing_service),
         Protocol::RestJson => rest_json::decode(request, signing_service),
         Protocol::Ec2 => ec2::decode(request),
+        Protocol::RpcV2Cbor => rpc_v2_cbor::decode(request, signing_service),
     }
 }
 
@@ -181,7 +189,8 @@ pub fn encode_output(
     request_id: &str,
 ) -> Response<Body> {
     match service.protocol() {
-        Protocol::AwsJson => aws_json::encode_output(output, request_id),
+        // A CBOR request's answer is encoded by the server, which knows the request.
+        Protocol::AwsJson | Protocol::RpcV2Cbor => aws_json::encode_output(output, request_id),
         Protocol::RestJson => rest_json::encode_output(status, output, request_id),
         Protocol::AwsQuery => aws_query::encode_output(service, operation, output, request_id),
         Protocol::Ec2 => ec2::encode_output(service, operation, output, request_id),
@@ -211,6 +220,7 @@ pub fn encode_error(
         Protocol::AwsQuery => aws_query::encode_error(service, error, request_id),
         Protocol::Ec2 => ec2::encode_error(error, request_id),
         Protocol::RestXml => rest_xml::encode_error(error, request_id, false),
+        Protocol::RpcV2Cbor => rpc_v2_cbor::encode_error(error, request_id),
     }
 }
 

@@ -99,6 +99,13 @@ pub fn identify(request: &WireRequest<'_>, signing_name: Option<&str>) -> Option
             .collect(),
         (Some(name), _) => catalog().by_signing_name(name),
         (None, Shape::Cbor { service, .. }) => {
+            if ServiceId::ALL.iter().any(|s| {
+                s.cbor_timestamp_members().is_some()
+                    && s.json_target_prefix()
+                        .is_some_and(|p| p.rsplit('.').next() == Some(service.as_str()))
+            }) {
+                return None;
+            }
             catalog().by_target_prefix(service).into_iter().collect()
         }
         (None, Shape::Json { prefix, .. }) => {

@@ -39,6 +39,7 @@ struct RawStep {
     region: Option<String>,
     call: Option<Spanned<String>>,
     clock: Option<Spanned<ClockStep>>,
+    health_event: Option<Spanned<Value>>,
     input: Option<Spanned<Value>>,
     expect: Option<Spanned<Map<String, Value>>>,
     expect_error: Option<Spanned<RawErrorExpectation>>,
@@ -162,22 +163,29 @@ impl Checker<'_> {
         defined: &mut BTreeSet<String>,
     ) -> Option<Step> {
         let errors_before = self.errors.len();
-        let action = match (&raw.call, &raw.clock) {
-            (Some(call), None) => self
-                .check_call(call)
-                .map(|(service, operation)| Action::Call { service, operation }),
-            (None, Some(clock)) => self.check_clock(&raw, clock),
-            (Some(call), Some(_)) => {
+        let kinds = [
+            raw.call.as_ref().map(|c| c.referenced),
+            raw.clock.as_ref().map(|c| c.referenced),
+            raw.health_event.as_ref().map(|e| e.referenced),
+        ];
+        let action = match (&raw.call, &raw.clock, &raw.health_event) {
+            _ if kinds.iter().flatten().count() > 1 => {
+                let first = kinds.iter().flatten().next().copied().unwrap_or(at);
                 self.error(
-                    &call.referenced,
-                    "a step either calls (call:) or moves the clock (clock:), not both",
+                    &first,
+                    "a step either calls (call:), moves the clock (clock:) or publishes a Health event (health_event:), not more than one",
                 );
                 None
             }
-            (None, None) => {
+            (Some(call), _, _) => self
+                .check_call(call)
+                .map(|(service, operation)| Action::Call { service, operation }),
+            (_, Some(clock), _) => self.check_clock(&raw, clock),
+            (_, _, Some(event)) => self.check_health_event(&raw, event, defined),
+            (None, None, None) => {
                 self.error(
                     &at,
-                    "a step needs call: <service>.<Operation> or clock: {advance_seconds: N}",
+                    "a step needs call: <service>.<Operation>, clock: {advance_seconds: N} or health_event: {…}",
                 );
                 None
             }
@@ -342,6 +350,49 @@ impl Checker<'_> {
             }
         }
         Some(Action::AdvanceClock { seconds })
+    }
+
+    /// A `health_event:` step: the event document of `POST /_orgsim/health/events`
+    /// (checked by the server once its `${variables}` are known); only `expect` and
+    /// `save` may look at the answer, `{eventArn}`.
+    fn check_health_event(
+        &mut self,
+        raw: &RawStep,
+        event: &Spanned<Value>,
+        defined: &BTreeSet<String>,
+    ) -> Option<Action> {
+        let Some(document) = event.value.as_object() else {
+            self.error(
+                &event.referenced,
+                "health_event: must be a mapping (service, eventTypeCode, eventTypeCategory, region, statusCode, affectedAccounts)",
+            );
+            return None;
+        };
+        for required in ["service", "eventTypeCode", "eventTypeCategory"] {
+            if !document.contains_key(required) {
+                self.error(&event.referenced, format!("health_event: needs {required}"));
+            }
+        }
+        self.check_references(&event.referenced, &event.value, defined);
+        let call_keys = [
+            ("as", raw.caller.is_some()),
+            ("region", raw.region.is_some()),
+            ("input", raw.input.is_some()),
+            ("expect_error", raw.expect_error.is_some()),
+            ("until", raw.until.is_some()),
+            ("poll", raw.poll.is_some()),
+        ];
+        for (key, present) in call_keys {
+            if present {
+                self.error(
+                    &event.referenced,
+                    format!("health_event: a Health event step has no {key} (it calls no AWS API)"),
+                );
+            }
+        }
+        Some(Action::HealthEvent {
+            event: event.value.clone(),
+        })
     }
 
     fn check_call(&mut self, call: &Spanned<String>) -> Option<(ServiceId, String)> {

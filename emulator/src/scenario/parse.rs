@@ -67,6 +67,9 @@ pub enum Action {
     /// (`POST /_orgsim/clock`), for what AWS measures in time (Detective's 48 hours of
     /// GuardDuty, an account's first week in its organization).
     AdvanceClock { seconds: f64 },
+    /// `health_event: {service, eventTypeCode, …}`: AWS Health publishes an event
+    /// (`POST /_orgsim/health/events`); the answer is `{eventArn}`.
+    HealthEvent { event: Value },
 }
 
 impl Step {
@@ -75,6 +78,13 @@ impl Step {
         match &self.action {
             Action::Call { service, operation } => format!("{service}.{operation}"),
             Action::AdvanceClock { seconds } => format!("clock +{seconds} s"),
+            Action::HealthEvent { event } => format!(
+                "health event {}",
+                event
+                    .get("eventTypeCode")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+            ),
         }
     }
 }
@@ -286,6 +296,41 @@ steps:
     }
 
     #[test]
+    fn a_health_event_step_publishes_an_event() {
+        let s = parse(
+            "h.yaml",
+            "name: h\nsteps:\n  - name: An issue\n    health_event: { service: EC2, eventTypeCode: AWS_EC2_OPERATIONAL_ISSUE, eventTypeCategory: issue }\n    save: { arn: eventArn }\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(&s.steps[0].action, Action::HealthEvent { event } if event["service"] == "EC2")
+        );
+        assert_eq!(s.steps[0].call(), "health event AWS_EC2_OPERATIONAL_ISSUE");
+        let got = errors(
+            "name: h
+steps:
+  - name: incomplete
+    health_event: { service: EC2 }
+  - name: as someone
+    as: management
+    health_event: { service: EC2, eventTypeCode: X_Y_Z, eventTypeCategory: issue }
+  - name: not a mapping
+    health_event: [1, 2]
+",
+        );
+        for want in [
+            "4:19: health_event: needs eventTypeCode",
+            "7:19: health_event: a Health event step has no as",
+            "9:19: health_event: must be a mapping",
+        ] {
+            assert!(
+                got.iter().any(|g| g.starts_with(want)),
+                "{want:?} not in {got:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_clock_step_moves_world_time() {
         let s = parse(
             "c.yaml",
@@ -314,7 +359,7 @@ steps:
         );
         let expected = [
             "4:12: clock: advance_seconds must be a number of seconds",
-            "6:11: a step either calls (call:) or moves the clock (clock:), not both",
+            "6:11: a step either calls (call:), moves the clock (clock:) or publishes a Health event (health_event:), not more than one",
             "8:5: a step needs call:",
             "11:12: clock: a clock step has no expect",
         ];

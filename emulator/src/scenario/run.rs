@@ -122,6 +122,9 @@ async fn execute(
     let (service, operation) = match &step.action {
         Action::Call { service, operation } => (*service, operation),
         Action::AdvanceClock { seconds } => return advance_clock(client, *seconds).await,
+        Action::HealthEvent { event } => {
+            return publish_health_event(step, client, variables, event).await
+        }
     };
     let region = step.region.as_deref().unwrap_or(&scenario.region);
     let signer = signer(scenario, step, variables, region).map_err(|e| Outcome::error(0, e))?;
@@ -198,16 +201,27 @@ async fn execute(
     }
 
     let answer = result.map_err(|e| Outcome::error(attempts, call_failed(&e)))?;
-    let mismatches = check_all(&answer, &expect).map_err(|e| Outcome::error(attempts, e))?;
+    answered(step, variables, attempts, &answer, &expect)
+}
+
+/// Checks an answer against `expect` and, if it holds, saves what the step saves.
+fn answered(
+    step: &Step,
+    variables: &mut Variables,
+    attempts: u32,
+    answer: &Value,
+    expect: &serde_json::Map<String, Value>,
+) -> Result<Outcome, Outcome> {
+    let mismatches = check_all(answer, expect).map_err(|e| Outcome::error(attempts, e))?;
     if mismatches.is_empty() {
         for (name, path) in &step.save {
-            let value = path.lookup(&answer).cloned().ok_or_else(|| {
+            let value = path.lookup(answer).cloned().ok_or_else(|| {
                 Outcome::error(
                     attempts,
                     format!(
                         "save {name}: '{}' is not in the answer: {}",
                         path.text,
-                        super::expect::compact(&answer)
+                        super::expect::compact(answer)
                     ),
                 )
             })?;
@@ -219,6 +233,33 @@ async fn execute(
         error: None,
         mismatches,
     })
+}
+
+/// Publishes a Health event (`POST /_orgsim/health/events`); the answer is `{eventArn}`.
+async fn publish_health_event(
+    step: &Step,
+    client: &Client,
+    variables: &mut Variables,
+    event: &Value,
+) -> Result<Outcome, Outcome> {
+    let event = variables
+        .interpolate(event)
+        .map_err(|e| Outcome::error(0, format!("health_event: {e}")))?;
+    let expect = variables
+        .interpolate(&Value::Object(step.expect.clone()))
+        .map(|v| v.as_object().cloned().unwrap_or_default())
+        .map_err(|e| Outcome::error(0, format!("expect: {e}")))?;
+    match client
+        .admin_post_json("/_orgsim/health/events", &event)
+        .await
+    {
+        Ok((200, answer)) => answered(step, variables, 1, &answer, &expect),
+        Ok((status, answer)) => Err(Outcome::error(
+            1,
+            format!("POST /_orgsim/health/events answered {status}: {answer}"),
+        )),
+        Err(e) => Err(Outcome::error(1, e)),
+    }
 }
 
 /// Moves the endpoint's world clock forward (`POST /_orgsim/clock`).

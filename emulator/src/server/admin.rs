@@ -1,4 +1,5 @@
-//! The `/_orgsim/*` admin routes: health, reset, snapshots, the clock, explain.
+//! The `/_orgsim/*` admin routes: health, reset, snapshots, the clock, explain, and
+//! the events AWS Health publishes.
 //! Errors are JSON `{"error": …}` with a 4xx/5xx status, never an empty body.
 
 use axum::body::Body;
@@ -195,6 +196,31 @@ pub async fn explain(
 ) -> Response<Body> {
     match authorize::explain::explain(&state.world(), &query) {
         Ok(report) => Json(report).into_response(),
+        Err(message) => bad_request(&message),
+    }
+}
+
+/// `POST /_orgsim/health/events` with an event document (see
+/// [`NewEvent`](crate::services::health::inject::NewEvent)): AWS Health publishes it at
+/// the world's present. Answers `{"eventArn": …}`.
+pub async fn publish_health_event(
+    State(state): State<Arc<AppState>>,
+    body: axum::body::Bytes,
+) -> Response<Body> {
+    let event: crate::services::health::inject::NewEvent = match serde_json::from_slice(&body) {
+        Ok(event) => event,
+        Err(e) => {
+            return bad_request(&format!(
+                "expected {{\"service\", \"eventTypeCode\", \"eventTypeCategory\", \"region\", \"statusCode\", \"affectedAccounts\"}}: {e}"
+            ))
+        }
+    };
+    let mut world = state.world();
+    match crate::services::health::inject::publish_event(&mut world, event) {
+        Ok(arn) => {
+            tracing::info!(%arn, "health event published");
+            Json(json!({ "eventArn": arn })).into_response()
+        }
         Err(message) => bad_request(&message),
     }
 }

@@ -148,6 +148,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/_orgsim/state/save", post(admin::save_state))
         .route("/_orgsim/explain", get(admin::explain))
+        .route("/_orgsim/health/events", post(admin::publish_health_event))
         .method_not_allowed_fallback(admin::method_not_allowed)
         .fallback(aws_entry)
         .layer(axum::middleware::from_fn_with_state(
@@ -295,7 +296,12 @@ async fn handle(
     let service = decoded.service;
     outcome.service = Some(service);
     outcome.operation = decoded.operation.clone();
-    let proto = service.protocol();
+    // An API that speaks JSON and CBOR answers in the encoding of the request.
+    let proto = if protocol::rpc_v2_cbor::is_request(&wire) {
+        Protocol::RpcV2Cbor
+    } else {
+        service.protocol()
+    };
     let style = if matches!(proto, Protocol::AwsQuery | Protocol::Ec2) {
         CodeStyle::Query
     } else {
@@ -375,6 +381,9 @@ async fn handle(
         result
     };
     match result {
+        Ok(Answer::Json(output)) if proto == Protocol::RpcV2Cbor => {
+            protocol::rpc_v2_cbor::encode_output(service, &output, request_id)
+        }
         Ok(Answer::Json(output)) => protocol::encode_output(
             service,
             &decoded.operation,

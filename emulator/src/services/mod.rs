@@ -46,6 +46,9 @@ macro_rules! for_each_service {
             AccessAnalyzer accessanalyzer,
             SsoAdmin ssoadmin,
             IdentityStore identitystore,
+            Health health,
+            Support support,
+            TrustedAdvisor trustedadvisor,
         }
     };
 }
