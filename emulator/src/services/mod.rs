@@ -46,6 +46,8 @@ macro_rules! for_each_service {
             AccessAnalyzer accessanalyzer,
             SsoAdmin ssoadmin,
             IdentityStore identitystore,
+            CostExplorer costexplorer,
+            Budgets budgets,
         }
     };
 }
