@@ -375,3 +375,11 @@ pub fn s3_in(emulator: &Emulator, access_key: &str, region: &str) -> aws_sdk_s3:
 pub fn s3(emulator: &Emulator, access_key: &str) -> aws_sdk_s3::Client {
     s3_in(emulator, access_key, "us-east-1")
 }
+
+pub fn costexplorer(emulator: &Emulator, access_key: &str) -> aws_sdk_costexplorer::Client {
+    aws_sdk_costexplorer::Client::new(&config(emulator, access_key))
+}
+
+pub fn budgets(emulator: &Emulator, access_key: &str) -> aws_sdk_budgets::Client {
+    aws_sdk_budgets::Client::new(&config(emulator, access_key))
+}

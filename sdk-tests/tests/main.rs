@@ -3,10 +3,12 @@
 
 mod accessanalyzer;
 mod account;
+mod budgets;
 mod cloudtrail;
 mod common;
 mod config;
 mod config_conformance;
+mod costexplorer;
 mod cross_service;
 mod delegation;
 mod detective;
