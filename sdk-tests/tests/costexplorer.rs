@@ -71,7 +71,7 @@ async fn guardduty_cost_shows_in_its_account_and_nowhere_else() {
     assert_eq!(result.time_period().unwrap().start(), "2026-01-01");
     let groups = result.groups();
     assert_eq!(groups.len(), 1, "{groups:?}");
-    assert_eq!(groups[0].keys(), [security.clone()]);
+    assert_eq!(groups[0].keys(), std::slice::from_ref(&security));
     let metrics = groups[0].metrics().unwrap();
     assert_eq!(metrics["UnblendedCost"].amount(), Some("0.672"));
     assert_eq!(metrics["UnblendedCost"].unit(), Some("USD"));

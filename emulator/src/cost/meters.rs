@@ -129,12 +129,15 @@ fn config_rule(account: &str, region: &str, start_ms: i64) -> Meter {
     )
 }
 
+/// A logging trail: start, end, owner and home region.
+type Copy<'w> = (i64, Option<i64>, &'w str, &'w str);
+
 /// The first trail that logs an account's management events is free; each further
 /// logging trail covering the account is an extra copy, paid by the trail's owner from
 /// when it started logging (or when the first copy did, if later).
 fn cloudtrail(world: &World, wanted: &BTreeSet<&str>, out: &mut Vec<Meter>) {
     // Covered account → (start, end, owner, home region) of each trail logging it.
-    let mut copies: BTreeMap<&str, Vec<(i64, Option<i64>, &str, &str)>> = BTreeMap::new();
+    let mut copies: BTreeMap<&str, Vec<Copy>> = BTreeMap::new();
     for trail in world.cloudtrail.trails.values() {
         let status = &trail.status;
         let Some(start) = status.start_logging_ms else {

@@ -4,10 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::budgets::check_tags;
 use super::errors::BudgetsError;
 use super::model::{NotificationType, StoredAction, StoredBudget, Subscriber, Tag, ThresholdType};
 use super::notifications::check_subscribers;
+use super::records::check_tags;
 use super::{budget, budget_mut, check_account, check_name, page_bounds};
 use crate::auth::Caller;
 use crate::services::pagination::encode_token;
@@ -448,7 +448,7 @@ pub struct DescribeBudgetActionHistoriesInput {
     pub budget_name: String,
     pub action_id: String,
     #[serde(default)]
-    pub time_period: Option<super::budgets::TimePeriodInput>,
+    pub time_period: Option<super::records::TimePeriodInput>,
     #[serde(default)]
     pub max_results: Option<i64>,
     #[serde(default)]

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::budgets::TimePeriodInput;
 use super::errors::BudgetsError;
 use super::model::TimeUnit;
+use super::records::TimePeriodInput;
 use super::spend;
 use super::{budget, check_account, check_name, page_bounds, parse_timestamp};
 use crate::auth::Caller;

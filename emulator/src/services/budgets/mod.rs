@@ -4,12 +4,12 @@
 //! Explorer shows), budget actions stored with their history, and tags.
 
 pub mod actions;
-pub mod budgets;
 pub mod errors;
 pub mod history;
 pub mod model;
 pub mod notifications;
 pub mod operations;
+pub mod records;
 pub mod spend;
 pub mod tags;
 #[cfg(test)]
@@ -26,11 +26,11 @@ use errors::BudgetsError;
 use model::StoredBudget;
 
 service_operations!(ServiceId::Budgets, BudgetsError::from_input, {
-    "CreateBudget" => budgets::create_budget,
-    "DescribeBudget" => budgets::describe_budget,
-    "DescribeBudgets" => budgets::describe_budgets,
-    "UpdateBudget" => budgets::update_budget,
-    "DeleteBudget" => budgets::delete_budget,
+    "CreateBudget" => records::create_budget,
+    "DescribeBudget" => records::describe_budget,
+    "DescribeBudgets" => records::describe_budgets,
+    "UpdateBudget" => records::update_budget,
+    "DeleteBudget" => records::delete_budget,
     "CreateNotification" => notifications::create_notification,
     "DescribeNotificationsForBudget" => notifications::describe_notifications_for_budget,
     "UpdateNotification" => notifications::update_notification,
@@ -138,11 +138,11 @@ pub fn check_account(caller: &Caller, account: &str) -> Result<(), BudgetsError>
 /// `BudgetName`: 1..=100 characters, no `:` or `\`, no `/action/`.
 pub fn check_name(name: &str) -> Result<(), BudgetsError> {
     let lower = name.to_lowercase();
-    let ok = (1..=100).contains(&name.chars().count())
-        && !name.contains(':')
-        && !name.contains('\\')
-        && !name.contains("/action/")
-        && !(lower.contains("<script>") && lower.contains("</script>"));
+    let forbidden = name.contains(':')
+        || name.contains('\\')
+        || name.contains("/action/")
+        || (lower.contains("<script>") && lower.contains("</script>"));
+    let ok = (1..=100).contains(&name.chars().count()) && !forbidden;
     if ok {
         Ok(())
     } else {

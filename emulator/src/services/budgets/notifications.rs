@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::budgets::MAX_NOTIFICATIONS;
 use super::errors::BudgetsError;
 use super::model::{Notification, StoredBudget, StoredNotification, Subscriber, SubscriptionType};
+use super::records::MAX_NOTIFICATIONS;
 use super::spend;
 use super::{budget, budget_mut, check_account, check_name, page_bounds, Empty};
 use crate::auth::Caller;

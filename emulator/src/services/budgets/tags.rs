@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::budgets::check_tags;
 use super::errors::BudgetsError;
 use super::model::Tag;
+use super::records::check_tags;
 use super::{budget, budget_mut, check_account, Empty};
 use crate::auth::Caller;
 use crate::world::World;
