@@ -77,6 +77,7 @@ pub mod authorize;
 pub mod bench;
 pub mod catalog;
 pub mod client;
+pub mod cost;
 pub mod emulator;
 pub mod events;
 pub mod policy;

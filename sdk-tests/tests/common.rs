@@ -414,4 +414,10 @@ pub fn support(emulator: &Emulator, access_key: &str) -> aws_sdk_support::Client
 
 pub fn trustedadvisor(emulator: &Emulator, access_key: &str) -> aws_sdk_trustedadvisor::Client {
     aws_sdk_trustedadvisor::Client::new(&config(emulator, access_key))
+pub fn costexplorer(emulator: &Emulator, access_key: &str) -> aws_sdk_costexplorer::Client {
+    aws_sdk_costexplorer::Client::new(&config(emulator, access_key))
+}
+
+pub fn budgets(emulator: &Emulator, access_key: &str) -> aws_sdk_budgets::Client {
+    aws_sdk_budgets::Client::new(&config(emulator, access_key))
 }

@@ -3,11 +3,13 @@
 
 mod accessanalyzer;
 mod account;
+mod budgets;
 mod cloudtrail;
 mod common;
 mod config;
 mod config_conformance;
 mod config_depth;
+mod costexplorer;
 mod cross_service;
 mod delegation;
 mod detective;

@@ -49,6 +49,8 @@ macro_rules! for_each_service {
             Health health,
             Support support,
             TrustedAdvisor trustedadvisor,
+            CostExplorer costexplorer,
+            Budgets budgets,
         }
     };
 }
