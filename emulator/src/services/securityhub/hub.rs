@@ -56,6 +56,13 @@ fn new_hub(
         insights: Default::default(),
         products: default_product_subscriptions(region, now),
         aggregator: None,
+        automation_rules: Default::default(),
+        automation_rules_v2: Default::default(),
+        action_targets: Default::default(),
+        policies: Default::default(),
+        associations: Default::default(),
+        connectors: Default::default(),
+        control_parameters: Default::default(),
     }
 }
 

@@ -4,8 +4,13 @@
 //! insights and cross-region aggregation. Operations not listed below answer 501
 //! `NotImplemented`.
 
+pub mod action_targets;
 pub mod admin;
 pub mod aggregators;
+pub mod automation_rules;
+#[cfg(test)]
+mod central_tests;
+pub mod config_policies;
 pub mod controls_catalog;
 pub mod errors;
 pub mod filter_attributes;
@@ -26,7 +31,9 @@ pub mod operations;
 pub mod organization_config;
 pub mod organizations_link;
 pub mod products;
+pub mod security_controls;
 pub mod standards;
+pub mod tags;
 
 use serde::Serialize;
 
@@ -89,6 +96,35 @@ service_operations!(ServiceId::SecurityHub, ShError::from_input, {
     "UpdateFindingAggregator" => aggregators::update_finding_aggregator,
     "DeleteFindingAggregator" => aggregators::delete_finding_aggregator,
     "ListFindingAggregators" => aggregators::list_finding_aggregators,
+    "CreateAutomationRule" => automation_rules::create_automation_rule,
+    "ListAutomationRules" => automation_rules::list_automation_rules,
+    "BatchGetAutomationRules" => automation_rules::batch_get_automation_rules,
+    "BatchUpdateAutomationRules" => automation_rules::batch_update_automation_rules,
+    "BatchDeleteAutomationRules" => automation_rules::batch_delete_automation_rules,
+    "TagResource" => tags::tag_resource,
+    "UntagResource" => tags::untag_resource,
+    "ListTagsForResource" => tags::list_tags_for_resource,
+    "CreateActionTarget" => action_targets::create_action_target,
+    "DescribeActionTargets" => action_targets::describe_action_targets,
+    "UpdateActionTarget" => action_targets::update_action_target,
+    "DeleteActionTarget" => action_targets::delete_action_target,
+    "UpdateFindings" => action_targets::update_findings,
+    "BatchGetSecurityControls" => security_controls::batch_get_security_controls,
+    "GetSecurityControlDefinition" => security_controls::get_security_control_definition,
+    "UpdateSecurityControl" => security_controls::update_security_control,
+    "BatchGetStandardsControlAssociations" => security_controls::batch_get_standards_control_associations,
+    "BatchUpdateStandardsControlAssociations" => security_controls::batch_update_standards_control_associations,
+    "ListStandardsControlAssociations" => security_controls::list_standards_control_associations,
+    "CreateConfigurationPolicy" => config_policies::create_configuration_policy,
+    "GetConfigurationPolicy" => config_policies::get_configuration_policy,
+    "UpdateConfigurationPolicy" => config_policies::update_configuration_policy,
+    "DeleteConfigurationPolicy" => config_policies::delete_configuration_policy,
+    "ListConfigurationPolicies" => config_policies::list_configuration_policies,
+    "StartConfigurationPolicyAssociation" => config_policies::start_configuration_policy_association,
+    "StartConfigurationPolicyDisassociation" => config_policies::start_configuration_policy_disassociation,
+    "GetConfigurationPolicyAssociation" => config_policies::get_configuration_policy_association,
+    "BatchGetConfigurationPolicyAssociations" => config_policies::batch_get_configuration_policy_associations,
+    "ListConfigurationPolicyAssociations" => config_policies::list_configuration_policy_associations,
 });
 
 pub use model::SecurityHubState;
@@ -109,13 +145,24 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     error_message_key: "Message",
     access_denied: ("AccessDeniedException", 403),
     global: false,
-    on_org_event: Some(org_integration::on_org_event::<organizations_link::SecurityHub>),
+    on_org_event: Some(on_org_event),
     on_request: None,
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
     resource_policy: None,
 };
+
+/// The shared organization reactions, then central configuration for joiners.
+fn on_org_event(world: &mut World, event: &crate::events::OrgEvent) {
+    org_integration::on_org_event::<organizations_link::SecurityHub>(world, event);
+    if let crate::events::OrgEvent::AccountJoined {
+        organization_id, ..
+    } = event
+    {
+        config_policies::on_account_joined(world, organization_id);
+    }
+}
 
 /// The tagged resource or the hub a request names.
 fn resource_arn(
