@@ -717,3 +717,223 @@ fn every_standard_aws_lists_with_its_control_ids() {
     }
     assert!(ids(super::controls_catalog::PCI_3_2_1).contains(&"PCI.IAM.1".to_string()));
 }
+
+#[test]
+fn organization_accounts_receive_no_invitation() {
+    let mut w = world();
+    let accounts = org_with_accounts(&mut w, 2);
+    // a member account (not the delegated administrator) invites a fellow member
+    run_ok(&mut w, &accounts[0], "EnableSecurityHub", json!({}));
+    run_ok(&mut w, &accounts[1], "EnableSecurityHub", json!({}));
+    run_ok(
+        &mut w,
+        &accounts[0],
+        "CreateMembers",
+        json!({"AccountDetails": [{"AccountId": accounts[1], "Email": "b@example.com"}]}),
+    );
+    let out = run_ok(
+        &mut w,
+        &accounts[0],
+        "InviteMembers",
+        json!({"AccountIds": [accounts[1]]}),
+    );
+    assert_eq!(out["UnprocessedAccounts"][0]["AccountId"], accounts[1]);
+    let count = run_ok(&mut w, &accounts[1], "GetInvitationsCount", json!({}));
+    assert_eq!(count["InvitationsCount"], 0);
+}
+
+#[test]
+fn v2_hub_aggregator_rules_connectors_and_ocsf_findings() {
+    let mut w = world();
+    run_ok(&mut w, ACCT, "EnableSecurityHub", json!({}));
+    let denied = run(&mut w, &root_caller(ACCT), "GetFindingsV2", json!({}));
+    assert_eq!(error_of(denied).0, "AccessDeniedException");
+    let hub = run_ok(
+        &mut w,
+        ACCT,
+        "EnableSecurityHubV2",
+        json!({"Tags": {"k": "v"}}),
+    );
+    let hub_arn = hub["HubV2Arn"].as_str().unwrap().to_string();
+    assert_eq!(
+        run_ok(&mut w, ACCT, "DescribeSecurityHubV2", json!({}))["HubV2Arn"],
+        hub_arn
+    );
+    assert_eq!(
+        run_ok(
+            &mut w,
+            ACCT,
+            "ListTagsForResource",
+            json!({"ResourceArn": hub_arn})
+        )["Tags"],
+        json!({"k": "v"})
+    );
+    let agg = run_ok(
+        &mut w,
+        ACCT,
+        "CreateAggregatorV2",
+        json!({"RegionLinkingMode": "SPECIFIED_REGIONS", "LinkedRegions": ["eu-west-1"]}),
+    );
+    assert_eq!(agg["AggregationRegion"], "us-east-1");
+    let listed = run_ok(&mut w, ACCT, "ListAggregatorsV2", json!({}));
+    assert_eq!(
+        listed["AggregatorsV2"][0]["AggregatorV2Arn"],
+        agg["AggregatorV2Arn"]
+    );
+    let again = run(
+        &mut w,
+        &root_caller(ACCT),
+        "CreateAggregatorV2",
+        json!({"RegionLinkingMode": "ALL_REGIONS"}),
+    );
+    assert_eq!(error_of(again).0, "ConflictException");
+    run_ok(
+        &mut w,
+        ACCT,
+        "DeleteAggregatorV2",
+        json!({"AggregatorV2Arn": agg["AggregatorV2Arn"]}),
+    );
+    // OCSF views of the ASFF findings, filtered, grouped and updated
+    run_ok(
+        &mut w,
+        ACCT,
+        "BatchImportFindings",
+        json!({"Findings": [asff(ACCT, "o-1"), asff(ACCT, "o-2")]}),
+    );
+    let got = run_ok(
+        &mut w,
+        ACCT,
+        "GetFindingsV2",
+        json!({"Filters": {"CompositeFilters": [{"StringFilters": [{"FieldName": "finding_info.uid", "Filter": {"Value": "o-1", "Comparison": "EQUALS"}}]}]}}),
+    );
+    assert_eq!(got["Findings"].as_array().unwrap().len(), 1);
+    assert_eq!(got["Findings"][0]["severity"], "High");
+    let stats = run_ok(
+        &mut w,
+        ACCT,
+        "GetFindingStatisticsV2",
+        json!({"GroupByRules": [{"GroupByField": "severity"}]}),
+    );
+    assert_eq!(
+        stats["GroupByResults"][0]["GroupByValues"][0],
+        json!({"FieldValue": "High", "Count": 2})
+    );
+    let updated = run_ok(
+        &mut w,
+        ACCT,
+        "BatchUpdateFindingsV2",
+        json!({"MetadataUids": ["o-2", "nope"], "StatusId": 4, "Comment": "done"}),
+    );
+    assert_eq!(updated["ProcessedFindings"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        updated["UnprocessedFindings"][0]["ErrorCode"],
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        finding_of(&mut w, ACCT, "o-2")["Workflow"]["Status"],
+        "RESOLVED"
+    );
+    // a Jira connector: pending until registered, then tickets
+    let jira = run_ok(
+        &mut w,
+        ACCT,
+        "CreateConnectorV2",
+        json!({"Name": "jira", "Provider": {"JiraCloud": {"ProjectKey": "SEC"}}}),
+    );
+    assert_eq!(jira["ConnectorStatus"], "PENDING_AUTHORIZATION");
+    let id = jira["ConnectorId"].as_str().unwrap().to_string();
+    let early = run(
+        &mut w,
+        &root_caller(ACCT),
+        "CreateTicketV2",
+        json!({"ConnectorId": id, "FindingMetadataUid": "o-1"}),
+    );
+    assert_eq!(error_of(early).0, "ConflictException");
+    run_ok(
+        &mut w,
+        ACCT,
+        "RegisterConnectorV2",
+        json!({"AuthCode": "code", "AuthState": id}),
+    );
+    let ticket = run_ok(
+        &mut w,
+        ACCT,
+        "CreateTicketV2",
+        json!({"ConnectorId": id, "FindingMetadataUid": "o-1"}),
+    );
+    assert_eq!(ticket["TicketId"], "SEC-1");
+    let connectors = run_ok(
+        &mut w,
+        ACCT,
+        "ListConnectorsV2",
+        json!({"ConnectorStatus": "CONNECTED"}),
+    );
+    assert_eq!(connectors["Connectors"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        run_ok(&mut w, ACCT, "GetConnectorV2", json!({"ConnectorId": id}))["Health"]
+            ["ConnectorStatus"],
+        "CONNECTED"
+    );
+    // a V2 rule that uses the connector keeps it from being deleted
+    let rule = run_ok(
+        &mut w,
+        ACCT,
+        "CreateAutomationRuleV2",
+        json!({"RuleName": "tickets", "Description": "open", "RuleOrder": 1.0, "Criteria": {"OcsfFindingCriteria": {}}, "Actions": [{"Type": "EXTERNAL_INTEGRATION", "ExternalIntegrationConfiguration": {"ConnectorArn": jira["ConnectorArn"]}}]}),
+    );
+    let in_use = run(
+        &mut w,
+        &root_caller(ACCT),
+        "DeleteConnectorV2",
+        json!({"ConnectorId": id}),
+    );
+    assert_eq!(error_of(in_use).0, "ConflictException");
+    run_ok(
+        &mut w,
+        ACCT,
+        "UpdateAutomationRuleV2",
+        json!({"Identifier": rule["RuleId"], "RuleStatus": "DISABLED"}),
+    );
+    assert_eq!(
+        run_ok(
+            &mut w,
+            ACCT,
+            "GetAutomationRuleV2",
+            json!({"Identifier": rule["RuleArn"]})
+        )["RuleStatus"],
+        "DISABLED"
+    );
+    assert_eq!(
+        run_ok(&mut w, ACCT, "ListAutomationRulesV2", json!({}))["Rules"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    run_ok(
+        &mut w,
+        ACCT,
+        "DeleteAutomationRuleV2",
+        json!({"Identifier": rule["RuleId"]}),
+    );
+    run_ok(
+        &mut w,
+        ACCT,
+        "DeleteConnectorV2",
+        json!({"ConnectorId": id}),
+    );
+    assert!(
+        !run_ok(&mut w, ACCT, "DescribeProductsV2", json!({}))["ProductsV2"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    run_ok(&mut w, ACCT, "DisableSecurityHubV2", json!({}));
+    let gone = run(
+        &mut w,
+        &root_caller(ACCT),
+        "DescribeSecurityHubV2",
+        json!({}),
+    );
+    assert_eq!(error_of(gone).0, "ResourceNotFoundException");
+}

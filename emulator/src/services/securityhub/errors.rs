@@ -21,6 +21,12 @@ pub enum ShError {
     LimitExceeded(String),
     /// 500.
     Internal(String),
+    /// 400, the V2 operations' word for bad input.
+    Validation(String),
+    /// 409, the V2 operations' conflict.
+    ConflictV2(String),
+    /// 402, the V2 operations' quota.
+    QuotaV2(String),
 }
 
 impl ShError {
@@ -79,6 +85,9 @@ impl From<ShError> for ApiError {
             ShError::Conflict(m) => ("ResourceConflictException", 409, m),
             ShError::LimitExceeded(m) => ("LimitExceededException", 429, m),
             ShError::Internal(m) => ("InternalException", 500, m),
+            ShError::Validation(m) => ("ValidationException", 400, m),
+            ShError::ConflictV2(m) => ("ConflictException", 409, m),
+            ShError::QuotaV2(m) => ("ServiceQuotaExceededException", 402, m),
         };
         ApiError::new(code, status, message)
             .with_message_key("Message")

@@ -57,11 +57,9 @@ fn new_hub(
         products: default_product_subscriptions(region, now),
         aggregator: None,
         automation_rules: Default::default(),
-        automation_rules_v2: Default::default(),
         action_targets: Default::default(),
         policies: Default::default(),
         associations: Default::default(),
-        connectors: Default::default(),
         control_parameters: Default::default(),
     }
 }

@@ -34,6 +34,7 @@ pub mod products;
 pub mod security_controls;
 pub mod standards;
 pub mod tags;
+pub mod v2;
 
 use serde::Serialize;
 
@@ -125,6 +126,30 @@ service_operations!(ServiceId::SecurityHub, ShError::from_input, {
     "GetConfigurationPolicyAssociation" => config_policies::get_configuration_policy_association,
     "BatchGetConfigurationPolicyAssociations" => config_policies::batch_get_configuration_policy_associations,
     "ListConfigurationPolicyAssociations" => config_policies::list_configuration_policy_associations,
+    "EnableSecurityHubV2" => v2::enable_security_hub_v2,
+    "DescribeSecurityHubV2" => v2::describe_security_hub_v2,
+    "DisableSecurityHubV2" => v2::disable_security_hub_v2,
+    "CreateAggregatorV2" => v2::create_aggregator_v2,
+    "GetAggregatorV2" => v2::get_aggregator_v2,
+    "UpdateAggregatorV2" => v2::update_aggregator_v2,
+    "DeleteAggregatorV2" => v2::delete_aggregator_v2,
+    "ListAggregatorsV2" => v2::list_aggregators_v2,
+    "DescribeProductsV2" => v2::describe_products_v2,
+    "GetFindingsV2" => v2::get_findings_v2,
+    "GetFindingStatisticsV2" => v2::get_finding_statistics_v2,
+    "BatchUpdateFindingsV2" => v2::batch_update_findings_v2,
+    "CreateAutomationRuleV2" => v2::create_automation_rule_v2,
+    "GetAutomationRuleV2" => v2::get_automation_rule_v2,
+    "UpdateAutomationRuleV2" => v2::update_automation_rule_v2,
+    "DeleteAutomationRuleV2" => v2::delete_automation_rule_v2,
+    "ListAutomationRulesV2" => v2::list_automation_rules_v2,
+    "CreateConnectorV2" => v2::create_connector_v2,
+    "GetConnectorV2" => v2::get_connector_v2,
+    "UpdateConnectorV2" => v2::update_connector_v2,
+    "DeleteConnectorV2" => v2::delete_connector_v2,
+    "ListConnectorsV2" => v2::list_connectors_v2,
+    "RegisterConnectorV2" => v2::register_connector_v2,
+    "CreateTicketV2" => v2::create_ticket_v2,
 });
 
 pub use model::SecurityHubState;

@@ -29,6 +29,31 @@ pub struct AccountState {
     pub administrator: Option<String>,
     /// Invitations received and not yet answered, by inviting administrator.
     pub invitations: OrdMap<String, ReceivedInvitation>,
+    /// Security Hub (the V2 service, OCSF findings) turned on here.
+    #[serde(default)]
+    pub hub_v2: Option<HubV2>,
+}
+
+/// The V2 Security Hub of one account and region.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HubV2 {
+    pub arn: String,
+    pub subscribed_ms: i64,
+    pub tags: BTreeMap<String, String>,
+    /// The V2 aggregator, when this is its aggregation Region.
+    pub aggregator: Option<AggregatorV2>,
+    /// Automation rules V2 by id.
+    pub rules: OrdMap<String, AutomationRuleV2>,
+    /// Ticketing connectors by id.
+    pub connectors: OrdMap<String, Connector>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AggregatorV2 {
+    pub arn: String,
+    pub mode: String,
+    pub regions: Vec<String>,
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -62,9 +87,6 @@ pub struct Hub {
     /// Automation rules by ARN.
     #[serde(default)]
     pub automation_rules: OrdMap<String, AutomationRule>,
-    /// V2 automation rules (OCSF criteria) by ARN.
-    #[serde(default)]
-    pub automation_rules_v2: OrdMap<String, AutomationRuleV2>,
     /// Custom actions by ARN.
     #[serde(default)]
     pub action_targets: OrdMap<String, ActionTarget>,
@@ -74,9 +96,6 @@ pub struct Hub {
     /// Associations applied directly by the delegated administrator: target id → it.
     #[serde(default)]
     pub associations: OrdMap<String, AppliedAssociation>,
-    /// Ticketing connectors (V2) by id.
-    #[serde(default)]
-    pub connectors: OrdMap<String, Connector>,
     /// Custom control parameters by security control id.
     #[serde(default)]
     pub control_parameters: OrdMap<String, ControlParameters>,
@@ -332,4 +351,6 @@ pub struct Connector {
     pub updated_ms: i64,
     pub registered: bool,
     pub tags: BTreeMap<String, String>,
+    /// Tickets opened through it: finding metadata uid → ticket id.
+    pub tickets: BTreeMap<String, String>,
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::errors::ShError;
-use super::model::Hub;
+use super::model::{Hub, HubV2};
 use super::Empty;
 use crate::auth::Caller;
 use crate::world::World;
@@ -44,16 +44,26 @@ fn tags_mut<'h>(hub: &'h mut Hub, arn: &str) -> Option<&'h mut BTreeMap<String, 
     if let Some(rule) = hub.automation_rules.get_mut(arn) {
         return Some(&mut rule.tags);
     }
-    if let Some(rule) = hub.automation_rules_v2.get_mut(arn) {
-        return Some(&mut rule.tags);
+    let id = hub.policies.values().find(|p| p.arn == arn)?.id.clone();
+    hub.policies.get_mut(&id).map(|p| &mut p.tags)
+}
+
+/// The tags of the V2 resource `arn` names: the V2 hub, its aggregator, rules and
+/// connectors.
+fn tags_v2_mut<'h>(hub: &'h mut HubV2, arn: &str) -> Option<&'h mut BTreeMap<String, String>> {
+    if arn == hub.arn {
+        return Some(&mut hub.tags);
+    }
+    if hub.aggregator.as_ref().is_some_and(|a| a.arn == arn) {
+        return hub.aggregator.as_mut().map(|a| &mut a.tags);
     }
     if let Some(id) = hub
-        .policies
+        .rules
         .values()
-        .find(|p| p.arn == arn)
-        .map(|p| p.id.clone())
+        .find(|r| r.arn == arn)
+        .map(|r| r.id.clone())
     {
-        return hub.policies.get_mut(&id).map(|p| &mut p.tags);
+        return hub.rules.get_mut(&id).map(|r| &mut r.tags);
     }
     let id = hub.connectors.values().find(|c| c.arn == arn)?.id.clone();
     hub.connectors.get_mut(&id).map(|c| &mut c.tags)
@@ -74,10 +84,24 @@ fn located<'w>(
     if account != caller.account_id {
         return Err(not_found());
     }
-    if world.securityhub.hub(region, account).is_none() {
-        return Err(not_found());
+    let state = world.securityhub.account_mut(region, account);
+    let in_v1 = state.hub.as_ref().is_some_and(|h| {
+        arn == h.arn()
+            || h.automation_rules.contains_key(arn)
+            || h.policies.values().any(|p| p.arn == arn)
+    });
+    if in_v1 {
+        return state
+            .hub
+            .as_mut()
+            .and_then(|h| tags_mut(h, arn))
+            .ok_or_else(not_found);
     }
-    tags_mut(world.securityhub.hub_mut(region, account), arn).ok_or_else(not_found)
+    state
+        .hub_v2
+        .as_mut()
+        .and_then(|h| tags_v2_mut(h, arn))
+        .ok_or_else(not_found)
 }
 
 #[derive(Debug, Deserialize)]
