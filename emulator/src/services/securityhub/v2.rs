@@ -343,8 +343,17 @@ pub fn list_aggregators_v2(
     })
 }
 
-/// The V2 integrations catalog: (name, company, description, categories, types).
-const PRODUCTS_V2: &[(&str, &str, &str, &[&str], &[&str])] = &[
+/// One V2 integration: (name, company, description, categories, types).
+type ProductEntry = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// The V2 integrations catalog.
+const PRODUCTS_V2: &[ProductEntry] = &[
     ("Jira Cloud", "Atlassian", "Create Jira Cloud issues from Security Hub findings.", &["Ticketing"], &["RECEIVE_FINDINGS_FROM_SECURITY_HUB", "UPDATE_FINDINGS_IN_SECURITY_HUB"]),
     ("ServiceNow ITSM", "ServiceNow", "Create ServiceNow incidents from Security Hub findings.", &["Ticketing"], &["RECEIVE_FINDINGS_FROM_SECURITY_HUB", "UPDATE_FINDINGS_IN_SECURITY_HUB"]),
     ("Prowler", "Prowler", "Open source security tool that runs AWS security best practices assessments and sends its findings to Security Hub.", &["Compliance"], &["SEND_FINDINGS_TO_SECURITY_HUB"]),
