@@ -394,6 +394,8 @@ pub async fn config_delivery_bucket(emulator: &Emulator) {
         .send()
         .await
         .expect("PutBucketPolicy config");
+}
+
 pub fn health(emulator: &Emulator, access_key: &str) -> aws_sdk_health::Client {
     aws_sdk_health::Client::new(&config(emulator, access_key))
 }
@@ -414,6 +416,8 @@ pub fn support(emulator: &Emulator, access_key: &str) -> aws_sdk_support::Client
 
 pub fn trustedadvisor(emulator: &Emulator, access_key: &str) -> aws_sdk_trustedadvisor::Client {
     aws_sdk_trustedadvisor::Client::new(&config(emulator, access_key))
+}
+
 pub fn costexplorer(emulator: &Emulator, access_key: &str) -> aws_sdk_costexplorer::Client {
     aws_sdk_costexplorer::Client::new(&config(emulator, access_key))
 }
