@@ -239,7 +239,7 @@ async fn the_instance_appears_with_trusted_access_and_the_store_holds_users_and_
         .send()
         .await
         .expect("IsMemberInGroups");
-    assert_eq!(check.results()[0].membership_exists(), true);
+    assert!(check.results()[0].membership_exists());
     let listed = ids
         .list_users()
         .identity_store_id(&store_id)
@@ -330,7 +330,7 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
         .send()
         .await
         .unwrap();
-    assert_eq!(provisioned.permission_sets(), [read_only.clone()]);
+    assert_eq!(provisioned.permission_sets(), std::slice::from_ref(&read_only));
 
     // Alice's session in Dev (orgsim's convention: the management account assumes the
     // reserved role with her user name as the session name).
@@ -465,7 +465,7 @@ async fn policies_reach_the_role_with_provisioning() {
         .send()
         .await
         .unwrap();
-    assert_eq!(stale.account_ids(), [dev.clone()]);
+    assert_eq!(stale.account_ids(), std::slice::from_ref(&dev));
     let started = admin
         .provision_permission_set()
         .instance_arn(&instance)
