@@ -25,6 +25,7 @@ mod s3;
 mod s3_access;
 mod scp;
 mod securityhub;
+mod securityhub_central;
 mod sts;
 mod support;
 mod trustedadvisor;

@@ -21,6 +21,12 @@ pub enum ShError {
     LimitExceeded(String),
     /// 500.
     Internal(String),
+    /// 400, the V2 operations' word for bad input.
+    Validation(String),
+    /// 409, the V2 operations' conflict.
+    ConflictV2(String),
+    /// 402, the V2 operations' quota.
+    QuotaV2(String),
 }
 
 impl ShError {
@@ -49,10 +55,23 @@ impl ShError {
             InputProblem::Missing(member) => {
                 ShError::invalid(format!("Missing required parameter: {member}"))
             }
-            InputProblem::UnknownVariant(text) | InputProblem::Malformed(text) => {
-                ShError::invalid(format!("Invalid parameter: {text}"))
-            }
+            InputProblem::UnknownVariant(text) => ShError::invalid(invalid_enum_message(&text)),
+            InputProblem::Malformed(text) => ShError::invalid(format!("Invalid parameter: {text}")),
         }
+    }
+}
+
+/// AWS's words for a value outside an enum, from serde's
+/// "unknown variant `X`, expected one of `A`, `B` at line …".
+fn invalid_enum_message(text: &str) -> String {
+    let quoted: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
+    match quoted.split_first() {
+        Some((value, valid)) if !valid.is_empty() => format!(
+            "You specified an invalid value '{value}'. Valid values are: {}",
+            valid.join(", ")
+        ),
+        Some((value, _)) => format!("You specified an invalid value '{value}'"),
+        None => "You specified an invalid value".to_string(),
     }
 }
 
@@ -66,6 +85,9 @@ impl From<ShError> for ApiError {
             ShError::Conflict(m) => ("ResourceConflictException", 409, m),
             ShError::LimitExceeded(m) => ("LimitExceededException", 429, m),
             ShError::Internal(m) => ("InternalException", 500, m),
+            ShError::Validation(m) => ("ValidationException", 400, m),
+            ShError::ConflictV2(m) => ("ConflictException", 409, m),
+            ShError::QuotaV2(m) => ("ServiceQuotaExceededException", 402, m),
         };
         ApiError::new(code, status, message)
             .with_message_key("Message")

@@ -89,6 +89,12 @@ fn check_update(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
             "FindingIdentifiers must contain between 1 and 100 findings",
         ));
     }
+    check_fields(input)
+}
+
+/// The fields to change are valid and at least one is given (BatchUpdateFindings and
+/// automation rules' `FindingFieldsUpdate`).
+pub fn check_fields(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
     let nothing = input.note.is_none()
         && input.severity.is_none()
         && input.verification_state.is_none()
@@ -146,7 +152,7 @@ fn check_update(input: &BatchUpdateFindingsInput) -> Result<(), ShError> {
 }
 
 /// The finding with the requested fields changed.
-fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value {
+pub fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value {
     let mut f = old.clone();
     if let Some(note) = &input.note {
         f["Note"] =
@@ -198,7 +204,7 @@ fn updated(old: &Value, input: &BatchUpdateFindingsInput, now: i64) -> Value {
     f
 }
 
-fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
     let fields = [
         "Note",
         "Severity",

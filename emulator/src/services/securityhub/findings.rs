@@ -212,6 +212,7 @@ pub fn store_imported(
     identity: &str,
 ) {
     let now = world.clock.now_ms();
+    let rules = super::automation_rules::rules_for(world, region, account);
     complete_import(&mut finding, region, now);
     let key = finding_key(
         finding["ProductArn"].as_str().unwrap_or_default(),
@@ -277,6 +278,7 @@ pub fn store_imported(
     };
     let mut history = previous.map(|p| p.history).unwrap_or_default();
     history.push(record);
+    super::automation_rules::apply_rules(&rules, &mut finding, &mut history, now);
     hub.findings.insert(key, StoredFinding { finding, history });
 }
 

@@ -56,6 +56,11 @@ fn new_hub(
         insights: Default::default(),
         products: default_product_subscriptions(region, now),
         aggregator: None,
+        automation_rules: Default::default(),
+        action_targets: Default::default(),
+        policies: Default::default(),
+        associations: Default::default(),
+        control_parameters: Default::default(),
     }
 }
 

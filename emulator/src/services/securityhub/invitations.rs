@@ -25,8 +25,21 @@ pub fn invite_members(
     let hub = own_hub(world, caller)?;
     let mut unprocessed = Vec::new();
     let mut invited = Vec::new();
+    let org_of = |account: &str| {
+        world
+            .organizations
+            .organization_of(account)
+            .map(|o| o.id.clone())
+    };
+    let caller_org = org_of(&caller.account_id);
     for id in &input.account_ids {
+        // AWS: accounts of the caller's organization receive no invitation.
+        let same_org = caller_org.is_some() && org_of(id) == caller_org;
         match hub.members.get(id) {
+            Some(_) if same_org => unprocessed.push(UnprocessedAccount::new(
+                id,
+                "Organization accounts don't receive invitations; they become members through the organization",
+            )),
             None => unprocessed.push(UnprocessedAccount::new(
                 id,
                 "Account is not a member; call CreateMembers first",

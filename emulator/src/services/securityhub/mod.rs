@@ -4,8 +4,13 @@
 //! insights and cross-region aggregation. Operations not listed below answer 501
 //! `NotImplemented`.
 
+pub mod action_targets;
 pub mod admin;
 pub mod aggregators;
+pub mod automation_rules;
+#[cfg(test)]
+mod central_tests;
+pub mod config_policies;
 pub mod controls_catalog;
 pub mod errors;
 pub mod filter_attributes;
@@ -26,7 +31,10 @@ pub mod operations;
 pub mod organization_config;
 pub mod organizations_link;
 pub mod products;
+pub mod security_controls;
 pub mod standards;
+pub mod tags;
+pub mod v2;
 
 use serde::Serialize;
 
@@ -89,6 +97,59 @@ service_operations!(ServiceId::SecurityHub, ShError::from_input, {
     "UpdateFindingAggregator" => aggregators::update_finding_aggregator,
     "DeleteFindingAggregator" => aggregators::delete_finding_aggregator,
     "ListFindingAggregators" => aggregators::list_finding_aggregators,
+    "CreateAutomationRule" => automation_rules::create_automation_rule,
+    "ListAutomationRules" => automation_rules::list_automation_rules,
+    "BatchGetAutomationRules" => automation_rules::batch_get_automation_rules,
+    "BatchUpdateAutomationRules" => automation_rules::batch_update_automation_rules,
+    "BatchDeleteAutomationRules" => automation_rules::batch_delete_automation_rules,
+    "TagResource" => tags::tag_resource,
+    "UntagResource" => tags::untag_resource,
+    "ListTagsForResource" => tags::list_tags_for_resource,
+    "CreateActionTarget" => action_targets::create_action_target,
+    "DescribeActionTargets" => action_targets::describe_action_targets,
+    "UpdateActionTarget" => action_targets::update_action_target,
+    "DeleteActionTarget" => action_targets::delete_action_target,
+    "UpdateFindings" => action_targets::update_findings,
+    "BatchGetSecurityControls" => security_controls::batch_get_security_controls,
+    "GetSecurityControlDefinition" => security_controls::get_security_control_definition,
+    "UpdateSecurityControl" => security_controls::update_security_control,
+    "BatchGetStandardsControlAssociations" => security_controls::batch_get_standards_control_associations,
+    "BatchUpdateStandardsControlAssociations" => security_controls::batch_update_standards_control_associations,
+    "ListStandardsControlAssociations" => security_controls::list_standards_control_associations,
+    "CreateConfigurationPolicy" => config_policies::create_configuration_policy,
+    "GetConfigurationPolicy" => config_policies::get_configuration_policy,
+    "UpdateConfigurationPolicy" => config_policies::update_configuration_policy,
+    "DeleteConfigurationPolicy" => config_policies::delete_configuration_policy,
+    "ListConfigurationPolicies" => config_policies::list_configuration_policies,
+    "StartConfigurationPolicyAssociation" => config_policies::start_configuration_policy_association,
+    "StartConfigurationPolicyDisassociation" => config_policies::start_configuration_policy_disassociation,
+    "GetConfigurationPolicyAssociation" => config_policies::get_configuration_policy_association,
+    "BatchGetConfigurationPolicyAssociations" => config_policies::batch_get_configuration_policy_associations,
+    "ListConfigurationPolicyAssociations" => config_policies::list_configuration_policy_associations,
+    "EnableSecurityHubV2" => v2::enable_security_hub_v2,
+    "DescribeSecurityHubV2" => v2::describe_security_hub_v2,
+    "DisableSecurityHubV2" => v2::disable_security_hub_v2,
+    "CreateAggregatorV2" => v2::create_aggregator_v2,
+    "GetAggregatorV2" => v2::get_aggregator_v2,
+    "UpdateAggregatorV2" => v2::update_aggregator_v2,
+    "DeleteAggregatorV2" => v2::delete_aggregator_v2,
+    "ListAggregatorsV2" => v2::list_aggregators_v2,
+    "DescribeProductsV2" => v2::describe_products_v2,
+    "GetFindingsV2" => v2::get_findings_v2,
+    "GetFindingStatisticsV2" => v2::get_finding_statistics_v2,
+    "BatchUpdateFindingsV2" => v2::batch_update_findings_v2,
+    "CreateAutomationRuleV2" => v2::create_automation_rule_v2,
+    "GetAutomationRuleV2" => v2::get_automation_rule_v2,
+    "UpdateAutomationRuleV2" => v2::update_automation_rule_v2,
+    "DeleteAutomationRuleV2" => v2::delete_automation_rule_v2,
+    "ListAutomationRulesV2" => v2::list_automation_rules_v2,
+    "CreateConnectorV2" => v2::create_connector_v2,
+    "GetConnectorV2" => v2::get_connector_v2,
+    "UpdateConnectorV2" => v2::update_connector_v2,
+    "DeleteConnectorV2" => v2::delete_connector_v2,
+    "ListConnectorsV2" => v2::list_connectors_v2,
+    "RegisterConnectorV2" => v2::register_connector_v2,
+    "CreateTicketV2" => v2::create_ticket_v2,
 });
 
 pub use model::SecurityHubState;
@@ -109,13 +170,24 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     error_message_key: "Message",
     access_denied: ("AccessDeniedException", 403),
     global: false,
-    on_org_event: Some(org_integration::on_org_event::<organizations_link::SecurityHub>),
+    on_org_event: Some(on_org_event),
     on_request: None,
     resource_arn: Some(resource_arn),
     action_name: None,
     payload_dispatch: None,
     resource_policy: None,
 };
+
+/// The shared organization reactions, then central configuration for joiners.
+fn on_org_event(world: &mut World, event: &crate::events::OrgEvent) {
+    org_integration::on_org_event::<organizations_link::SecurityHub>(world, event);
+    if let crate::events::OrgEvent::AccountJoined {
+        organization_id, ..
+    } = event
+    {
+        config_policies::on_account_joined(world, organization_id);
+    }
+}
 
 /// The tagged resource or the hub a request names.
 fn resource_arn(

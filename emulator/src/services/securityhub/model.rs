@@ -29,6 +29,31 @@ pub struct AccountState {
     pub administrator: Option<String>,
     /// Invitations received and not yet answered, by inviting administrator.
     pub invitations: OrdMap<String, ReceivedInvitation>,
+    /// Security Hub (the V2 service, OCSF findings) turned on here.
+    #[serde(default)]
+    pub hub_v2: Option<HubV2>,
+}
+
+/// The V2 Security Hub of one account and region.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HubV2 {
+    pub arn: String,
+    pub subscribed_ms: i64,
+    pub tags: BTreeMap<String, String>,
+    /// The V2 aggregator, when this is its aggregation Region.
+    pub aggregator: Option<AggregatorV2>,
+    /// Automation rules V2 by id.
+    pub rules: OrdMap<String, AutomationRuleV2>,
+    /// Ticketing connectors by id.
+    pub connectors: OrdMap<String, Connector>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AggregatorV2 {
+    pub arn: String,
+    pub mode: String,
+    pub regions: Vec<String>,
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -59,6 +84,29 @@ pub struct Hub {
     pub products: OrdMap<String, i64>,
     /// The cross-region finding aggregator, when this is its home region.
     pub aggregator: Option<Aggregator>,
+    /// Automation rules by ARN.
+    #[serde(default)]
+    pub automation_rules: OrdMap<String, AutomationRule>,
+    /// Custom actions by ARN.
+    #[serde(default)]
+    pub action_targets: OrdMap<String, ActionTarget>,
+    /// Central configuration policies by id (the delegated administrator's home region).
+    #[serde(default)]
+    pub policies: OrdMap<String, ConfigPolicy>,
+    /// Associations applied directly by the delegated administrator: target id → it.
+    #[serde(default)]
+    pub associations: OrdMap<String, AppliedAssociation>,
+    /// Custom control parameters by security control id.
+    #[serde(default)]
+    pub control_parameters: OrdMap<String, ControlParameters>,
+}
+
+/// Parameters a customer set on a security control (`Parameters` in wire form).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ControlParameters {
+    pub parameters: Value,
+    pub reason: Option<String>,
+    pub updated_ms: i64,
 }
 
 impl Hub {
@@ -219,4 +267,90 @@ impl SecurityHubState {
     pub fn administrator_of(&self, region: &str, account: &str) -> Option<&str> {
         self.account(region, account)?.administrator.as_deref()
     }
+}
+
+/// An automation rule: `criteria` is `AutomationRulesFindingFilters` and `actions`
+/// the `Actions` list, both in wire form and validated when written.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AutomationRule {
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+    pub order: i64,
+    /// `ENABLED` or `DISABLED`.
+    pub status: String,
+    pub is_terminal: bool,
+    pub criteria: Value,
+    pub actions: Value,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub created_by: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A V2 automation rule (OCSF `Criteria`), kept as written.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AutomationRuleV2 {
+    pub arn: String,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub order: f64,
+    pub status: String,
+    pub criteria: Value,
+    pub actions: Value,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A custom action (EventBridge target for findings).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ActionTarget {
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// A central configuration policy; `policy` is the `ConfigurationPolicy` union in
+/// wire form (`{"SecurityHub": {...}}`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConfigPolicy {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+    pub policy: Value,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// What an administrator applied to a target: a policy id or
+/// `SELF_MANAGED_SECURITY_HUB`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppliedAssociation {
+    pub configuration: String,
+    /// `ACCOUNT`, `ORGANIZATIONAL_UNIT` or `ROOT`.
+    pub target_type: String,
+    pub updated_ms: i64,
+    /// The request that made it: `PENDING` during it, `SUCCESS` after.
+    pub requested_at: u64,
+}
+
+/// A Jira Cloud or ServiceNow connector (V2).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Connector {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+    pub provider: Value,
+    pub kms_key_arn: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub registered: bool,
+    pub tags: BTreeMap<String, String>,
+    /// Tickets opened through it: finding metadata uid → ticket id.
+    pub tickets: BTreeMap<String, String>,
 }

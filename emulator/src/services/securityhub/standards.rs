@@ -60,7 +60,7 @@ pub fn describe_standards(
                 enabled_by_default: s.enabled_by_default,
                 standards_managed_by: BTreeMap::from([
                     ("Company", "AWS"),
-                    ("Product", "Security Hub"),
+                    ("Product", s.managed_by),
                 ]),
             })
             .collect(),
@@ -323,11 +323,6 @@ pub fn describe_standards_controls(
     let start: usize = after.and_then(|k| k.parse().ok()).unwrap_or(0);
     let items = standard.controls().enumerate().skip(start);
     let (items, next) = take_page(items, max, |(i, _)| i + 1);
-    let related_prefix = if standard.control_prefix.is_empty() {
-        String::new()
-    } else {
-        "CIS AWS Foundations ".to_string()
-    };
     Ok(DescribeStandardsControlsOutput {
         controls: items
             .into_iter()
@@ -348,14 +343,7 @@ pub fn describe_standards_controls(
                     control_status_updated_at: iso8601(
                         disabled.map_or(subscription.enabled_ms, |d| d.updated_ms),
                     ),
-                    related_requirements: if related_prefix.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![format!(
-                            "{related_prefix}{}",
-                            id.trim_start_matches(standard.control_prefix)
-                        )]
-                    },
+                    related_requirements: standard.related_requirements(&id),
                     control_id: id,
                     title: control.title.to_string(),
                     description: control.description(),
@@ -526,7 +514,7 @@ mod tests {
             json!({"EnableDefaultStandards": false}),
         );
         let listed = run_ok(&mut w, ACCT, "DescribeStandards", json!({}));
-        assert_eq!(listed["Standards"].as_array().unwrap().len(), 3);
+        assert_eq!(listed["Standards"].as_array().unwrap().len(), 10);
         let enabled = run_ok(
             &mut w,
             ACCT,
