@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::GdError;
 use super::features::{self, DataSourcesInput, FeatureInput, FeatureResult};
-use super::model::{Detector, OrgConfig};
+use super::model::{Detector, ListKind, OrgConfig};
 use super::organizations_link::GuardDuty;
 use super::{own_detector, page, Empty};
 use crate::auth::Caller;
@@ -33,6 +33,9 @@ pub fn new_detector(world: &mut World, account: &str, region: &str) -> Detector 
         findings: OrdMap::new(),
         filters: OrdMap::new(),
         org_config: OrgConfig::default(),
+        lists: OrdMap::new(),
+        destinations: OrdMap::new(),
+        scan_settings: Default::default(),
     }
 }
 
@@ -280,10 +283,20 @@ pub fn list_detectors(
     })
 }
 
-/// A taggable resource of the caller: a detector or one of its filters.
+/// A taggable resource of the caller: a detector, one of its filters, lists and
+/// publishing destinations, or a malware protection plan.
 enum Taggable {
     Detector,
     Filter(String),
+    List(String),
+    Destination(String),
+    Plan(String),
+}
+
+fn no_such_resource(arn: &str) -> GdError {
+    GdError::bad(format!(
+        "The request is rejected because the resource {arn} does not exist."
+    ))
 }
 
 /// Finds the caller's resource an ARN names. Another account's resource → 403.
@@ -296,38 +309,75 @@ fn taggable(world: &World, caller: &Caller, arn: &str) -> Result<Taggable, GdErr
         return Err(GdError::invalid_parameter("resourceArn"));
     }
     let path: Vec<&str> = resource.split('/').collect();
-    let (detector_id, filter) = match path.as_slice() {
-        ["detector", id] => (*id, None),
-        ["detector", id, "filter", name] => (*id, Some(*name)),
-        _ => return Err(GdError::invalid_parameter("resourceArn")),
-    };
+    if !matches!(
+        path.as_slice(),
+        ["detector", ..] | ["malware-protection-plan", _]
+    ) {
+        return Err(GdError::invalid_parameter("resourceArn"));
+    }
     if *account != caller.account_id || *region != caller.region {
         return Err(GdError::AccessDenied(format!(
             "The request is rejected because the caller is not authorized to access the resource {arn}."
         )));
     }
-    let detector = own_detector(world, caller, detector_id)?;
-    match filter {
-        None => Ok(Taggable::Detector),
-        Some(name) if detector.filters.contains_key(name) => Ok(Taggable::Filter(name.to_string())),
-        Some(_) => Err(GdError::bad(format!(
-            "The request is rejected because the resource {arn} does not exist."
-        ))),
+    if let ["malware-protection-plan", id] = path.as_slice() {
+        let exists = world
+            .guardduty
+            .account(region, account)
+            .is_some_and(|a| a.malware_plans.contains_key(*id));
+        return if exists {
+            Ok(Taggable::Plan(id.to_string()))
+        } else {
+            Err(no_such_resource(arn))
+        };
+    }
+    let detector = own_detector(world, caller, path[1])?;
+    match &path[2..] {
+        [] => Ok(Taggable::Detector),
+        ["filter", name] if detector.filters.contains_key(*name) => {
+            Ok(Taggable::Filter(name.to_string()))
+        }
+        [segment, id]
+            if ListKind::from_arn_segment(segment)
+                .is_some_and(|k| detector.lists.get(*id).is_some_and(|l| l.kind == k)) =>
+        {
+            Ok(Taggable::List(id.to_string()))
+        }
+        ["publishingDestination", id] if detector.destinations.contains_key(*id) => {
+            Ok(Taggable::Destination(id.to_string()))
+        }
+        ["filter"
+        | "ipset"
+        | "threatintelset"
+        | "threatentityset"
+        | "trustedentityset"
+        | "publishingDestination", _] => Err(no_such_resource(arn)),
+        _ => Err(GdError::invalid_parameter("resourceArn")),
     }
 }
 
 fn current_tags(world: &World, caller: &Caller, target: &Taggable) -> OrdMap<String, String> {
-    let Some(detector) = world.guardduty.detector(&caller.region, &caller.account_id) else {
+    let Some(account) = world.guardduty.account(&caller.region, &caller.account_id) else {
         return OrdMap::new();
     };
-    match target {
-        Taggable::Detector => detector.tags.clone(),
-        Taggable::Filter(name) => detector
-            .filters
-            .get(name)
-            .map(|f| f.tags.clone())
-            .unwrap_or_default(),
+    if let Taggable::Plan(id) = target {
+        return account
+            .malware_plans
+            .get(id)
+            .map(|p| p.tags.clone())
+            .unwrap_or_default();
     }
+    let Some(detector) = account.detector.as_ref() else {
+        return OrdMap::new();
+    };
+    let tags = match target {
+        Taggable::Detector => Some(&detector.tags),
+        Taggable::Filter(name) => detector.filters.get(name).map(|f| &f.tags),
+        Taggable::List(id) => detector.lists.get(id).map(|l| &l.tags),
+        Taggable::Destination(id) => detector.destinations.get(id).map(|d| &d.tags),
+        Taggable::Plan(_) => None,
+    };
+    tags.cloned().unwrap_or_default()
 }
 
 fn tags_mut<'w>(
@@ -335,18 +385,25 @@ fn tags_mut<'w>(
     caller: &Caller,
     target: &Taggable,
 ) -> &'w mut OrdMap<String, String> {
+    const CHECKED: &str = "resource checked before mutation";
+    if let Taggable::Plan(id) = target {
+        return &mut world
+            .guardduty
+            .account_mut(&caller.region, &caller.account_id)
+            .malware_plans
+            .get_mut(id)
+            .expect(CHECKED)
+            .tags;
+    }
     let detector = world
         .guardduty
         .detector_mut(&caller.region, &caller.account_id);
     match target {
         Taggable::Detector => &mut detector.tags,
-        Taggable::Filter(name) => {
-            &mut detector
-                .filters
-                .get_mut(name)
-                .expect("filter checked before mutation")
-                .tags
-        }
+        Taggable::Filter(name) => &mut detector.filters.get_mut(name).expect(CHECKED).tags,
+        Taggable::List(id) => &mut detector.lists.get_mut(id).expect(CHECKED).tags,
+        Taggable::Destination(id) => &mut detector.destinations.get_mut(id).expect(CHECKED).tags,
+        Taggable::Plan(_) => unreachable!("plans answered above"),
     }
 }
 

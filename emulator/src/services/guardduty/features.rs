@@ -40,8 +40,9 @@ const ADDITIONAL: &[&str] = &[
     "RDS_DATA_RISK",
 ];
 
-/// What a new detector reports: the foundational sources and every protection plan
-/// on, except Runtime Monitoring (CATALOG §5).
+/// What a new detector reports: the foundational sources and every optional protection
+/// plan on (AI Protection included), except Runtime Monitoring and its EKS-only form
+/// (CreateDetector's documentation; CATALOG §5).
 const DEFAULTS: &[(&str, bool, &[&str])] = &[
     ("CLOUD_TRAIL", true, &[]),
     ("DNS_LOGS", true, &[]),
@@ -51,6 +52,9 @@ const DEFAULTS: &[(&str, bool, &[&str])] = &[
     ("EBS_MALWARE_PROTECTION", true, &[]),
     ("RDS_LOGIN_EVENTS", true, &[]),
     ("LAMBDA_NETWORK_LOGS", true, &[]),
+    ("AI_PROTECTION", true, &[]),
+    // The EKS-only predecessor of Runtime Monitoring, still reported, off like it.
+    ("EKS_RUNTIME_MONITORING", false, &["EKS_ADDON_MANAGEMENT"]),
     (
         "RUNTIME_MONITORING",
         false,

@@ -143,6 +143,33 @@ pub fn accept_administrator_invitation(
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct AcceptInvitationInput {
+    #[serde(rename = "DetectorId")]
+    pub detector_id: String,
+    pub master_id: String,
+    pub invitation_id: String,
+}
+
+/// The deprecated form AWS's own multi-account scripts still call: the same as
+/// `AcceptAdministratorInvitation` with `masterId` for `administratorId`.
+pub fn accept_invitation(
+    world: &mut World,
+    caller: &Caller,
+    input: AcceptInvitationInput,
+) -> Result<Empty, GdError> {
+    accept_administrator_invitation(
+        world,
+        caller,
+        AcceptAdministratorInvitationInput {
+            detector_id: input.detector_id,
+            administrator_id: input.master_id,
+            invitation_id: input.invitation_id,
+        },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InvitationAccountsInput {
     pub account_ids: Vec<String>,
 }
@@ -330,6 +357,33 @@ pub fn get_administrator_account(
             })
         });
     Ok(GetAdministratorAccountOutput { administrator })
+}
+
+#[derive(Debug, Serialize)]
+pub struct GetMasterAccountOutput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master: Option<Administrator>,
+}
+
+/// The deprecated form of `GetAdministratorAccount` (`master` for `administrator`).
+pub fn get_master_account(
+    world: &mut World,
+    caller: &Caller,
+    input: super::detectors::DetectorIdInput,
+) -> Result<GetMasterAccountOutput, GdError> {
+    let out = get_administrator_account(world, caller, input)?;
+    Ok(GetMasterAccountOutput {
+        master: out.administrator,
+    })
+}
+
+/// The deprecated form of `DisassociateFromAdministratorAccount`.
+pub fn disassociate_from_master_account(
+    world: &mut World,
+    caller: &Caller,
+    input: super::detectors::DetectorIdInput,
+) -> Result<Empty, GdError> {
+    disassociate_from_administrator_account(world, caller, input)
 }
 
 pub fn disassociate_from_administrator_account(

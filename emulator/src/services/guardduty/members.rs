@@ -91,10 +91,8 @@ pub fn create_members(
     let region = &caller.region;
     let admin = &caller.account_id;
     let admin_org = administered_org(world, region, admin);
-    let caller_org = world
-        .organizations
-        .organization_of(admin)
-        .map(|o| o.id.clone());
+    // Accounts of the caller's organization that no delegated administrator manages
+    // are invited like any other account (GuardDuty's guide allows it).
     let mut unprocessed = Vec::new();
     let mut additions = Vec::new();
     let mut seen = OrdSet::new();
@@ -123,8 +121,6 @@ pub fn create_members(
             Some(
                 "The request is rejected because the account already has an administrator account.",
             )
-        } else if target_org.is_some() && target_org == caller_org && admin_org.is_none() {
-            Some("The request is rejected because only the delegated administrator of the organization can add its accounts as members.")
         } else {
             None
         };

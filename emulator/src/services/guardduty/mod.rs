@@ -1,15 +1,19 @@
 //! Amazon GuardDuty (restJson1, camelCase wire names): detectors per account and
-//! region, the organization's delegated administrator, auto-enable, members,
-//! findings and filters. Operations not listed below answer 501 `NotImplemented`.
+//! region, the organization's delegated administrator, auto-enable, members (by
+//! organization or by invitation, with the deprecated `Master` forms), findings and
+//! filters, trusted/threat lists, publishing destinations, Malware Protection, coverage
+//! and usage. Operations not listed below answer 501 `NotImplemented`.
 
 pub mod admin;
 pub mod criteria;
+pub mod destinations;
 pub mod detectors;
 pub mod errors;
 pub mod features;
 pub mod filters;
 pub mod findings;
 pub mod invitations;
+pub mod malware;
 pub mod member_detectors;
 pub mod members;
 pub mod model;
@@ -18,6 +22,8 @@ pub mod organization_config;
 pub mod organizations_link;
 pub mod sample_findings;
 pub mod statistics;
+pub mod threat_lists;
+pub mod usage;
 
 use serde::Serialize;
 
@@ -73,6 +79,50 @@ service_operations!(ServiceId::GuardDuty, GdError::from_input, {
     "UpdateFilter" => filters::update_filter,
     "DeleteFilter" => filters::delete_filter,
     "ListFilters" => filters::list_filters,
+    "AcceptInvitation" => invitations::accept_invitation,
+    "GetMasterAccount" => invitations::get_master_account,
+    "DisassociateFromMasterAccount" => invitations::disassociate_from_master_account,
+    "CreateIPSet" => threat_lists::create_ip_set,
+    "GetIPSet" => threat_lists::get_ip_set,
+    "UpdateIPSet" => threat_lists::update_ip_set,
+    "DeleteIPSet" => threat_lists::delete_ip_set,
+    "ListIPSets" => threat_lists::list_ip_sets,
+    "CreateThreatIntelSet" => threat_lists::create_threat_intel_set,
+    "GetThreatIntelSet" => threat_lists::get_threat_intel_set,
+    "UpdateThreatIntelSet" => threat_lists::update_threat_intel_set,
+    "DeleteThreatIntelSet" => threat_lists::delete_threat_intel_set,
+    "ListThreatIntelSets" => threat_lists::list_threat_intel_sets,
+    "CreateThreatEntitySet" => threat_lists::create_threat_entity_set,
+    "GetThreatEntitySet" => threat_lists::get_threat_entity_set,
+    "UpdateThreatEntitySet" => threat_lists::update_threat_entity_set,
+    "DeleteThreatEntitySet" => threat_lists::delete_threat_entity_set,
+    "ListThreatEntitySets" => threat_lists::list_threat_entity_sets,
+    "CreateTrustedEntitySet" => threat_lists::create_trusted_entity_set,
+    "GetTrustedEntitySet" => threat_lists::get_trusted_entity_set,
+    "UpdateTrustedEntitySet" => threat_lists::update_trusted_entity_set,
+    "DeleteTrustedEntitySet" => threat_lists::delete_trusted_entity_set,
+    "ListTrustedEntitySets" => threat_lists::list_trusted_entity_sets,
+    "CreatePublishingDestination" => destinations::create_publishing_destination,
+    "DescribePublishingDestination" => destinations::describe_publishing_destination,
+    "UpdatePublishingDestination" => destinations::update_publishing_destination,
+    "DeletePublishingDestination" => destinations::delete_publishing_destination,
+    "ListPublishingDestinations" => destinations::list_publishing_destinations,
+    "CreateMalwareProtectionPlan" => malware::create_malware_protection_plan,
+    "GetMalwareProtectionPlan" => malware::get_malware_protection_plan,
+    "UpdateMalwareProtectionPlan" => malware::update_malware_protection_plan,
+    "DeleteMalwareProtectionPlan" => malware::delete_malware_protection_plan,
+    "ListMalwareProtectionPlans" => malware::list_malware_protection_plans,
+    "SendObjectMalwareScan" => malware::send_object_malware_scan,
+    "StartMalwareScan" => malware::start_malware_scan,
+    "DescribeMalwareScans" => malware::describe_malware_scans,
+    "ListMalwareScans" => malware::list_malware_scans,
+    "GetMalwareScan" => malware::get_malware_scan,
+    "GetMalwareScanSettings" => malware::get_malware_scan_settings,
+    "UpdateMalwareScanSettings" => malware::update_malware_scan_settings,
+    "ListCoverage" => usage::list_coverage,
+    "GetCoverageStatistics" => usage::get_coverage_statistics,
+    "GetUsageStatistics" => usage::get_usage_statistics,
+    "GetRemainingFreeTrialDays" => usage::get_remaining_free_trial_days,
 });
 
 pub use model::GuardDutyState;
@@ -111,6 +161,12 @@ fn resource_arn(
     let text = |member: &str| input.get(member).and_then(serde_json::Value::as_str);
     if let Some(arn) = text("ResourceArn") {
         return Some(arn.to_string());
+    }
+    if let Some(plan) = text("MalwareProtectionPlanId") {
+        return Some(format!(
+            "arn:aws:guardduty:{}:{}:malware-protection-plan/{plan}",
+            caller.region, caller.account_id
+        ));
     }
     text("DetectorId").map(|detector| {
         let detector = format!(
@@ -174,6 +230,33 @@ pub fn validate_account_ids(ids: &[String]) -> Result<(), GdError> {
         return Err(GdError::invalid_parameter("accountIds"));
     }
     Ok(())
+}
+
+/// The bucket and key an S3 URL names: `s3://b/k`, `https://s3[.-]region.amazonaws.com/b/k`
+/// (path style) or `https://b.s3[.-region].amazonaws.com/k` (virtual-hosted style).
+pub fn s3_location(url: &str) -> Option<(String, String)> {
+    let (bucket, key) = if let Some(rest) = url.strip_prefix("s3://") {
+        rest.split_once('/')?
+    } else {
+        let rest = url.strip_prefix("https://")?;
+        let (host, path) = rest.split_once('/')?;
+        let host = host.strip_suffix(".amazonaws.com")?;
+        let is_s3 = |h: &str| h == "s3" || h.starts_with("s3.") || h.starts_with("s3-");
+        if is_s3(host) {
+            path.split_once('/')?
+        } else {
+            let at = host.rfind(".s3")?;
+            let (bucket, endpoint) = (&host[..at], &host[at + 1..]);
+            if !is_s3(endpoint) {
+                return None;
+            }
+            (bucket, path)
+        }
+    };
+    if bucket.is_empty() || key.is_empty() {
+        return None;
+    }
+    Some((bucket.to_string(), key.to_string()))
 }
 
 pub fn is_account_id(id: &str) -> bool {
@@ -296,3 +379,6 @@ pub(crate) mod test_support {
         (w, accounts, security, detector)
     }
 }
+
+#[cfg(test)]
+mod tests;

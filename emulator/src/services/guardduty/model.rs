@@ -28,6 +28,12 @@ pub struct AccountState {
     pub administrator: Option<String>,
     /// Invitations received and not yet answered, by inviting administrator.
     pub invitations: OrdMap<String, ReceivedInvitation>,
+    /// Malware Protection for S3 plans, by plan id (account-level, not detector-level).
+    #[serde(default)]
+    pub malware_plans: OrdMap<String, MalwarePlan>,
+    /// Malware scans started in or for this account, by scan id.
+    #[serde(default)]
+    pub scans: OrdMap<String, MalwareScan>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -55,6 +61,14 @@ pub struct Detector {
     pub filters: OrdMap<String, Filter>,
     /// What an organization's delegated administrator applies to the organization.
     pub org_config: OrgConfig,
+    /// IP sets, threat-intel sets, threat and trusted entity sets, by id.
+    #[serde(default)]
+    pub lists: OrdMap<String, ThreatList>,
+    /// Where findings are exported, by destination id.
+    #[serde(default)]
+    pub destinations: OrdMap<String, PublishingDestination>,
+    #[serde(default)]
+    pub scan_settings: ScanSettings,
 }
 
 impl Detector {
@@ -167,6 +181,139 @@ pub struct Finding {
     pub feature_name: String,
     pub resource: Value,
     pub action: Value,
+}
+
+/// The four kinds of list a detector takes: trusted IPs, threat intel, and the
+/// newer threat / trusted entity sets (IPs and domains).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListKind {
+    IpSet,
+    ThreatIntelSet,
+    ThreatEntitySet,
+    TrustedEntitySet,
+}
+
+impl ListKind {
+    /// The resource segment of the list's ARN.
+    pub fn arn_segment(self) -> &'static str {
+        match self {
+            ListKind::IpSet => "ipset",
+            ListKind::ThreatIntelSet => "threatintelset",
+            ListKind::ThreatEntitySet => "threatentityset",
+            ListKind::TrustedEntitySet => "trustedentityset",
+        }
+    }
+
+    pub fn from_arn_segment(segment: &str) -> Option<Self> {
+        [
+            ListKind::IpSet,
+            ListKind::ThreatIntelSet,
+            ListKind::ThreatEntitySet,
+            ListKind::TrustedEntitySet,
+        ]
+        .into_iter()
+        .find(|k| k.arn_segment() == segment)
+    }
+
+    /// How many lists of this kind one detector may hold (GuardDuty quotas: one
+    /// trusted list, six threat lists).
+    pub fn quota(self) -> usize {
+        match self {
+            ListKind::IpSet | ListKind::TrustedEntitySet => 1,
+            ListKind::ThreatIntelSet | ListKind::ThreatEntitySet => 6,
+        }
+    }
+}
+
+/// One uploaded list.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ThreatList {
+    pub id: String,
+    pub kind: ListKind,
+    pub name: String,
+    pub format: String,
+    pub location: String,
+    pub expected_bucket_owner: Option<String>,
+    /// `ACTIVE`, `INACTIVE` or `ERROR` (the file could not be read).
+    pub status: String,
+    pub error_details: Option<String>,
+    pub tags: OrdMap<String, String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// A findings export destination (an S3 bucket).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublishingDestination {
+    pub id: String,
+    pub destination_arn: String,
+    pub kms_key_arn: String,
+    pub expected_bucket_owner: Option<String>,
+    pub tags: OrdMap<String, String>,
+}
+
+/// `GetMalwareScanSettings`: which instances GuardDuty-initiated scans cover.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ScanSettings {
+    /// `ScanResourceCriteria` in wire form, absent until set.
+    pub criteria: Option<Value>,
+    pub snapshot_preservation: String,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings {
+            criteria: None,
+            snapshot_preservation: "NO_RETENTION".to_string(),
+        }
+    }
+}
+
+/// A Malware Protection for S3 plan on one bucket.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MalwarePlan {
+    pub id: String,
+    pub account_id: String,
+    pub region: String,
+    pub role: String,
+    pub bucket: String,
+    pub prefixes: Vec<String>,
+    /// Tag scanned objects with the result (`ENABLED`/`DISABLED`).
+    pub tagging: String,
+    pub created_ms: i64,
+    pub tags: OrdMap<String, String>,
+}
+
+impl MalwarePlan {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:guardduty:{}:{}:malware-protection-plan/{}",
+            self.region, self.account_id, self.id
+        )
+    }
+}
+
+/// A malware scan: on demand (`StartMalwareScan`) or of an S3 object
+/// (`SendObjectMalwareScan`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MalwareScan {
+    pub id: String,
+    pub detector_id: Option<String>,
+    pub resource_arn: String,
+    /// `MalwareProtectionResourceType`.
+    pub resource_type: String,
+    /// `ON_DEMAND` or `GUARDDUTY_INITIATED`.
+    pub scan_type: String,
+    /// `COMPLETED` or `FAILED`.
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// `NO_THREATS_FOUND` / `THREATS_FOUND` once completed.
+    pub result: Option<String>,
+    pub threats: Vec<String>,
+    pub total_bytes: i64,
+    pub role: Option<String>,
+    pub started_ms: i64,
+    pub completed_ms: i64,
 }
 
 /// A saved filter (suppression rule when its action is ARCHIVE).

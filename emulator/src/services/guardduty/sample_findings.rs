@@ -52,6 +52,9 @@ const EKS: &str = "Kubernetes";
 const LAMBDA: &str = "LambdaNetworkLogs";
 const RDS: &str = "RdsLoginEvents";
 const RUNTIME: &str = "RuntimeMonitoring";
+const MALWARE: &str = "EbsMalwareProtection";
+const S3_MALWARE: &str = "S3MalwareProtection";
+const SEQUENCE: &str = "AttackSequence";
 
 /// Every finding type orgsim knows, in the order samples are made.
 pub const FINDING_TYPES: &[FindingType] = &[
@@ -104,6 +107,151 @@ pub const FINDING_TYPES: &[FindingType] = &[
     t("CredentialAccess:RDS/AnomalousBehavior.SuccessfulLogin", 5.0, RdsDbInstance, "A user logged in to database instance GeneratedFindingDBInstanceId in an unusual way.", RDS),
     t("CredentialAccess:RDS/MaliciousIPCaller.SuccessfulLogin", 8.0, RdsDbInstance, "A known malicious IP address successfully logged in to database instance GeneratedFindingDBInstanceId.", RDS),
     t("Discovery:RDS/MaliciousIPCaller", 5.0, RdsDbInstance, "A known malicious IP address probed database instance GeneratedFindingDBInstanceId.", RDS),
+    // The rest of AWS's active finding types (GuardDuty User Guide, "GuardDuty finding
+    // types"), each with its default severity.
+    t("Backdoor:EC2/C&CActivity.B", 8.0, Instance, "Backdoor activity (C&CActivity B) detected for EC2 instance i-99999999.", FLOW),
+    t("Backdoor:EC2/DenialOfService.Dns", 8.0, Instance, "Backdoor activity (Denial Of Service Dns) detected for EC2 instance i-99999999.", FLOW),
+    t("Backdoor:EC2/DenialOfService.Udp", 8.0, Instance, "Backdoor activity (Denial Of Service Udp) detected for EC2 instance i-99999999.", FLOW),
+    t("Backdoor:EC2/DenialOfService.UdpOnTcpPorts", 8.0, Instance, "Backdoor activity (Denial Of Service Udp On Tcp Ports) detected for EC2 instance i-99999999.", FLOW),
+    t("Backdoor:EC2/DenialOfService.UnusualProtocol", 8.0, Instance, "Backdoor activity (Denial Of Service Unusual Protocol) detected for EC2 instance i-99999999.", FLOW),
+    t("CryptoCurrency:EC2/BitcoinTool.B", 8.0, Instance, "Crypto Currency activity (Bitcoin Tool B) detected for EC2 instance i-99999999.", FLOW),
+    t("DefenseEvasion:EC2/UnusualDNSResolver", 5.0, Instance, "Defense Evasion activity (Unusual DNSResolver) detected for EC2 instance i-99999999.", FLOW),
+    t("DefenseEvasion:EC2/UnusualDoHActivity", 5.0, Instance, "Defense Evasion activity (Unusual Do HActivity) detected for EC2 instance i-99999999.", FLOW),
+    t("DefenseEvasion:EC2/UnusualDoTActivity", 5.0, Instance, "Defense Evasion activity (Unusual Do TActivity) detected for EC2 instance i-99999999.", FLOW),
+    t("Impact:EC2/AbusedDomainRequest.Reputation", 5.0, Instance, "Impact activity (Abused Domain Request Reputation) detected for EC2 instance i-99999999.", FLOW),
+    t("Impact:EC2/BitcoinDomainRequest.Reputation", 8.0, Instance, "Impact activity (Bitcoin Domain Request Reputation) detected for EC2 instance i-99999999.", FLOW),
+    t("Impact:EC2/MaliciousDomainRequest.Reputation", 8.0, Instance, "Impact activity (Malicious Domain Request Reputation) detected for EC2 instance i-99999999.", FLOW),
+    t("Impact:EC2/SuspiciousDomainRequest.Reputation", 2.0, Instance, "Impact activity (Suspicious Domain Request Reputation) detected for EC2 instance i-99999999.", FLOW),
+    t("Recon:EC2/PortProbeEMRUnprotectedPort", 8.0, Instance, "Recon activity (Port Probe EMRUnprotected Port) detected for EC2 instance i-99999999.", FLOW),
+    t("Trojan:EC2/BlackholeTraffic", 5.0, Instance, "Trojan activity (Blackhole Traffic) detected for EC2 instance i-99999999.", FLOW),
+    t("Trojan:EC2/BlackholeTraffic!DNS", 5.0, Instance, "Trojan activity (Blackhole Traffic (DNS)) detected for EC2 instance i-99999999.", DNS),
+    t("Trojan:EC2/DGADomainRequest.B", 8.0, Instance, "Trojan activity (DGADomain Request B) detected for EC2 instance i-99999999.", FLOW),
+    t("Trojan:EC2/DGADomainRequest.C!DNS", 8.0, Instance, "Trojan activity (DGADomain Request C (DNS)) detected for EC2 instance i-99999999.", DNS),
+    t("Trojan:EC2/DriveBySourceTraffic!DNS", 5.0, Instance, "Trojan activity (Drive By Source Traffic (DNS)) detected for EC2 instance i-99999999.", DNS),
+    t("Trojan:EC2/DropPoint", 5.0, Instance, "Trojan activity (Drop Point) detected for EC2 instance i-99999999.", FLOW),
+    t("Trojan:EC2/DropPoint!DNS", 8.0, Instance, "Trojan activity (Drop Point (DNS)) detected for EC2 instance i-99999999.", DNS),
+    t("Trojan:EC2/PhishingDomainRequest!DNS", 8.0, Instance, "Trojan activity (Phishing Domain Request (DNS)) detected for EC2 instance i-99999999.", DNS),
+    t("UnauthorizedAccess:EC2/TorRelay", 8.0, Instance, "Unauthorized Access activity (Tor Relay) detected for EC2 instance i-99999999.", FLOW),
+    t("CryptoCurrency:Runtime/BitcoinTool.B", 8.0, Instance, "Crypto Currency activity (Bitcoin Tool B) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Backdoor:Runtime/C&CActivity.B", 8.0, Instance, "Backdoor activity (C&CActivity B) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("UnauthorizedAccess:Runtime/TorRelay", 8.0, Instance, "Unauthorized Access activity (Tor Relay) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("UnauthorizedAccess:Runtime/TorClient", 8.0, Instance, "Unauthorized Access activity (Tor Client) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/BlackholeTraffic", 5.0, Instance, "Trojan activity (Blackhole Traffic) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/DropPoint", 5.0, Instance, "Trojan activity (Drop Point) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Backdoor:Runtime/C&CActivity.B!DNS", 8.0, Instance, "Backdoor activity (C&CActivity B (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/BlackholeTraffic!DNS", 5.0, Instance, "Trojan activity (Blackhole Traffic (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/DropPoint!DNS", 8.0, Instance, "Trojan activity (Drop Point (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/DGADomainRequest.C!DNS", 8.0, Instance, "Trojan activity (DGADomain Request C (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/DriveBySourceTraffic!DNS", 5.0, Instance, "Trojan activity (Drive By Source Traffic (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Trojan:Runtime/PhishingDomainRequest!DNS", 8.0, Instance, "Trojan activity (Phishing Domain Request (DNS)) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Impact:Runtime/AbusedDomainRequest.Reputation", 5.0, Instance, "Impact activity (Abused Domain Request Reputation) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Impact:Runtime/BitcoinDomainRequest.Reputation", 8.0, Instance, "Impact activity (Bitcoin Domain Request Reputation) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Impact:Runtime/MaliciousDomainRequest.Reputation", 8.0, Instance, "Impact activity (Malicious Domain Request Reputation) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Impact:Runtime/SuspiciousDomainRequest.Reputation", 2.0, Instance, "Impact activity (Suspicious Domain Request Reputation) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("UnauthorizedAccess:Runtime/MetadataDNSRebind", 8.0, Instance, "Unauthorized Access activity (Metadata DNSRebind) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/DockerSocketAccessed", 5.0, Instance, "Privilege Escalation activity (Docker Socket Accessed) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/RuncContainerEscape", 8.0, Instance, "Privilege Escalation activity (Runc Container Escape) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/CGroupsReleaseAgentModified", 8.0, Instance, "Privilege Escalation activity (CGroups Release Agent Modified) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/ProcessInjection.Proc", 8.0, Instance, "Defense Evasion activity (Process Injection Proc) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/ProcessInjection.Ptrace", 5.0, Instance, "Defense Evasion activity (Process Injection Ptrace) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/ProcessInjection.VirtualMemoryWrite", 8.0, Instance, "Defense Evasion activity (Process Injection Virtual Memory Write) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/ReverseShell", 8.0, Instance, "Execution activity (Reverse Shell) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/FilelessExecution", 5.0, Instance, "Defense Evasion activity (Fileless Execution) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Impact:Runtime/CryptoMinerExecuted", 8.0, Instance, "Impact activity (Crypto Miner Executed) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/NewLibraryLoaded", 5.0, Instance, "Execution activity (New Library Loaded) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/ContainerMountsHostDirectory", 5.0, Instance, "Privilege Escalation activity (Container Mounts Host Directory) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/UserfaultfdUsage", 5.0, Instance, "Privilege Escalation activity (Userfaultfd Usage) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/SuspiciousTool", 5.0, Instance, "Execution activity (Suspicious Tool) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/SuspiciousCommand", 5.0, Instance, "Execution activity (Suspicious Command) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/SuspiciousCommand", 5.0, Instance, "Defense Evasion activity (Suspicious Command) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:Runtime/PtraceAntiDebugging", 2.0, Instance, "Defense Evasion activity (Ptrace Anti Debugging) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/MaliciousFileExecuted", 8.0, Instance, "Execution activity (Malicious File Executed) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Execution:Runtime/SuspiciousShellCreated", 2.0, Instance, "Execution activity (Suspicious Shell Created) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/ElevationToRoot", 5.0, Instance, "Privilege Escalation activity (Elevation To Root) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Discovery:Runtime/SuspiciousCommand", 2.0, Instance, "Discovery activity (Suspicious Command) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("Persistence:Runtime/SuspiciousCommand", 5.0, Instance, "Persistence activity (Suspicious Command) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("PrivilegeEscalation:Runtime/SuspiciousCommand", 5.0, Instance, "Privilege Escalation activity (Suspicious Command) detected for a process on EC2 instance i-99999999.", RUNTIME),
+    t("DefenseEvasion:IAMUser/AnomalousBehavior", 5.0, AccessKey, "Defense Evasion activity (Anomalous Behavior) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("Exfiltration:IAMUser/AnomalousBehavior", 8.0, AccessKey, "Exfiltration activity (Anomalous Behavior) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("PenTest:IAMUser/ParrotLinux", 5.0, AccessKey, "Pen Test activity (Parrot Linux) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("PenTest:IAMUser/PentooLinux", 5.0, AccessKey, "Pen Test activity (Pentoo Linux) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("PrivilegeEscalation:IAMUser/AnomalousBehavior", 5.0, AccessKey, "Privilege Escalation activity (Anomalous Behavior) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("Recon:IAMUser/MaliciousIPCaller.Custom", 5.0, AccessKey, "Recon activity (Malicious IPCaller Custom) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("Recon:IAMUser/TorIPCaller", 5.0, AccessKey, "Recon activity (Tor IPCaller) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("Stealth:IAMUser/PasswordPolicyChange", 2.0, AccessKey, "Stealth activity (Password Policy Change) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS", 8.0, AccessKey, "Unauthorized Access activity (Instance Credential Exfiltration Inside AWS) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", 5.0, AccessKey, "Unauthorized Access activity (Malicious IPCaller Custom) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("UnauthorizedAccess:IAMUser/TorIPCaller", 5.0, AccessKey, "Unauthorized Access activity (Tor IPCaller) detected for credentials of GeneratedFindingUserName.", TRAIL),
+    t("CredentialAccess:Kubernetes/MaliciousIPCaller", 8.0, EksCluster, "Credential Access activity (Malicious IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("CredentialAccess:Kubernetes/MaliciousIPCaller.Custom", 8.0, EksCluster, "Credential Access activity (Malicious IPCaller Custom) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("CredentialAccess:Kubernetes/SuccessfulAnonymousAccess", 5.0, EksCluster, "Credential Access activity (Successful Anonymous Access) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("CredentialAccess:Kubernetes/TorIPCaller", 8.0, EksCluster, "Credential Access activity (Tor IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("DefenseEvasion:Kubernetes/MaliciousIPCaller", 8.0, EksCluster, "Defense Evasion activity (Malicious IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("DefenseEvasion:Kubernetes/MaliciousIPCaller.Custom", 8.0, EksCluster, "Defense Evasion activity (Malicious IPCaller Custom) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("DefenseEvasion:Kubernetes/SuccessfulAnonymousAccess", 2.0, EksCluster, "Defense Evasion activity (Successful Anonymous Access) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("DefenseEvasion:Kubernetes/TorIPCaller", 8.0, EksCluster, "Defense Evasion activity (Tor IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Discovery:Kubernetes/MaliciousIPCaller", 5.0, EksCluster, "Discovery activity (Malicious IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Discovery:Kubernetes/MaliciousIPCaller.Custom", 5.0, EksCluster, "Discovery activity (Malicious IPCaller Custom) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Discovery:Kubernetes/TorIPCaller", 5.0, EksCluster, "Discovery activity (Tor IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Impact:Kubernetes/MaliciousIPCaller", 8.0, EksCluster, "Impact activity (Malicious IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Impact:Kubernetes/MaliciousIPCaller.Custom", 8.0, EksCluster, "Impact activity (Malicious IPCaller Custom) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Impact:Kubernetes/SuccessfulAnonymousAccess", 8.0, EksCluster, "Impact activity (Successful Anonymous Access) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Impact:Kubernetes/TorIPCaller", 8.0, EksCluster, "Impact activity (Tor IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Persistence:Kubernetes/MaliciousIPCaller", 8.0, EksCluster, "Persistence activity (Malicious IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Persistence:Kubernetes/MaliciousIPCaller.Custom", 8.0, EksCluster, "Persistence activity (Malicious IPCaller Custom) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Persistence:Kubernetes/SuccessfulAnonymousAccess", 8.0, EksCluster, "Persistence activity (Successful Anonymous Access) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Persistence:Kubernetes/TorIPCaller", 5.0, EksCluster, "Persistence activity (Tor IPCaller) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Policy:Kubernetes/AdminAccessToDefaultServiceAccount", 8.0, EksCluster, "Policy activity (Admin Access To Default Service Account) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Policy:Kubernetes/ExposedDashboard", 5.0, EksCluster, "Policy activity (Exposed Dashboard) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Policy:Kubernetes/KubeflowDashboardExposed", 5.0, EksCluster, "Policy activity (Kubeflow Dashboard Exposed) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("CredentialAccess:Kubernetes/AnomalousBehavior.SecretsAccessed", 5.0, EksCluster, "Credential Access activity (Anomalous Behavior Secrets Accessed) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleBindingCreated", 5.0, EksCluster, "Privilege Escalation activity (Anomalous Behavior Role Binding Created) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Execution:Kubernetes/AnomalousBehavior.ExecInPod", 5.0, EksCluster, "Execution activity (Anomalous Behavior Exec In Pod) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("PrivilegeEscalation:Kubernetes/AnomalousBehavior.WorkloadDeployed!PrivilegedContainer", 8.0, EksCluster, "Privilege Escalation activity (Anomalous Behavior Workload Deployed Privileged Container) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("PrivilegeEscalation:Kubernetes/AnomalousBehavior.WorkloadDeployed!ContainerWithSensitiveMount", 8.0, EksCluster, "Privilege Escalation activity (Anomalous Behavior Workload Deployed Container With Sensitive Mount) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Execution:Kubernetes/AnomalousBehavior.WorkloadDeployed", 2.0, EksCluster, "Execution activity (Anomalous Behavior Workload Deployed) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("PrivilegeEscalation:Kubernetes/AnomalousBehavior.RoleCreated", 2.0, EksCluster, "Privilege Escalation activity (Anomalous Behavior Role Created) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Discovery:Kubernetes/AnomalousBehavior.PermissionChecked", 2.0, EksCluster, "Discovery activity (Anomalous Behavior Permission Checked) detected for EKS cluster GeneratedFindingEKSClusterName.", EKS),
+    t("Trojan:Lambda/BlackholeTraffic", 5.0, Lambda, "Trojan activity (Blackhole Traffic) detected for Lambda function GeneratedFindingFunctionName.", LAMBDA),
+    t("Trojan:Lambda/DropPoint", 5.0, Lambda, "Trojan activity (Drop Point) detected for Lambda function GeneratedFindingFunctionName.", LAMBDA),
+    t("UnauthorizedAccess:Lambda/MaliciousIPCaller.Custom", 5.0, Lambda, "Unauthorized Access activity (Malicious IPCaller Custom) detected for Lambda function GeneratedFindingFunctionName.", LAMBDA),
+    t("UnauthorizedAccess:Lambda/TorClient", 8.0, Lambda, "Unauthorized Access activity (Tor Client) detected for Lambda function GeneratedFindingFunctionName.", LAMBDA),
+    t("UnauthorizedAccess:Lambda/TorRelay", 8.0, Lambda, "Unauthorized Access activity (Tor Relay) detected for Lambda function GeneratedFindingFunctionName.", LAMBDA),
+    t("Execution:ECS/MaliciousFile", 8.0, Instance, "Execution activity (Malicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:Kubernetes/MaliciousFile", 8.0, Instance, "Execution activity (Malicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:Container/MaliciousFile", 8.0, Instance, "Execution activity (Malicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:EC2/SuspiciousFile", 5.0, Instance, "Execution activity (Suspicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:ECS/SuspiciousFile", 5.0, Instance, "Execution activity (Suspicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:Kubernetes/SuspiciousFile", 5.0, Instance, "Execution activity (Suspicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:Container/SuspiciousFile", 5.0, Instance, "Execution activity (Suspicious File) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:EC2/MaliciousFile!AMI", 8.0, Instance, "Execution activity (Malicious File AMI) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:EC2/MaliciousFile!Snapshot", 8.0, Instance, "Execution activity (Malicious File Snapshot) detected for EC2 instance i-99999999.", MALWARE),
+    t("Execution:EC2/MaliciousFile!RecoveryPoint", 8.0, Instance, "Execution activity (Malicious File Recovery Point) detected for EC2 instance i-99999999.", MALWARE),
+    t("Object:S3/MaliciousFile", 8.0, S3Bucket, "Object activity (Malicious File) detected for S3 bucket bucketName.", S3_MALWARE),
+    t("Execution:S3/MaliciousFile!RecoveryPoint", 8.0, S3Bucket, "Execution activity (Malicious File Recovery Point) detected for S3 bucket bucketName.", S3_MALWARE),
+    t("CredentialAccess:RDS/AnomalousBehavior.FailedLogin", 2.0, RdsDbInstance, "Credential Access activity (Anomalous Behavior Failed Login) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("CredentialAccess:RDS/AnomalousBehavior.SuccessfulBruteForce", 8.0, RdsDbInstance, "Credential Access activity (Anomalous Behavior Successful Brute Force) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("CredentialAccess:RDS/MaliciousIPCaller.FailedLogin", 5.0, RdsDbInstance, "Credential Access activity (Malicious IPCaller Failed Login) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("CredentialAccess:RDS/TorIPCaller.SuccessfulLogin", 8.0, RdsDbInstance, "Credential Access activity (Tor IPCaller Successful Login) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("CredentialAccess:RDS/TorIPCaller.FailedLogin", 5.0, RdsDbInstance, "Credential Access activity (Tor IPCaller Failed Login) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("Discovery:RDS/TorIPCaller", 5.0, RdsDbInstance, "Discovery activity (Tor IPCaller) detected for database instance GeneratedFindingDBInstanceId.", RDS),
+    t("Discovery:S3/AnomalousBehavior", 2.0, S3Bucket, "Discovery activity (Anomalous Behavior) detected for S3 bucket bucketName.", S3),
+    t("Discovery:S3/MaliciousIPCaller.Custom", 8.0, S3Bucket, "Discovery activity (Malicious IPCaller Custom) detected for S3 bucket bucketName.", S3),
+    t("Discovery:S3/TorIPCaller", 5.0, S3Bucket, "Discovery activity (Tor IPCaller) detected for S3 bucket bucketName.", S3),
+    t("Exfiltration:S3/MaliciousIPCaller", 8.0, S3Bucket, "Exfiltration activity (Malicious IPCaller) detected for S3 bucket bucketName.", S3),
+    t("Impact:S3/AnomalousBehavior.Permission", 8.0, S3Bucket, "Impact activity (Anomalous Behavior Permission) detected for S3 bucket bucketName.", S3),
+    t("Impact:S3/AnomalousBehavior.Write", 5.0, S3Bucket, "Impact activity (Anomalous Behavior Write) detected for S3 bucket bucketName.", S3),
+    t("Impact:S3/MaliciousIPCaller", 8.0, S3Bucket, "Impact activity (Malicious IPCaller) detected for S3 bucket bucketName.", S3),
+    t("PenTest:S3/ParrotLinux", 5.0, S3Bucket, "Pen Test activity (Parrot Linux) detected for S3 bucket bucketName.", S3),
+    t("PenTest:S3/PentooLinux", 5.0, S3Bucket, "Pen Test activity (Pentoo Linux) detected for S3 bucket bucketName.", S3),
+    t("UnauthorizedAccess:S3/MaliciousIPCaller.Custom", 8.0, S3Bucket, "Unauthorized Access activity (Malicious IPCaller Custom) detected for S3 bucket bucketName.", S3),
+    t("Policy:S3/AccountBlockPublicAccessDisabled", 2.0, S3Bucket, "Policy activity (Account Block Public Access Disabled) detected for S3 bucket bucketName.", TRAIL),
+    t("Policy:S3/BucketPublicAccessGranted", 8.0, S3Bucket, "Policy activity (Bucket Public Access Granted) detected for S3 bucket bucketName.", TRAIL),
+    t("AttackSequence:IAM/CompromisedCredentials", 9.0, AccessKey, "Attack Sequence activity (Compromised Credentials) detected for credentials of GeneratedFindingUserName.", SEQUENCE),
+    t("AttackSequence:S3/CompromisedData", 9.0, S3Bucket, "Attack Sequence activity (Compromised Data) detected for S3 bucket bucketName.", SEQUENCE),
+    t("AttackSequence:EKS/CompromisedCluster", 9.0, EksCluster, "Attack Sequence activity (Compromised Cluster) detected for EKS cluster GeneratedFindingEKSClusterName.", SEQUENCE),
+    t("AttackSequence:ECS/CompromisedCluster", 9.0, Instance, "Attack Sequence activity (Compromised Cluster) detected for ECS cluster GeneratedFindingECSClusterName.", SEQUENCE),
+    t("AttackSequence:EC2/CompromisedInstanceGroup", 9.0, Instance, "Attack Sequence activity (Compromised Instance Group) detected for a group of EC2 instances.", SEQUENCE),
 ];
 
 pub fn finding_type(name: &str) -> Option<&'static FindingType> {
@@ -315,7 +463,12 @@ mod tests {
         assert_eq!(names.len(), FINDING_TYPES.len());
         for t in FINDING_TYPES {
             assert!(t.name.contains(':') && t.name.contains('/'), "{}", t.name);
-            assert!([2.0, 5.0, 8.0].contains(&t.severity));
+            // Attack sequences are Critical; the rest Low, Medium or High.
+            if t.name.starts_with("AttackSequence:") {
+                assert_eq!(t.severity, 9.0, "{}", t.name);
+            } else {
+                assert!([2.0, 5.0, 8.0].contains(&t.severity), "{}", t.name);
+            }
         }
         let f = sample(
             finding_type("Recon:EC2/PortProbeUnprotectedPort").unwrap(),
@@ -327,5 +480,27 @@ mod tests {
         );
         assert!(f.title.starts_with("[SAMPLE] "));
         assert_eq!(f.action["actionType"], "PORT_PROBE");
+    }
+
+    #[test]
+    fn every_documented_family_is_known() {
+        // The AWS CLI's own CreateSampleFindings example, and one type of each page of
+        // the user guide's finding types.
+        for name in [
+            "UnauthorizedAccess:EC2/TorRelay",
+            "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS",
+            "Impact:S3/AnomalousBehavior.Write",
+            "Policy:Kubernetes/ExposedDashboard",
+            "Execution:Runtime/ReverseShell",
+            "Execution:ECS/MaliciousFile",
+            "Object:S3/MaliciousFile",
+            "Execution:EC2/MaliciousFile!Snapshot",
+            "CredentialAccess:RDS/TorIPCaller.FailedLogin",
+            "UnauthorizedAccess:Lambda/TorRelay",
+            "AttackSequence:S3/CompromisedData",
+        ] {
+            assert!(finding_type(name).is_some(), "{name}");
+        }
+        assert!(FINDING_TYPES.len() > 180);
     }
 }
