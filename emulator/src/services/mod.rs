@@ -46,6 +46,7 @@ macro_rules! for_each_service {
             AccessAnalyzer accessanalyzer,
             SsoAdmin ssoadmin,
             IdentityStore identitystore,
+            CloudFormation cloudformation,
         }
     };
 }
