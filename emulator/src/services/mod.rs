@@ -51,6 +51,7 @@ macro_rules! for_each_service {
             TrustedAdvisor trustedadvisor,
             CostExplorer costexplorer,
             Budgets budgets,
+            CloudFormation cloudformation,
         }
     };
 }
