@@ -21,4 +21,5 @@ mod s3_access;
 mod scp;
 mod securityhub;
 mod sts;
+mod ui;
 mod workshop;
