@@ -68,6 +68,7 @@
 //! - [`scenario`]: scenario files: parse, run over the wire, expectations, reports.
 //! - [`snapshot`]: the world as a JSON document, saved atomically.
 //! - [`server`], [`emulator`]: the HTTP app and the in-process test fixture.
+//! - [`ui`]: the web view for workshops at `/_orgsim/ui/`, live over server-sent events.
 
 #![forbid(unsafe_code)]
 
@@ -87,6 +88,7 @@ pub mod scenario;
 pub mod server;
 pub mod services;
 pub mod snapshot;
+pub mod ui;
 pub mod world;
 
 pub use emulator::Emulator;

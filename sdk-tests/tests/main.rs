@@ -29,4 +29,5 @@ mod securityhub_central;
 mod sts;
 mod support;
 mod trustedadvisor;
+mod ui;
 mod workshop;

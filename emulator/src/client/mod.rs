@@ -15,6 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::rt::TokioExecutor;
 use serde_json::Value;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::api::ServiceId;
@@ -57,6 +58,8 @@ impl Signer {
 pub struct Client {
     endpoint: String,
     http: HttpClient<HttpConnector, Full<Bytes>>,
+    /// The scenario step this client's requests announce (see [`Client::announce_step`]).
+    step: Arc<Mutex<Option<String>>>,
 }
 
 impl Client {
@@ -65,7 +68,19 @@ impl Client {
         Client {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             http: HttpClient::builder(TokioExecutor::new()).build_http(),
+            step: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Makes every following request name `step` in the header orgsim's web view reads
+    /// (AWS ignores a header the signature does not cover), or no step.
+    pub fn announce_step(&self, step: Option<&crate::ui::ScenarioStep>) {
+        *self.step.lock().unwrap_or_else(|p| p.into_inner()) =
+            step.map(crate::ui::ScenarioStep::header_value);
+    }
+
+    fn step_header(&self) -> Option<String> {
+        self.step.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Calls `operation` of `service` as `signer`; the input and output are JSON
@@ -89,6 +104,9 @@ impl Client {
             .uri(&uri);
         for (name, value) in &outgoing.headers {
             request = request.header(*name, value);
+        }
+        if let Some(step) = self.step_header() {
+            request = request.header(crate::ui::SCENARIO_STEP_HEADER, step);
         }
         let mut request = request
             .body(Full::new(Bytes::from(outgoing.body.clone())))
@@ -157,6 +175,9 @@ impl Client {
         let mut request = axum::http::Request::builder().method(method).uri(&uri);
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
+        }
+        if let Some(step) = self.step_header() {
+            request = request.header(crate::ui::SCENARIO_STEP_HEADER, step);
         }
         let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
         let response = self

@@ -47,6 +47,13 @@ pub async fn run_scenario(
             steps.push(skipped);
             continue;
         }
+        client.announce_step(Some(&crate::ui::ScenarioStep {
+            scenario: scenario.name.clone(),
+            file: scenario.file.clone(),
+            step: step.number,
+            of: scenario.steps.len(),
+            name: step.name.clone(),
+        }));
         let report = run_step(scenario, step, client, &mut variables).await;
         failed = report.status == StepStatus::Failed;
         reporter.step_finished(&report);
@@ -56,6 +63,7 @@ pub async fn run_scenario(
             break;
         }
     }
+    client.announce_step(None);
     let report = ScenarioReport {
         file: scenario.file.clone(),
         name: scenario.name.clone(),

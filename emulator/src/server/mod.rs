@@ -59,6 +59,8 @@ pub struct AppState {
     key_epochs: AtomicU64,
     /// Which `Origin` and `Host` headers the server answers.
     access: Access,
+    /// What the web view follows: the world's version, recent denials, the step.
+    pub(crate) ui: crate::ui::Live,
 }
 
 impl AppState {
@@ -86,6 +88,7 @@ impl AppState {
             state_file,
             save_turn: Mutex::new(()),
             access,
+            ui: crate::ui::Live::default(),
         })
     }
 
@@ -149,8 +152,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_orgsim/state/save", post(admin::save_state))
         .route("/_orgsim/explain", get(admin::explain))
         .route("/_orgsim/health/events", post(admin::publish_health_event))
+        .merge(crate::ui::routes())
         .method_not_allowed_fallback(admin::method_not_allowed)
         .fallback(aws_entry)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ui::track_changes,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::refuse_cross_site,
@@ -346,6 +354,7 @@ async fn handle(
         let result = match authorize::authorize(&world, &caller, service, operation, input) {
             Err(denial) => {
                 outcome.denied_by = Some(denial.log_summary());
+                state.ui.record_denial(request_id, &caller, &denial);
                 Err(denial.to_api_error(service))
             }
             Ok(()) => match service.description().payload_dispatch {
