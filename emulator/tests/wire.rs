@@ -273,16 +273,6 @@ async fn unemulated_services_answer_501_in_their_own_protocol() {
             root: Some("ErrorResponse"),
         },
         Case {
-            signing: Some("cloudformation"),
-            method: Method::POST,
-            path: "/",
-            headers: &[("content-type", FORM)],
-            body: "Action=ListStacks&Version=2010-05-15",
-            content_type: "text/xml",
-            names: ("cloudformation", "ListStacks"),
-            root: Some("ErrorResponse"),
-        },
-        Case {
             signing: Some("elasticloadbalancing"),
             method: Method::POST,
             path: "/",

@@ -425,3 +425,7 @@ pub fn costexplorer(emulator: &Emulator, access_key: &str) -> aws_sdk_costexplor
 pub fn budgets(emulator: &Emulator, access_key: &str) -> aws_sdk_budgets::Client {
     aws_sdk_budgets::Client::new(&config(emulator, access_key))
 }
+
+pub fn cloudformation(emulator: &Emulator, access_key: &str) -> aws_sdk_cloudformation::Client {
+    aws_sdk_cloudformation::Client::new(&config(emulator, access_key))
+}

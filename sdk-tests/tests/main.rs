@@ -4,6 +4,7 @@
 mod accessanalyzer;
 mod account;
 mod budgets;
+mod cloudformation;
 mod cloudtrail;
 mod common;
 mod config;

@@ -55,23 +55,10 @@ impl ShError {
             InputProblem::Missing(member) => {
                 ShError::invalid(format!("Missing required parameter: {member}"))
             }
-            InputProblem::UnknownVariant(text) => ShError::invalid(invalid_enum_message(&text)),
+            // Already AWS's sentence, with the enum's values.
+            InputProblem::UnknownVariant(text) => ShError::invalid(text),
             InputProblem::Malformed(text) => ShError::invalid(format!("Invalid parameter: {text}")),
         }
-    }
-}
-
-/// AWS's words for a value outside an enum, from serde's
-/// "unknown variant `X`, expected one of `A`, `B` at line …".
-fn invalid_enum_message(text: &str) -> String {
-    let quoted: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
-    match quoted.split_first() {
-        Some((value, valid)) if !valid.is_empty() => format!(
-            "You specified an invalid value '{value}'. Valid values are: {}",
-            valid.join(", ")
-        ),
-        Some((value, _)) => format!("You specified an invalid value '{value}'"),
-        None => "You specified an invalid value".to_string(),
     }
 }
 
