@@ -330,7 +330,10 @@ async fn permission_sets_across_ous_give_a_user_one_account_and_not_another() {
         .send()
         .await
         .unwrap();
-    assert_eq!(provisioned.permission_sets(), std::slice::from_ref(&read_only));
+    assert_eq!(
+        provisioned.permission_sets(),
+        std::slice::from_ref(&read_only)
+    );
 
     // Alice's session in Dev (orgsim's convention: the management account assumes the
     // reserved role with her user name as the session name).
