@@ -278,7 +278,11 @@ async fn the_web_view_draws_the_organization_and_follows_it_live() {
         assert_eq!(drawn["parent"], json!(parent), "{id} hangs from its parent");
         assert!(drawn["status"].as_str().unwrap().contains("ACTIVE"));
         assert!(shown["matrix"].get(id).is_some(), "{id} has a matrix row");
-        assert_eq!(shown["matrix"][id]["cost"], json!("—"), "no cost model yet");
+        let cost = shown["matrix"][id]["cost"].as_str().unwrap();
+        assert!(
+            cost.contains("USD") && cost.contains("month to date"),
+            "{id}'s cost from the cost model: {cost}"
+        );
     }
     let chips = &shown["nodes"][&workloads]["policies"];
     assert!(

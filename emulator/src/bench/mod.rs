@@ -3,6 +3,7 @@
 //! server's CPU time per request and memory (issue 9). Run by hand, never by tests.
 
 pub mod process;
+mod recording;
 mod saves;
 mod seed;
 
@@ -46,7 +47,19 @@ pub const WORKLOADS: &[&str] = &[
     "s3-put-object-1mib",
     "s3-get-object-1mib",
     "iam-principal",
+    "event-recording",
+    "cost-and-usage",
 ];
+
+/// Accounts the `cost-and-usage` workload turns GuardDuty on in (issue 17's budget is
+/// for 1,000 accounts).
+const COST_ACCOUNTS: usize = 1_000;
+/// Days of history it queries, DAILY.
+const COST_DAYS: i64 = 90;
+
+/// Calls the in-process `event-recording` workload records: more than the history
+/// keeps, so the memory figure is that of a full history.
+const RECORDED_CALLS: usize = 250_000;
 
 /// The object size of the S3 workloads.
 const OBJECT_BYTES: usize = 1024 * 1024;
@@ -161,6 +174,15 @@ async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(
         seed_bucket(&client, &seeded).await?;
         println!("  created bucket {BENCH_BUCKET} with one {OBJECT_BYTES}-byte object");
     }
+    if selected.contains(&"cost-and-usage") {
+        let (start, end, accounts) = seed_costs(&client, &seeded).await?;
+        println!(
+            "  GuardDuty on in {accounts} accounts, clock advanced {} days: \
+             GetCostAndUsage DAILY {start} to {end}, UnblendedCost, from the management account",
+            COST_DAYS + 1
+        );
+        seeded.cost_window = Some((start, end));
+    }
     let seeded = Arc::new(seeded);
 
     println!(
@@ -168,6 +190,10 @@ async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(
         "workload", "requests", "req/s", "p50 ms", "p99 ms", "errors", "cpu ms/req", "RSS MiB"
     );
     for name in selected {
+        if name == "event-recording" {
+            print_recording(recording::run(RECORDED_CALLS));
+            continue;
+        }
         let report = run_workload(&client, name, &seeded, &options, pid, false).await;
         print_row(&report);
         if options.with_saves && report.skipped.is_none() {
@@ -176,6 +202,26 @@ async fn measure(options: BenchOptions, state_dir: &std::path::Path) -> Result<(
         }
     }
     Ok(())
+}
+
+/// The `event-recording` workload's row: in-process, so no requests or latency.
+fn print_recording(r: recording::RecordingReport) {
+    println!(
+        "  {:<28} {:>9} {:>10} {:>9} {:>9} {:>7} {:>12} {:>9}",
+        "event-recording",
+        r.calls,
+        "-",
+        "-",
+        "-",
+        0,
+        format!("{:.5}", r.cpu_ms_per_call),
+        "-"
+    );
+    println!(
+        "    in-process: CloudTrail's record of each call costs {:.5} ms of CPU; \
+         {:.0} bytes per retained event ({} retained)",
+        r.cpu_ms_per_call, r.bytes_per_event, r.retained
+    );
 }
 
 fn print_row(r: &WorkloadReport) {
@@ -238,6 +284,50 @@ async fn seed_bucket(client: &Client, seeded: &seed::Seeded) -> Result<(), Strin
         .await
         .map(|_| ())
         .map_err(|e| format!("PutObject: {e}"))
+}
+
+/// Turns GuardDuty on in the management account and up to [`COST_ACCOUNTS`] members,
+/// then moves the world clock past [`COST_DAYS`] days, so every day of the window has
+/// cost in every one of them. Answers the window and the accounts metered.
+async fn seed_costs(
+    client: &Client,
+    seeded: &seed::Seeded,
+) -> Result<(String, String, usize), String> {
+    let mut signers = vec![seeded.management.clone()];
+    signers.extend(
+        seeded
+            .accounts
+            .iter()
+            .take(COST_ACCOUNTS.saturating_sub(1))
+            .map(|account| Signer::new(account, "us-east-1")),
+    );
+    for signer in &signers {
+        match client
+            .call(
+                signer,
+                ServiceId::GuardDuty,
+                "CreateDetector",
+                &json!({"enable": true}),
+            )
+            .await
+        {
+            Ok(_) => {}
+            // A second run against the same server finds the detectors there.
+            Err(e) if e.message.contains("detector already exists") => {}
+            Err(e) => return Err(format!("CreateDetector: {e}")),
+        }
+    }
+    let advance = json!({"advance_seconds": (COST_DAYS + 1) * 86_400});
+    let (status, clock) = client.admin_post_json("/_orgsim/clock", &advance).await?;
+    if status != 200 {
+        return Err(format!("POST /_orgsim/clock: {status} {clock}"));
+    }
+    let now = clock["now_ms"]
+        .as_i64()
+        .ok_or("the clock answer has no now_ms")?;
+    let day = |ms: i64| crate::world::iso8601(ms)[..10].to_string();
+    let start = day(now - COST_DAYS * 86_400_000);
+    Ok((start, day(now), signers.len()))
 }
 
 /// The call a workload makes: (signer, service, operation, input) for request `n`.
@@ -306,6 +396,20 @@ fn request_for(
             "ListDetectors",
             json!({}),
         ),
+        // Every day's total over the organization: the management account sees all.
+        "cost-and-usage" => {
+            let (start, end) = seeded.cost_window.clone().unwrap_or_default();
+            (
+                management,
+                ServiceId::CostExplorer,
+                "GetCostAndUsage",
+                json!({
+                    "TimePeriod": {"Start": start, "End": end},
+                    "Granularity": "DAILY",
+                    "Metrics": ["UnblendedCost"],
+                }),
+            )
+        }
         _ => (management, ServiceId::GuardDuty, "ListDetectors", json!({})),
     }
 }

@@ -18,6 +18,8 @@ pub struct Seeded {
     pub scp_member: Option<Signer>,
     /// A role session in that member for the `iam-principal` workload.
     pub iam_principal: Option<Signer>,
+    /// The `cost-and-usage` workload's window (start, end dates), once seeded.
+    pub cost_window: Option<(String, String)>,
 }
 
 /// Workers creating accounts at once: under AWS's limit of 5 creations in progress.
@@ -131,6 +133,7 @@ pub async fn seed(
         elapsed: started.elapsed(),
         scp_member: None,
         iam_principal: None,
+        cost_window: None,
     })
 }
 

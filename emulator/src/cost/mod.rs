@@ -130,3 +130,21 @@ pub fn format_amount(value: f64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Every account's cost from the first instant of the current month (UTC, world clock)
+/// until now, in USD, across all regions: what the web view shows per account. Accounts
+/// with nothing on are absent.
+pub fn month_to_date_by_account(world: &World) -> std::collections::BTreeMap<String, f64> {
+    let now = world.clock.now_ms();
+    let from = crate::services::costexplorer::periods::month_start(now);
+    let accounts: Vec<String> = world.organizations.accounts.keys().cloned().collect();
+    let mut totals = std::collections::BTreeMap::new();
+    for meter in meters::meters(world, &accounts) {
+        let hours = meter.accrued_hours(from, now + 1, now);
+        if hours > 0 {
+            *totals.entry(meter.account.clone()).or_insert(0.0) +=
+                meter.usd_per_hour() * hours as f64;
+        }
+    }
+    totals
+}

@@ -13,6 +13,8 @@ use crate::services::dispatch;
 use crate::world::{Settings, World};
 
 const MANAGEMENT: &str = "111111111111";
+/// 2026-01-10T00:00:00Z.
+const JAN_10_2026: i64 = 1_768_003_200_000;
 
 fn root(account: &str) -> Caller {
     Caller {
@@ -36,6 +38,8 @@ fn small_world() -> (World, String, String, String) {
         seed: Some(3),
         ..Settings::default()
     });
+    // Mid-month, so the month-to-date costs below cannot straddle a month's start.
+    world.clock.pinned_ms = Some(JAN_10_2026);
     let m = root(MANAGEMENT);
     let org = ServiceId::Organizations;
     call(&mut world, &m, org, "CreateOrganization", json!({}));
@@ -159,8 +163,41 @@ fn the_view_draws_the_tree_with_its_policies() {
     assert_eq!(dev_view["management"], false);
     assert_eq!(
         dev_view["cost"],
-        Value::Null,
-        "no cost model: the page shows —"
+        json!({"amount": "0.00", "currency": "USD", "period": "month to date"}),
+        "nothing is on in Dev"
+    );
+}
+
+#[test]
+fn each_account_shows_its_month_to_date_cost_from_the_cost_model() {
+    let (mut world, _ou, _dev, _scp) = small_world();
+    // The management account's detector has been on for 30 whole hours.
+    world.clock.advance(30 * crate::cost::HOUR_MS + 1);
+    let hourly: f64 = crate::cost::meters::meters(&world, &[MANAGEMENT.to_string()])
+        .iter()
+        .map(|m| m.usd_per_hour())
+        .sum();
+    assert!(hourly > 0.0, "GuardDuty has a price");
+    let v = build(&world);
+    let accounts = v["organizations"][0]["accounts"].as_array().unwrap();
+    let management = accounts.iter().find(|a| a["id"] == MANAGEMENT).unwrap();
+    assert_eq!(
+        management["cost"]["amount"],
+        format!("{:.2}", hourly * 30.0)
+    );
+    assert_eq!(management["cost"]["currency"], "USD");
+    // Costs restart with the month.
+    world.clock.pinned_ms = Some(JAN_10_2026 + 22 * 24 * crate::cost::HOUR_MS + 1);
+    let february = build(&world);
+    let management = &february["organizations"][0]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == MANAGEMENT)
+        .unwrap()["cost"]["amount"];
+    assert_eq!(
+        management, "0.00",
+        "1 February, first instant: no whole hour yet"
     );
 }
 

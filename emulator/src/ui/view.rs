@@ -242,7 +242,7 @@ pub fn build(
 ) -> View {
     let orgs = &world.organizations;
     let mut in_org = BTreeSet::new();
-    let organizations = orgs
+    let mut organizations: Vec<OrgView> = orgs
         .organizations
         .values()
         .map(|org| {
@@ -251,7 +251,7 @@ pub fn build(
             view
         })
         .collect();
-    let standalone = orgs
+    let mut standalone: Vec<AccountView> = orgs
         .accounts
         .values()
         .filter(|record| !in_org.contains(&record.id))
@@ -266,6 +266,7 @@ pub fn build(
             )
         })
         .collect();
+    fill_costs(world, &mut organizations, &mut standalone);
     View {
         version,
         clock: Clock {
@@ -443,13 +444,26 @@ fn account_view(
             .map(|s| (s.key, cell(world, org, region, s, account_id)))
             .collect(),
         findings: findings(world, region, account_id),
-        cost: cost_of(world, account_id),
+        cost: None,
     }
 }
 
-/// The account's cost. orgsim has no cost model yet: every account shows "—".
-fn cost_of(_world: &World, _account_id: &str) -> Option<Cost> {
-    None
+/// Sets each account's month-to-date cost from the cost model, computed once for the
+/// whole world (reading the meters per account would be quadratic in accounts).
+fn fill_costs(world: &World, organizations: &mut [OrgView], standalone: &mut [AccountView]) {
+    let totals = crate::cost::month_to_date_by_account(world);
+    let accounts = organizations
+        .iter_mut()
+        .flat_map(|org| org.accounts.iter_mut())
+        .chain(standalone.iter_mut());
+    for account in accounts {
+        let usd = totals.get(&account.id).copied().unwrap_or(0.0);
+        account.cost = Some(Cost {
+            amount: format!("{usd:.2}"),
+            currency: "USD".into(),
+            period: "month to date".into(),
+        });
+    }
 }
 
 fn cell(

@@ -136,7 +136,10 @@ fn create_bucket(world: &mut World, ctx: &Ctx, props: &Value) -> Result<Made, St
     // CloudFormation refuses a name that is taken even by the caller's own bucket, where
     // CreateBucket in us-east-1 would answer 200; deleting it on rollback would lose data.
     if s3(world, ctx.caller, "HeadBucket", json!({"Bucket": name})).is_ok() {
-        return Err(format!("{name} already exists"));
+        let token = world.ids.uuid();
+        return Err(format!(
+            "Resource handler returned message: \"{name} already exists\" (RequestToken: {token}, HandlerErrorCode: AlreadyExists)"
+        ));
     }
     s3(world, ctx.caller, "CreateBucket", input)?;
     if let Err(e) = configure(world, ctx.caller, &name, &json!({}), props) {
