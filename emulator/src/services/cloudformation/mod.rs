@@ -78,6 +78,12 @@ service_operations!(ServiceId::CloudFormation, CfnError::from_input, {
     "ActivateOrganizationsAccess" => stacksets::access::activate_organizations_access,
     "DeactivateOrganizationsAccess" => stacksets::access::deactivate_organizations_access,
     "DescribeOrganizationsAccess" => stacksets::access::describe_organizations_access,
+    "DetectStackSetDrift" => stacksets::drift::detect_stack_set_drift,
+    "ListStackInstanceResourceDrifts" => stacksets::drift::list_stack_instance_resource_drifts,
+    "DetectStackDrift" => drift::detect_stack_drift,
+    "DescribeStackDriftDetectionStatus" => drift::describe_stack_drift_detection_status,
+    "DescribeStackResourceDrifts" => drift::describe_stack_resource_drifts,
+    "DetectStackResourceDrift" => drift::detect_stack_resource_drift,
 });
 
 /// How orgsim serves AWS CloudFormation.

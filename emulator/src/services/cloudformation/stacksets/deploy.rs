@@ -461,7 +461,7 @@ fn role_caller(world: &World, account: &str, role: &str, region: &str) -> Option
 }
 
 /// Who makes an instance's resources, checked as AWS checks it.
-fn executor(
+pub fn executor(
     world: &mut World,
     admin: &Admin,
     set: &StackSet,

@@ -15,6 +15,7 @@
 pub mod access;
 pub mod auto;
 pub mod deploy;
+pub mod drift;
 pub mod instances;
 pub mod model;
 pub mod operations;

@@ -419,3 +419,160 @@ fn self_managed_sets_check_the_administration_and_execution_roles() {
     .unwrap_err();
     assert_eq!(e.code, "StackInstanceNotFoundException");
 }
+
+#[test]
+fn stack_set_drift_finds_a_changed_resource_in_one_instance() {
+    let (mut w, accounts, ou) = organization();
+    service_managed_set(&mut w, &ou, false);
+    let detector = w
+        .guardduty
+        .detector(REGION, &accounts[0])
+        .unwrap()
+        .id
+        .clone();
+    call(
+        &mut w,
+        &root_caller(&accounts[0]),
+        ServiceId::GuardDuty,
+        "UpdateDetector",
+        json!({"DetectorId": detector, "enable": false}),
+    )
+    .unwrap();
+    let op = ok(
+        &mut w,
+        MANAGEMENT,
+        "DetectStackSetDrift",
+        json!({"StackSetName": "baseline"}),
+    )["OperationId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let described = ok(
+        &mut w,
+        MANAGEMENT,
+        "DescribeStackSetOperation",
+        json!({"StackSetName": "baseline", "OperationId": op}),
+    );
+    let details = &described["StackSetOperation"]["StackSetDriftDetectionDetails"];
+    assert_eq!(details["DriftStatus"], "DRIFTED");
+    assert_eq!(details["DriftedStackInstancesCount"], 1);
+    assert_eq!(details["InSyncStackInstancesCount"], 1);
+    let drifts = ok(
+        &mut w,
+        MANAGEMENT,
+        "ListStackInstanceResourceDrifts",
+        json!({"StackSetName": "baseline", "StackInstanceAccount": accounts[0], "StackInstanceRegion": REGION, "OperationId": op, "StackInstanceResourceDriftStatuses": ["MODIFIED"]}),
+    );
+    let summaries = drifts["Summaries"].as_array().unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0]["LogicalResourceId"], "Detector");
+    assert_eq!(
+        summaries[0]["PropertyDifferences"][0]["PropertyPath"],
+        "/Enable"
+    );
+    assert_eq!(
+        summaries[0]["PropertyDifferences"][0]["ActualValue"],
+        "false"
+    );
+    let set = ok(
+        &mut w,
+        MANAGEMENT,
+        "DescribeStackSet",
+        json!({"StackSetName": "baseline"}),
+    );
+    assert_eq!(
+        set["StackSet"]["StackSetDriftDetectionDetails"]["DriftStatus"],
+        "DRIFTED"
+    );
+}
+
+#[test]
+fn stack_drift_compares_template_properties_with_live_resources() {
+    let mut w = world();
+    let account = "123456789012";
+    ok(
+        &mut w,
+        account,
+        "CreateStack",
+        json!({"StackName": "base", "TemplateBody": BASELINE, "Capabilities": ["CAPABILITY_NAMED_IAM"]}),
+    );
+    let id = ok(
+        &mut w,
+        account,
+        "DetectStackDrift",
+        json!({"StackName": "base"}),
+    )["StackDriftDetectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = ok(
+        &mut w,
+        account,
+        "DescribeStackDriftDetectionStatus",
+        json!({"StackDriftDetectionId": id}),
+    );
+    assert_eq!(status["StackDriftStatus"], "IN_SYNC");
+    assert_eq!(status["DetectionStatus"], "DETECTION_COMPLETE");
+    // The role goes behind CloudFormation's back.
+    iam(
+        &mut w,
+        account,
+        "DeleteRole",
+        json!({"RoleName": "audit-platform"}),
+    );
+    let one = ok(
+        &mut w,
+        account,
+        "DetectStackResourceDrift",
+        json!({"StackName": "base", "LogicalResourceId": "Audit"}),
+    );
+    assert_eq!(
+        one["StackResourceDrift"]["StackResourceDriftStatus"],
+        "DELETED"
+    );
+    let id = ok(
+        &mut w,
+        account,
+        "DetectStackDrift",
+        json!({"StackName": "base"}),
+    )["StackDriftDetectionId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let status = ok(
+        &mut w,
+        account,
+        "DescribeStackDriftDetectionStatus",
+        json!({"StackDriftDetectionId": id}),
+    );
+    assert_eq!(status["StackDriftStatus"], "DRIFTED");
+    assert_eq!(status["DriftedStackResourceCount"], 1);
+    let drifts = ok(
+        &mut w,
+        account,
+        "DescribeStackResourceDrifts",
+        json!({"StackName": "base", "StackResourceDriftStatusFilters": ["DELETED"]}),
+    );
+    assert_eq!(
+        drifts["StackResourceDrifts"][0]["LogicalResourceId"],
+        "Audit"
+    );
+    let stacks = ok(
+        &mut w,
+        account,
+        "DescribeStacks",
+        json!({"StackName": "base"}),
+    );
+    assert_eq!(
+        stacks["Stacks"][0]["DriftInformation"]["StackDriftStatus"],
+        "DRIFTED"
+    );
+    let e = cfn(
+        &mut w,
+        account,
+        "DescribeStackDriftDetectionStatus",
+        json!({"StackDriftDetectionId": "nope"}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "ValidationError");
+}
