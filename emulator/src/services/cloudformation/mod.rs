@@ -12,14 +12,17 @@ pub mod changesets;
 pub mod drift;
 pub mod engine;
 pub mod errors;
+pub mod hooks;
 pub mod model;
 pub mod operations;
 pub mod providers;
+pub mod rollback;
 pub mod stacks;
 pub mod stacksets;
 pub mod template;
 #[cfg(test)]
 mod tests;
+pub mod types;
 
 use crate::api::{ServiceDescription, ServiceId, Wire};
 use errors::CfnError;
@@ -84,6 +87,11 @@ service_operations!(ServiceId::CloudFormation, CfnError::from_input, {
     "DescribeStackDriftDetectionStatus" => drift::describe_stack_drift_detection_status,
     "DescribeStackResourceDrifts" => drift::describe_stack_resource_drifts,
     "DetectStackResourceDrift" => drift::detect_stack_resource_drift,
+    "RollbackStack" => rollback::rollback_stack,
+    "DescribeChangeSetHooks" => hooks::describe_change_set_hooks,
+    "ListHookResults" => hooks::list_hook_results,
+    "ListTypes" => types::list_types,
+    "DescribeType" => types::describe_type,
 });
 
 /// How orgsim serves AWS CloudFormation.

@@ -576,3 +576,114 @@ fn stack_drift_compares_template_properties_with_live_resources() {
     .unwrap_err();
     assert_eq!(e.code, "ValidationError");
 }
+
+#[test]
+fn a_failed_create_without_rollback_is_rolled_back_on_request() {
+    let mut w = world();
+    let account = "123456789012";
+    let body = "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: rollback-taken}\n  B:\n    Type: AWS::S3::Bucket\n    DependsOn: A\n    Properties: {BucketName: rollback-taken}\n";
+    ok(
+        &mut w,
+        account,
+        "CreateStack",
+        json!({"StackName": "kept", "TemplateBody": body, "OnFailure": "DO_NOTHING"}),
+    );
+    assert!(w.s3.buckets.contains_key("rollback-taken"));
+    let e = cfn(
+        &mut w,
+        account,
+        "RollbackStack",
+        json!({"StackName": "nope"}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "ValidationError");
+    ok(
+        &mut w,
+        account,
+        "RollbackStack",
+        json!({"StackName": "kept"}),
+    );
+    let out = ok(
+        &mut w,
+        account,
+        "DescribeStacks",
+        json!({"StackName": "kept"}),
+    );
+    assert_eq!(out["Stacks"][0]["StackStatus"], "ROLLBACK_COMPLETE");
+    assert!(!w.s3.buckets.contains_key("rollback-taken"));
+    let e = cfn(
+        &mut w,
+        account,
+        "RollbackStack",
+        json!({"StackName": "kept"}),
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("can not be rolled back"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn the_registry_lists_the_types_orgsim_provides() {
+    let mut w = world();
+    let private = ok(&mut w, MANAGEMENT, "ListTypes", json!({}));
+    assert_eq!(private["TypeSummaries"].as_array().unwrap().len(), 0);
+    let public = ok(
+        &mut w,
+        MANAGEMENT,
+        "ListTypes",
+        json!({"Visibility": "PUBLIC", "Filters": {"TypeNamePrefix": "AWS::GuardDuty::"}}),
+    );
+    assert_eq!(
+        public["TypeSummaries"][0]["TypeName"],
+        "AWS::GuardDuty::Detector"
+    );
+    let t = ok(
+        &mut w,
+        MANAGEMENT,
+        "DescribeType",
+        json!({"Type": "RESOURCE", "TypeName": "AWS::IAM::Role"}),
+    );
+    assert_eq!(
+        t["Arn"],
+        "arn:aws:cloudformation:us-east-1::type/resource/AWS-IAM-Role"
+    );
+    assert_eq!(t["ProvisioningType"], "FULLY_MUTABLE");
+    let e = cfn(
+        &mut w,
+        MANAGEMENT,
+        "DescribeType",
+        json!({"Type": "RESOURCE", "TypeName": "AWS::EC2::Instance"}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "TypeNotFoundException");
+}
+
+#[test]
+fn change_sets_have_no_hooks_to_run() {
+    let mut w = world();
+    ok(
+        &mut w,
+        MANAGEMENT,
+        "CreateChangeSet",
+        json!({"StackName": "s", "ChangeSetName": "c", "ChangeSetType": "CREATE", "TemplateBody": "Resources:\n  H:\n    Type: AWS::CloudFormation::WaitConditionHandle\n"}),
+    );
+    let hooks = ok(
+        &mut w,
+        MANAGEMENT,
+        "DescribeChangeSetHooks",
+        json!({"StackName": "s", "ChangeSetName": "c"}),
+    );
+    assert_eq!(hooks["Hooks"].as_array().unwrap().len(), 0);
+    assert_eq!(hooks["ChangeSetName"], "c");
+    let e = cfn(
+        &mut w,
+        MANAGEMENT,
+        "DescribeChangeSetHooks",
+        json!({"StackName": "s", "ChangeSetName": "x"}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "ChangeSetNotFound");
+}
