@@ -20,6 +20,11 @@ pub enum OrgEvent {
         organization_id: String,
         account_id: String,
     },
+    /// A member account moved to another parent (root or OU) of its organization.
+    AccountMoved {
+        organization_id: String,
+        account_id: String,
+    },
     /// An account became delegated administrator for a service principal.
     DelegatedAdminRegistered {
         organization_id: String,

@@ -268,3 +268,315 @@ async fn a_failing_resource_rolls_the_stack_back() {
         "Template format error: Unrecognized resource types: [AWS::Foo::Bar]"
     );
 }
+
+// --- StackSets ----------------------------------------------------------------------
+
+const SET_TEMPLATE: &str = r#"
+Resources:
+  Detector:
+    Type: AWS::GuardDuty::Detector
+    Properties: {Enable: true}
+  Audit:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: stackset-audit
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {AWS: !Sub "arn:aws:iam::${AWS::AccountId}:root"}, Action: "sts:AssumeRole"}
+"#;
+
+async fn detectors(emulator: &Emulator, account: &str) -> usize {
+    guardduty(emulator, account)
+        .list_detectors()
+        .send()
+        .await
+        .unwrap()
+        .detector_ids()
+        .len()
+}
+
+async fn instance_accounts(cfn: &aws_sdk_cloudformation::Client, set: &str) -> Vec<String> {
+    let mut accounts: Vec<String> = cfn
+        .list_stack_instances()
+        .stack_set_name(set)
+        .send()
+        .await
+        .unwrap()
+        .summaries()
+        .iter()
+        .filter_map(|s| s.account().map(String::from))
+        .collect();
+    accounts.sort();
+    accounts
+}
+
+#[tokio::test]
+async fn a_service_managed_stack_set_reaches_the_ou_and_follows_accounts_moved_in_and_out() {
+    use aws_sdk_cloudformation::types::{
+        AutoDeployment, DeploymentTargets, PermissionModels, StackInstanceDetailedStatus,
+        StackSetOperationStatus,
+    };
+    let emulator = Emulator::start();
+    let org = crate::common::organization(&emulator)
+        .ou("Workloads")
+        .account_in("Dev", "Workloads")
+        .account_in("Prod", "Workloads")
+        .account("Sandbox")
+        .build()
+        .await;
+    let cfn = cloudformation(&emulator, ACCOUNT);
+    let (workloads, dev, prod, sandbox) = (
+        org.ou("Workloads"),
+        org.account("Dev"),
+        org.account("Prod"),
+        org.account("Sandbox"),
+    );
+
+    let refused = cfn
+        .create_stack_set()
+        .stack_set_name("baseline")
+        .template_body(SET_TEMPLATE)
+        .permission_model(PermissionModels::ServiceManaged)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.as_service_error().and_then(|e| e.meta().code()),
+        Some("ValidationError")
+    );
+
+    cfn.activate_organizations_access().send().await.unwrap();
+    cfn.create_stack_set()
+        .stack_set_name("baseline")
+        .template_body(SET_TEMPLATE)
+        .permission_model(PermissionModels::ServiceManaged)
+        .capabilities(Capability::CapabilityNamedIam)
+        .auto_deployment(
+            AutoDeployment::builder()
+                .enabled(true)
+                .retain_stacks_on_account_removal(false)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let again = cfn
+        .create_stack_set()
+        .stack_set_name("baseline")
+        .template_body(SET_TEMPLATE)
+        .permission_model(PermissionModels::ServiceManaged)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(again
+        .into_service_error()
+        .is_name_already_exists_exception());
+
+    let operation = cfn
+        .create_stack_instances()
+        .stack_set_name("baseline")
+        .deployment_targets(
+            DeploymentTargets::builder()
+                .organizational_unit_ids(&workloads)
+                .build(),
+        )
+        .regions("us-east-1")
+        .send()
+        .await
+        .unwrap()
+        .operation_id
+        .unwrap();
+    let described = cfn
+        .describe_stack_set_operation()
+        .stack_set_name("baseline")
+        .operation_id(&operation)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        described.stack_set_operation().and_then(|o| o.status()),
+        Some(&StackSetOperationStatus::Succeeded)
+    );
+    let mut expected = vec![dev.clone(), prod.clone()];
+    expected.sort();
+    assert_eq!(instance_accounts(&cfn, "baseline").await, expected);
+    assert_eq!(detectors(&emulator, &dev).await, 1);
+    assert_eq!(detectors(&emulator, &prod).await, 1);
+    assert_eq!(detectors(&emulator, &sandbox).await, 0);
+    assert_eq!(detectors(&emulator, ACCOUNT).await, 0);
+    iam(&emulator, &dev)
+        .get_role()
+        .role_name("stackset-audit")
+        .send()
+        .await
+        .unwrap();
+    let instance = cfn
+        .describe_stack_instance()
+        .stack_set_name("baseline")
+        .stack_instance_account(&dev)
+        .stack_instance_region("us-east-1")
+        .send()
+        .await
+        .unwrap()
+        .stack_instance
+        .unwrap();
+    assert_eq!(
+        instance
+            .stack_instance_status()
+            .and_then(|s| s.detailed_status()),
+        Some(&StackInstanceDetailedStatus::Succeeded)
+    );
+    assert_eq!(instance.organizational_unit_id(), Some(workloads.as_str()));
+
+    // Moved in: the sandbox account gets the baseline in the MoveAccount call.
+    org.mgmt
+        .move_account()
+        .account_id(&sandbox)
+        .source_parent_id(&org.root)
+        .destination_parent_id(&workloads)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detectors(&emulator, &sandbox).await, 1);
+    assert_eq!(instance_accounts(&cfn, "baseline").await.len(), 3);
+
+    // Moved out: Dev loses it, stack and resources.
+    org.mgmt
+        .move_account()
+        .account_id(&dev)
+        .source_parent_id(&workloads)
+        .destination_parent_id(&org.root)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detectors(&emulator, &dev).await, 0);
+    assert!(iam(&emulator, &dev)
+        .get_role()
+        .role_name("stackset-audit")
+        .send()
+        .await
+        .is_err());
+    assert!(!instance_accounts(&cfn, "baseline").await.contains(&dev));
+    let missing = cfn
+        .describe_stack_instance()
+        .stack_set_name("baseline")
+        .stack_instance_account(&dev)
+        .stack_instance_region("us-east-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(missing
+        .into_service_error()
+        .is_stack_instance_not_found_exception());
+
+    let not_empty = cfn
+        .delete_stack_set()
+        .stack_set_name("baseline")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(not_empty
+        .into_service_error()
+        .is_stack_set_not_empty_exception());
+}
+
+#[tokio::test]
+async fn a_self_managed_stack_set_needs_the_execution_role_in_each_target() {
+    use aws_sdk_cloudformation::types::StackInstanceDetailedStatus;
+    let emulator = Emulator::start();
+    let (with_role, without) = ("222222222222", "333333333333");
+    let cfn = cloudformation(&emulator, ACCOUNT);
+    let refused = cfn
+        .create_stack_set()
+        .stack_set_name("own")
+        .template_body(SET_TEMPLATE)
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap_err();
+    let message = refused
+        .as_service_error()
+        .and_then(|e| e.meta().message())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("AWSCloudFormationStackSetAdministrationRole"),
+        "{message}"
+    );
+
+    let admin = iam(&emulator, ACCOUNT);
+    admin
+        .create_role()
+        .role_name("AWSCloudFormationStackSetAdministrationRole")
+        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudformation.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    admin
+        .put_role_policy()
+        .role_name("AWSCloudFormationStackSetAdministrationRole")
+        .policy_name("AssumeExecution")
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/AWSCloudFormationStackSetExecutionRole"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let target = iam(&emulator, with_role);
+    target
+        .create_role()
+        .role_name("AWSCloudFormationStackSetExecutionRole")
+        .assume_role_policy_document(format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:role/AWSCloudFormationStackSetAdministrationRole"}},"Action":"sts:AssumeRole"}}]}}"#))
+        .send()
+        .await
+        .unwrap();
+    target
+        .attach_role_policy()
+        .role_name("AWSCloudFormationStackSetExecutionRole")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+    cfn.create_stack_set()
+        .stack_set_name("own")
+        .template_body(SET_TEMPLATE)
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+    cfn.create_stack_instances()
+        .stack_set_name("own")
+        .accounts(with_role)
+        .accounts(without)
+        .regions("us-east-1")
+        .operation_preferences(
+            aws_sdk_cloudformation::types::StackSetOperationPreferences::builder()
+                .failure_tolerance_count(1)
+                .max_concurrent_count(1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detectors(&emulator, with_role).await, 1);
+    assert_eq!(detectors(&emulator, without).await, 0);
+    let failed = cfn
+        .describe_stack_instance()
+        .stack_set_name("own")
+        .stack_instance_account(without)
+        .stack_instance_region("us-east-1")
+        .send()
+        .await
+        .unwrap()
+        .stack_instance
+        .unwrap();
+    assert_eq!(
+        failed
+            .stack_instance_status()
+            .and_then(|s| s.detailed_status()),
+        Some(&StackInstanceDetailedStatus::Failed)
+    );
+    assert_eq!(
+        failed.status_reason(),
+        Some(format!("Account {without} should have 'AWSCloudFormationStackSetExecutionRole' role with trust relationship to Role 'AWSCloudFormationStackSetAdministrationRole'.").as_str())
+    );
+}

@@ -431,7 +431,7 @@ pub fn create(world: &mut World, run: &Run, stack: &mut Stack, on_failure: OnFai
     }
     let rollback_reason = format!("{reason}Rollback requested by user.");
     stack_status(world, stack, "ROLLBACK_IN_PROGRESS", Some(rollback_reason));
-    let failed = rollback_created(world, run, stack);
+    let failed = rollback_created(world, &run.caller, run.template, stack);
     stack.outputs.clear();
     if !failed.is_empty() {
         stack_status(
@@ -459,7 +459,12 @@ pub fn create(world: &mut World, run: &Run, stack: &mut Stack, on_failure: OnFai
 }
 
 /// Deletes, newest first, what a failed create made. Returns those that would not go.
-fn rollback_created(world: &mut World, run: &Run, stack: &mut Stack) -> Vec<String> {
+fn rollback_created(
+    world: &mut World,
+    caller: &Caller,
+    template: &Template,
+    stack: &mut Stack,
+) -> Vec<String> {
     let mut failed = Vec::new();
     for index in (0..stack.resources.len()).rev() {
         let r = &stack.resources[index];
@@ -469,16 +474,45 @@ fn rollback_created(world: &mut World, run: &Run, stack: &mut Stack) -> Vec<Stri
             stack.resources[index].status = "DELETE_COMPLETE".into();
             continue;
         }
-        let retain = run
-            .template
+        let retain = template
             .resource(&r.logical_id)
             .is_some_and(|d| d.deletion_policy.retains(true));
         let logical = r.logical_id.clone();
-        if remove(world, &run.caller, stack, index, retain).is_err() {
+        if remove(world, caller, stack, index, retain).is_err() {
             failed.push(logical);
         }
     }
     failed
+}
+
+/// RollbackStack of a create that failed with rollback disabled: what was made goes.
+pub fn roll_back_create(
+    world: &mut World,
+    caller: &Caller,
+    template: &Template,
+    stack: &mut Stack,
+) {
+    stack_status(
+        world,
+        stack,
+        "ROLLBACK_IN_PROGRESS",
+        Some("User Initiated".into()),
+    );
+    let failed = rollback_created(world, caller, template, stack);
+    stack.outputs.clear();
+    if failed.is_empty() {
+        stack_status(world, stack, "ROLLBACK_COMPLETE", None);
+    } else {
+        stack_status(
+            world,
+            stack,
+            "ROLLBACK_FAILED",
+            Some(format!(
+                "The following resource(s) failed to delete: [{}]. ",
+                failed.join(", ")
+            )),
+        );
+    }
 }
 
 /// Export names are unique in an account and region.

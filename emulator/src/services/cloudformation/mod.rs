@@ -12,14 +12,17 @@ pub mod changesets;
 pub mod drift;
 pub mod engine;
 pub mod errors;
+pub mod hooks;
 pub mod model;
 pub mod operations;
 pub mod providers;
+pub mod rollback;
 pub mod stacks;
 pub mod stacksets;
 pub mod template;
 #[cfg(test)]
 mod tests;
+pub mod types;
 
 use crate::api::{ServiceDescription, ServiceId, Wire};
 use errors::CfnError;
@@ -60,6 +63,35 @@ service_operations!(ServiceId::CloudFormation, CfnError::from_input, {
     "ExecuteChangeSet" => changesets::execute_change_set,
     "DeleteChangeSet" => changesets::delete_change_set,
     "ListChangeSets" => changesets::list_change_sets,
+    "CreateStackSet" => stacksets::sets::create_stack_set,
+    "UpdateStackSet" => stacksets::sets::update_stack_set,
+    "DeleteStackSet" => stacksets::sets::delete_stack_set,
+    "DescribeStackSet" => stacksets::sets::describe_stack_set,
+    "ListStackSets" => stacksets::sets::list_stack_sets,
+    "CreateStackInstances" => stacksets::instances::create_stack_instances,
+    "UpdateStackInstances" => stacksets::instances::update_stack_instances,
+    "DeleteStackInstances" => stacksets::instances::delete_stack_instances,
+    "DescribeStackInstance" => stacksets::instances::describe_stack_instance,
+    "ListStackInstances" => stacksets::instances::list_stack_instances,
+    "DescribeStackSetOperation" => stacksets::operations::describe_stack_set_operation,
+    "ListStackSetOperations" => stacksets::operations::list_stack_set_operations,
+    "ListStackSetOperationResults" => stacksets::operations::list_stack_set_operation_results,
+    "StopStackSetOperation" => stacksets::operations::stop_stack_set_operation,
+    "ListStackSetAutoDeploymentTargets" => stacksets::operations::list_stack_set_auto_deployment_targets,
+    "ActivateOrganizationsAccess" => stacksets::access::activate_organizations_access,
+    "DeactivateOrganizationsAccess" => stacksets::access::deactivate_organizations_access,
+    "DescribeOrganizationsAccess" => stacksets::access::describe_organizations_access,
+    "DetectStackSetDrift" => stacksets::drift::detect_stack_set_drift,
+    "ListStackInstanceResourceDrifts" => stacksets::drift::list_stack_instance_resource_drifts,
+    "DetectStackDrift" => drift::detect_stack_drift,
+    "DescribeStackDriftDetectionStatus" => drift::describe_stack_drift_detection_status,
+    "DescribeStackResourceDrifts" => drift::describe_stack_resource_drifts,
+    "DetectStackResourceDrift" => drift::detect_stack_resource_drift,
+    "RollbackStack" => rollback::rollback_stack,
+    "DescribeChangeSetHooks" => hooks::describe_change_set_hooks,
+    "ListHookResults" => hooks::list_hook_results,
+    "ListTypes" => types::list_types,
+    "DescribeType" => types::describe_type,
 });
 
 /// How orgsim serves AWS CloudFormation.
@@ -76,7 +108,7 @@ pub const SERVICE: ServiceDescription = ServiceDescription {
     error_message_key: "Message",
     access_denied: ("AccessDenied", 403),
     global: false,
-    on_org_event: None,
+    on_org_event: Some(stacksets::auto::on_org_event),
     on_request: None,
     resource_arn: None,
     action_name: None,

@@ -182,7 +182,7 @@ pub fn needed_capability(t: &Template) -> Option<&'static str> {
     needed
 }
 
-fn check_capabilities(t: &Template, given: &[String]) -> Result<(), CfnError> {
+pub fn check_capabilities(t: &Template, given: &[String]) -> Result<(), CfnError> {
     for c in given {
         if ![
             "CAPABILITY_IAM",

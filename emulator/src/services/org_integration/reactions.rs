@@ -45,7 +45,8 @@ pub fn on_org_event<S: OrgIntegrated>(world: &mut World, event: &OrgEvent) {
                 }
             }
         }
-        OrgEvent::DelegatedAdminRegistered { .. } | OrgEvent::DelegatedAdminDeregistered { .. } => {
-        }
+        OrgEvent::DelegatedAdminRegistered { .. }
+        | OrgEvent::DelegatedAdminDeregistered { .. }
+        | OrgEvent::AccountMoved { .. } => {}
     }
 }

@@ -420,6 +420,11 @@ pub fn move_account(
     if let Some(member) = org.members.get_mut(&input.account_id) {
         member.parent_id = input.destination_parent_id;
     }
+    let moved = OrgEvent::AccountMoved {
+        organization_id: org.id.clone(),
+        account_id: input.account_id,
+    };
+    crate::events::publish(world, &moved);
     Ok(Empty {})
 }
 
