@@ -15,6 +15,7 @@ mod cross_service;
 mod delegation;
 mod detective;
 mod guardduty;
+mod guardduty_depth;
 mod guardduty_operations;
 mod handshakes;
 mod health;
