@@ -387,6 +387,18 @@ async fn handle(
                 user_agent: &user_agent,
             },
         );
+        // GuardDuty's custom detection rules read the same management events.
+        if result.is_ok() {
+            let region =
+                services::cloudtrail::log::event_region(service, &caller.region).to_string();
+            services::guardduty::rule_catalog::observe(
+                &mut world,
+                &caller,
+                &region,
+                service.signing_name(),
+                &decoded.operation,
+            );
+        }
         result
     };
     match result {

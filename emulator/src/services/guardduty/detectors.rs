@@ -36,6 +36,9 @@ pub fn new_detector(world: &mut World, account: &str, region: &str) -> Detector 
         lists: OrdMap::new(),
         destinations: OrdMap::new(),
         scan_settings: Default::default(),
+        investigations: Default::default(),
+        rule_associations: Default::default(),
+        rule_org_configs: Default::default(),
     }
 }
 

@@ -56,7 +56,7 @@ pub fn finding_wire(f: &Finding) -> Value {
 
 /// The accounts whose findings the caller's detector sees: its own, and its enabled
 /// members'.
-fn visible_accounts(world: &World, caller: &Caller, detector: &Detector) -> Vec<String> {
+pub(super) fn visible_accounts(world: &World, caller: &Caller, detector: &Detector) -> Vec<String> {
     let mut accounts = vec![caller.account_id.clone()];
     accounts.extend(
         detector
@@ -74,7 +74,7 @@ fn visible_accounts(world: &World, caller: &Caller, detector: &Detector) -> Vec<
     accounts
 }
 
-fn visible_findings<'w>(
+pub(super) fn visible_findings<'w>(
     world: &'w World,
     caller: &Caller,
     detector: &Detector,

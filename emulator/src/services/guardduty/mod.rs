@@ -2,16 +2,19 @@
 //! region, the organization's delegated administrator, auto-enable, members (by
 //! organization or by invitation, with the deprecated `Master` forms), findings and
 //! filters, trusted/threat lists, publishing destinations, Malware Protection, coverage
-//! and usage. Operations not listed below answer 501 `NotImplemented`.
+//! and usage, investigations, and custom detection rules. Operations not listed below
+//! answer 501 `NotImplemented`.
 
 pub mod admin;
 pub mod criteria;
 pub mod destinations;
+pub mod detection_rules;
 pub mod detectors;
 pub mod errors;
 pub mod features;
 pub mod filters;
 pub mod findings;
+pub mod investigations;
 pub mod invitations;
 pub mod malware;
 pub mod member_detectors;
@@ -20,6 +23,7 @@ pub mod model;
 pub mod operations;
 pub mod organization_config;
 pub mod organizations_link;
+pub mod rule_catalog;
 pub mod sample_findings;
 pub mod statistics;
 pub mod threat_lists;
@@ -123,6 +127,22 @@ service_operations!(ServiceId::GuardDuty, GdError::from_input, {
     "GetCoverageStatistics" => usage::get_coverage_statistics,
     "GetUsageStatistics" => usage::get_usage_statistics,
     "GetRemainingFreeTrialDays" => usage::get_remaining_free_trial_days,
+    "CreateInvestigation" => investigations::create_investigation,
+    "GetInvestigation" => investigations::get_investigation,
+    "ListInvestigations" => investigations::list_investigations,
+    "ListInvestigationRecords" => investigations::list_investigation_records,
+    "GetCustomDetectionRule" => detection_rules::get_custom_detection_rule,
+    "ListCustomDetectionRules" => detection_rules::list_custom_detection_rules,
+    "CreateCustomDetectionRuleAssociation" => detection_rules::create_custom_detection_rule_association,
+    "GetCustomDetectionRuleAssociation" => detection_rules::get_custom_detection_rule_association,
+    "UpdateCustomDetectionRuleAssociation" => detection_rules::update_custom_detection_rule_association,
+    "DeleteCustomDetectionRuleAssociation" => detection_rules::delete_custom_detection_rule_association,
+    "ListCustomDetectionRuleAssociations" => detection_rules::list_custom_detection_rule_associations,
+    "CreateCustomDetectionRuleOrgConfiguration" => detection_rules::create_custom_detection_rule_org_configuration,
+    "GetCustomDetectionRuleOrgConfiguration" => detection_rules::get_custom_detection_rule_org_configuration,
+    "UpdateCustomDetectionRuleOrgConfiguration" => detection_rules::update_custom_detection_rule_org_configuration,
+    "DeleteCustomDetectionRuleOrgConfiguration" => detection_rules::delete_custom_detection_rule_org_configuration,
+    "ListCustomDetectionRuleOrgConfigurations" => detection_rules::list_custom_detection_rule_org_configurations,
 });
 
 pub use model::GuardDutyState;
@@ -382,3 +402,6 @@ pub(crate) mod test_support {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod rules_tests;

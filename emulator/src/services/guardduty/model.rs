@@ -69,6 +69,16 @@ pub struct Detector {
     pub destinations: OrdMap<String, PublishingDestination>,
     #[serde(default)]
     pub scan_settings: ScanSettings,
+    /// Investigations this detector ran, by id.
+    #[serde(default)]
+    pub investigations: OrdMap<String, Investigation>,
+    /// Custom detection rules applied to this account, by association id.
+    #[serde(default)]
+    pub rule_associations: OrdMap<String, RuleAssociation>,
+    /// A delegated administrator's organization configurations of custom detection
+    /// rules, by `ruleId/MODE`.
+    #[serde(default)]
+    pub rule_org_configs: OrdMap<String, RuleOrgConfig>,
 }
 
 impl Detector {
@@ -330,6 +340,100 @@ pub struct Filter {
     pub created_ms: i64,
     pub updated_ms: i64,
     pub version: i64,
+}
+
+/// What an investigation analyzed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum InvestigationScope {
+    Finding {
+        finding_id: String,
+        account_id: String,
+    },
+    Account {
+        account_id: String,
+    },
+    Organization {
+        admin_account_id: String,
+    },
+}
+
+/// One investigation, analyzed when it was created: its verdict, summary and records.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Investigation {
+    pub id: String,
+    pub client_token: Option<String>,
+    pub trigger_prompt: String,
+    pub triggered_by: String,
+    /// `COMPLETED` or `FAILED`.
+    pub status: String,
+    pub error: Option<String>,
+    pub scope: Option<InvestigationScope>,
+    pub risk_level: Option<String>,
+    pub confidence: Option<String>,
+    pub title: String,
+    pub risk: Option<String>,
+    pub summary: Option<String>,
+    /// `InvestigationSummaryData` in wire form.
+    pub summary_data: Option<Value>,
+    pub records: Vec<InvestigationRecord>,
+    pub started_ms: i64,
+    pub ended_ms: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InvestigationRecord {
+    pub id: String,
+    /// `RecordType`.
+    pub record_type: String,
+    pub title: String,
+    pub narrative: Option<String>,
+    pub created_ms: i64,
+    /// `SupportingData` in wire form.
+    pub supporting_data: Option<Value>,
+}
+
+/// A custom detection rule applied to one account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RuleAssociation {
+    pub id: String,
+    pub rule_id: String,
+    pub account_id: String,
+    pub region: String,
+    /// `LIVE` or `DRY_RUN`.
+    pub mode: String,
+    pub client_token: Option<String>,
+    pub tags: OrdMap<String, String>,
+    /// Made by the delegated administrator's organization configuration.
+    pub org_managed: bool,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// Dry runs end 14 days after they start; live associations do not expire.
+    pub expires_ms: Option<i64>,
+    /// Recorded events the rule matched (a dry run's only output).
+    #[serde(default)]
+    pub matches: u64,
+}
+
+impl RuleAssociation {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:guardduty:{}:{}:custom-detection-rule/{}/association/{}",
+            self.region, self.account_id, self.rule_id, self.id
+        )
+    }
+}
+
+/// A delegated administrator's configuration of one rule in one mode.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RuleOrgConfig {
+    pub rule_id: String,
+    pub mode: String,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub client_token: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub expires_ms: Option<i64>,
 }
 
 impl GuardDutyState {

@@ -61,6 +61,7 @@ fn new_hub(
         policies: Default::default(),
         associations: Default::default(),
         control_parameters: Default::default(),
+        cspm_connectors: Default::default(),
     }
 }
 

@@ -12,7 +12,9 @@ pub mod automation_rules;
 mod central_tests;
 pub mod config_policies;
 pub mod controls_catalog;
+pub mod cspm_connectors;
 pub mod errors;
+pub mod features_v2;
 pub mod filter_attributes;
 pub mod filters;
 #[cfg(test)]
@@ -35,6 +37,8 @@ pub mod security_controls;
 pub mod standards;
 pub mod tags;
 pub mod v2;
+#[cfg(test)]
+mod v2_extra_tests;
 
 use serde::Serialize;
 
@@ -148,6 +152,14 @@ service_operations!(ServiceId::SecurityHub, ShError::from_input, {
     "UpdateConnectorV2" => v2::update_connector_v2,
     "DeleteConnectorV2" => v2::delete_connector_v2,
     "ListConnectorsV2" => v2::list_connectors_v2,
+    "CreateConnector" => cspm_connectors::create_connector,
+    "GetConnector" => cspm_connectors::get_connector,
+    "UpdateConnector" => cspm_connectors::update_connector,
+    "DeleteConnector" => cspm_connectors::delete_connector,
+    "ListConnectors" => cspm_connectors::list_connectors,
+    "EnableSecurityHubFeatureV2" => features_v2::enable_security_hub_feature_v2,
+    "DisableSecurityHubFeatureV2" => features_v2::disable_security_hub_feature_v2,
+    "ListFreeTrialStatusesV2" => features_v2::list_free_trial_statuses_v2,
     "RegisterConnectorV2" => v2::register_connector_v2,
     "CreateTicketV2" => v2::create_ticket_v2,
 });

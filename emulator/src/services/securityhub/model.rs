@@ -32,6 +32,10 @@ pub struct AccountState {
     /// Security Hub (the V2 service, OCSF findings) turned on here.
     #[serde(default)]
     pub hub_v2: Option<HubV2>,
+    /// Free trials started here: `FreeTrialType` → start (ms). Kept after the
+    /// feature is turned off, as AWS keeps reporting them.
+    #[serde(default)]
+    pub free_trials: BTreeMap<String, i64>,
 }
 
 /// The V2 Security Hub of one account and region.
@@ -46,6 +50,9 @@ pub struct HubV2 {
     pub rules: OrdMap<String, AutomationRuleV2>,
     /// Ticketing connectors by id.
     pub connectors: OrdMap<String, Connector>,
+    /// Opt-in features switched on (`FeatureName`).
+    #[serde(default)]
+    pub features: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -99,6 +106,26 @@ pub struct Hub {
     /// Custom control parameters by security control id.
     #[serde(default)]
     pub control_parameters: OrdMap<String, ControlParameters>,
+    /// Connectors to third-party clouds (Azure, GCP) by id.
+    #[serde(default)]
+    pub cspm_connectors: OrdMap<String, CspmConnector>,
+}
+
+/// A connector to a third-party cloud provider.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CspmConnector {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// `AZURE` or `GCP`.
+    pub provider_name: String,
+    /// `CspmProviderDetail` in wire form.
+    pub provider: Value,
+    pub tags: BTreeMap<String, String>,
+    pub client_token: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
 }
 
 /// Parameters a customer set on a security control (`Parameters` in wire form).

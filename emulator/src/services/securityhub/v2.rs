@@ -93,7 +93,9 @@ pub fn enable_security_hub_v2(
         aggregator: None,
         rules: Default::default(),
         connectors: Default::default(),
+        features: Default::default(),
     });
+    super::features_v2::start_trial(world, caller, "SECURITY_HUB_V2", now);
     Ok(EnableSecurityHubV2Output { hub_v2_arn: arn })
 }
 
