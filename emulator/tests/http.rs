@@ -250,21 +250,21 @@ async fn unbuilt_operations_are_501() {
     }
     let cases = [
         Case {
-            service: "guardduty",
+            service: "securityhub",
             method: Method::POST,
-            path: "/custom-detection-rule/rule",
+            path: "/ListExposuresByRemediationV2",
             headers: &[("content-type", "application/json")],
             body: "{}",
-            operation: "ListCustomDetectionRules",
+            operation: "ListExposuresByRemediationV2",
             content_type: "application/json",
         },
         Case {
             service: "securityhub",
             method: Method::GET,
-            path: "/connectors",
+            path: "/exportjobsv2",
             headers: &[],
             body: "",
-            operation: "ListConnectors",
+            operation: "ListExportJobsV2",
             content_type: "application/json",
         },
         Case {
