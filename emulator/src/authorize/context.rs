@@ -16,7 +16,7 @@ pub fn principal_arn(world: &World, caller: &Caller) -> String {
             let path = world
                 .iam
                 .role(&caller.account_id, role_name)
-                .map_or("/", |r| r.path.as_str());
+                .map_or("/", |r| &*r.path);
             format!("arn:aws:iam::{}:role{path}{role_name}", caller.account_id)
         }
         Principal::User { .. } | Principal::FederatedUser { .. } => caller.arn(),

@@ -100,7 +100,7 @@ fn attached<'w>(
 ) {
     for a in policies {
         if let Some(doc) = managed_document(world, account_id, &a.arn) {
-            out.push((a.arn.clone(), doc));
+            out.push((a.arn.to_string(), doc));
         }
     }
 }

@@ -228,14 +228,14 @@ fn identity_of(world: &World, caller: &Caller, now_ms: i64) -> Identity {
                 .get(&crate::services::iam::model::entity_key(
                     &account, role_name,
                 ));
-            let path = role.map_or("/", |r| r.path.as_str());
+            let path = role.map_or("/", |r| &*r.path);
             let mut identity = base("AssumedRole", session_name.clone());
             identity.issuer = Some((
                 role_id.clone(),
                 format!("arn:aws:iam::{account}:role{path}{role_name}"),
                 role_name.clone(),
             ));
-            identity.invoked_by = role.and_then(|r| r.service_linked.clone());
+            identity.invoked_by = role.and_then(|r| r.service_linked.clone().map(Into::into));
             identity
         }
     }

@@ -71,7 +71,7 @@ fn granting_policies(
         .collect();
     for a in attached {
         if let Some(doc) = crate::authorize::identity::managed_document(world, account_id, &a.arn) {
-            out.push((a.arn.clone(), "MANAGED".into(), namespaces(doc)));
+            out.push((a.arn.to_string(), "MANAGED".into(), namespaces(doc)));
         }
     }
     Ok(out)

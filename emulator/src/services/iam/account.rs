@@ -300,8 +300,8 @@ fn attached_details(attached: &[super::model::AttachedPolicy]) -> Vec<AttachedPo
     attached
         .iter()
         .map(|a| AttachedPolicyShape {
-            policy_name: a.name.clone(),
-            policy_arn: a.arn.clone(),
+            policy_name: a.name.to_string(),
+            policy_arn: a.arn.to_string(),
         })
         .collect()
 }

@@ -111,6 +111,7 @@ fn change(
         }
         Kind::Role => {
             if let Some(r) = world.iam.roles.get_mut(&key) {
+                let r = std::sync::Arc::make_mut(r);
                 f(&mut r.inline, &mut r.attached)
             }
         }
@@ -329,8 +330,8 @@ pub fn attach(
     }
     change(world, kind, account_id, name, |_, attached| {
         attached.push(AttachedPolicy {
-            arn: input.policy_arn,
-            name: policy_name,
+            arn: input.policy_arn.into(),
+            name: policy_name.into(),
         })
     });
     Ok(Nothing {})
@@ -380,8 +381,8 @@ pub fn list_attached(
         .iter()
         .filter(|a| policy_path_of(&a.arn).starts_with(prefix))
         .map(|a| AttachedPolicyShape {
-            policy_name: a.name.clone(),
-            policy_arn: a.arn.clone(),
+            policy_name: a.name.to_string(),
+            policy_arn: a.arn.to_string(),
         })
         .collect();
     let listing = format!("ListAttached{:?}Policies {account_id} {shown}", kind);

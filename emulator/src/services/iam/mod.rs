@@ -342,6 +342,7 @@ pub fn role<'w>(world: &'w World, account_id: &str, name: &str) -> Result<&'w Ro
         .iam
         .roles
         .get(&entity_key(account_id, name))
+        .map(|role| &**role)
         .ok_or_else(|| IamError::no_such(format!("The role with name {name} cannot be found.")))
 }
 
@@ -442,7 +443,7 @@ pub fn root_user_shape(world: &World, account_id: &str) -> shapes::UserShape {
 impl IamState {
     /// The role `role_name` of `account_id`.
     pub fn role(&self, account_id: &str, role_name: &str) -> Option<&Role> {
-        self.roles.get(&entity_key(account_id, role_name))
+        self.roles.get(&entity_key(account_id, role_name)).map(|role| &**role)
     }
 
     /// The user `user_name` of `account_id`.
@@ -464,7 +465,7 @@ pub fn put_role_trusting(world: &mut World, account_id: &str, role_name: &str, t
     );
     create_account_access_role(world, account_id, role_name, "000000000000");
     if let Some(role) = world.iam.roles.get_mut(&entity_key(account_id, role_name)) {
-        role.trust_policy = documents::TrustDocument::trusted(&trust);
+        std::sync::Arc::make_mut(role).trust_policy = documents::TrustDocument::trusted(&trust);
     }
 }
 
@@ -516,7 +517,7 @@ pub fn create_account_access_role(
     world
         .iam
         .roles
-        .insert(entity_key(account_id, role_name), role);
+        .insert(entity_key(account_id, role_name), std::sync::Arc::new(role));
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::documents::{IdentityDocument, TrustDocument};
 
@@ -18,7 +20,7 @@ use super::documents::{IdentityDocument, TrustDocument};
 pub struct IamState {
     pub users: OrdMap<String, User>,
     pub groups: OrdMap<String, Group>,
-    pub roles: OrdMap<String, Role>,
+    pub roles: OrdMap<String, Arc<Role>>,
     /// Customer managed policies (AWS managed ones are constants in `managed`).
     pub policies: OrdMap<String, ManagedPolicy>,
     /// Access keys by id, users' and account roots' alike.
@@ -60,11 +62,30 @@ pub struct Tag {
     pub value: String,
 }
 
+/// Text that is usually one of orgsim's constants (a default role's path, description or
+/// AWS managed policy ARN): borrowed, it costs no allocation in each of 100,000 accounts.
+pub type Text = Cow<'static, str>;
+
+/// `text` as a borrowed [`Text`], made once for the life of the process. Only for text
+/// derived from orgsim's own constants (a service's role path, an AWS managed policy's
+/// ARN), so what is kept stays bounded whatever clients send.
+pub fn constant(text: String) -> Text {
+    static MADE: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(&kept) = made.get(text.as_str()) {
+        return Cow::Borrowed(kept);
+    }
+    let kept: &'static str = Box::leak(text.into_boxed_str());
+    made.insert(kept);
+    Cow::Borrowed(kept)
+}
+
 /// A managed policy attached to an identity: its ARN, and its name for listings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedPolicy {
-    pub arn: String,
-    pub name: String,
+    pub arn: Text,
+    pub name: Text,
 }
 
 /// An inline policy: the name as written and the document.
@@ -142,20 +163,21 @@ impl Group {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Role {
     pub name: String,
-    pub path: String,
+    pub path: Text,
     /// `AROA…`, stable for the role's life.
     pub id: String,
     pub created_ms: i64,
     pub trust_policy: TrustDocument,
-    pub description: Option<String>,
+    pub description: Option<Text>,
     pub max_session_duration: u32,
     pub permissions_boundary: Option<String>,
     pub tags: Vec<Tag>,
     pub inline: InlinePolicies,
     pub attached: Vec<AttachedPolicy>,
-    pub last_used: Option<RoleLastUsed>,
+    /// Boxed: most roles are never used, and each of them carries the field.
+    pub last_used: Option<Box<RoleLastUsed>>,
     /// For a service-linked role, the service that owns it (`guardduty.amazonaws.com`).
-    pub service_linked: Option<String>,
+    pub service_linked: Option<Text>,
 }
 
 impl Role {

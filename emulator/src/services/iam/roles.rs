@@ -1,6 +1,7 @@
 //! Roles: CreateRole, GetRole, UpdateRole, UpdateRoleDescription,
 //! UpdateAssumeRolePolicy, DeleteRole, ListRoles, tags and permissions boundaries.
 
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::dto::{de, list_account, paginate_vec, Nothing, PageInfo, PageRequest, TagShape};
@@ -71,11 +72,11 @@ pub fn create_role(
     }
     let role = Role {
         name: input.role_name,
-        path,
+        path: path.into(),
         id: new_id(world, "AROA"),
         created_ms: world.clock.now_ms(),
         trust_policy,
-        description: input.description,
+        description: input.description.map(Into::into),
         max_session_duration,
         permissions_boundary: input.permissions_boundary,
         tags,
@@ -86,7 +87,7 @@ pub fn create_role(
     };
     let mut shape = RoleShape::of(&role, account_id, true);
     shape.role_last_used = None;
-    world.iam.roles.insert(key, role);
+    world.iam.roles.insert(key, Arc::new(role));
     Ok(RoleOutput { role: shape })
 }
 
@@ -123,7 +124,7 @@ fn modifiable<'w>(world: &'w World, account_id: &str, name: &str) -> Result<&'w 
 
 fn with_role(world: &mut World, account_id: &str, name: &str, change: impl FnOnce(&mut Role)) {
     if let Some(role) = world.iam.roles.get_mut(&entity_key(account_id, name)) {
-        change(role);
+        change(Arc::make_mut(role));
     }
 }
 
@@ -150,7 +151,7 @@ pub fn update_role(
     modifiable(world, account_id, &input.role_name)?;
     with_role(world, account_id, &input.role_name, |role| {
         if let Some(d) = input.description {
-            role.description = Some(d);
+            role.description = Some(d.into());
         }
         if let Some(d) = duration {
             role.max_session_duration = d;
@@ -175,7 +176,7 @@ pub fn update_role_description(
     validate::description(Some(&input.description))?;
     modifiable(world, account_id, &input.role_name)?;
     with_role(world, account_id, &input.role_name, |role| {
-        role.description = Some(input.description);
+        role.description = Some(input.description.into());
     });
     let role = super::role(world, account_id, &input.role_name)?;
     Ok(RoleOutput {

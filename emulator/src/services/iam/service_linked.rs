@@ -4,11 +4,12 @@
 //! organization, GuardDuty at CreateDetector, Security Hub at EnableSecurityHub, Config
 //! when a recorder uses it).
 
+use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::documents::TrustDocument;
 use super::errors::IamError;
-use super::model::{entity_key, AttachedPolicy, DeletionTask, Role};
+use super::model::{constant, entity_key, AttachedPolicy, DeletionTask, Role, Text};
 use super::shapes::RoleShape;
 use super::{account, managed, new_id, validate};
 use crate::auth::Caller;
@@ -104,7 +105,7 @@ pub fn ensure(world: &mut World, account_id: &str, service: &str) {
         return;
     }
     let role = new_role(world, linked, linked.role_name, None);
-    world.iam.roles.insert(key, role);
+    world.iam.roles.insert(key, Arc::new(role));
 }
 
 fn new_role(
@@ -116,22 +117,23 @@ fn new_role(
     let policy_arn = managed::arn_of(linked.policy);
     Role {
         name: name.to_string(),
-        path: format!("/aws-service-role/{}/", linked.service),
+        path: constant(format!("/aws-service-role/{}/", linked.service)),
         id: new_id(world, "AROA"),
         created_ms: world.clock.now_ms(),
         trust_policy: TrustDocument::trusted(&trust_text(linked.service)),
         description: description
-            .or_else(|| (!linked.description.is_empty()).then(|| linked.description.to_string())),
+            .map(Text::from)
+            .or_else(|| (!linked.description.is_empty()).then_some(Text::Borrowed(linked.description))),
         max_session_duration: 3600,
         permissions_boundary: None,
         tags: Vec::new(),
         inline: Default::default(),
         attached: vec![AttachedPolicy {
-            arn: policy_arn,
-            name: linked.policy.to_string(),
+            arn: constant(policy_arn),
+            name: Text::Borrowed(linked.policy),
         }],
         last_used: None,
-        service_linked: Some(linked.service.to_string()),
+        service_linked: Some(Text::Borrowed(linked.service)),
     }
 }
 
@@ -185,7 +187,7 @@ pub fn create_service_linked_role(
     }
     let role = new_role(world, linked, &name, input.description);
     let shape = RoleShape::of(&role, account_id, false);
-    world.iam.roles.insert(key, role);
+    world.iam.roles.insert(key, Arc::new(role));
     Ok(CreateServiceLinkedRoleOutput { role: shape })
 }
 

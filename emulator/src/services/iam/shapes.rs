@@ -95,13 +95,13 @@ impl RoleShape {
     /// `full`: GetRole shows the boundary, tags and last use; ListRoles does not.
     pub fn of(role: &Role, account_id: &str, full: bool) -> Self {
         RoleShape {
-            path: role.path.clone(),
+            path: role.path.to_string(),
             role_name: role.name.clone(),
             role_id: role.id.clone(),
             arn: role.arn(account_id),
             create_date: date(role.created_ms),
             assume_role_policy_document: role.trust_policy.encoded(),
-            description: role.description.clone(),
+            description: role.description.clone().map(Into::into),
             max_session_duration: role.max_session_duration,
             permissions_boundary: full
                 .then(|| boundary_out(&role.permissions_boundary))

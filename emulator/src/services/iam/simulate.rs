@@ -84,7 +84,7 @@ fn managed_sources(
         .filter_map(|a| {
             let doc = crate::authorize::identity::managed_document(world, account_id, &a.arn)?;
             Some(Source {
-                id: a.arn.clone(),
+                id: a.arn.to_string(),
                 kind: if managed::is_aws_managed_arn(&a.arn) {
                     "aws-managed"
                 } else {

@@ -355,7 +355,7 @@ pub struct CreateAccountRequest {
     pub organization_id: String,
     pub account_name: String,
     pub email: String,
-    pub role_name: String,
+    pub role_name: std::borrow::Cow<'static, str>,
     pub tags: Vec<(String, String)>,
     pub state: CreateAccountState,
     pub requested_ms: i64,

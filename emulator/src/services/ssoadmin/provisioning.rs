@@ -113,16 +113,16 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
         .managed_policies
         .iter()
         .map(|arn| AttachedPolicy {
-            arn: arn.clone(),
-            name: arn.rsplit('/').next().unwrap_or_default().to_string(),
+            arn: arn.clone().into(),
+            name: arn.rsplit('/').next().unwrap_or_default().to_string().into(),
         })
         .collect();
     attached.extend(
         ps.customer_managed
             .iter()
             .map(|(name, path)| AttachedPolicy {
-                arn: format!("arn:aws:iam::{account}:policy{path}{name}"),
-                name: name.clone(),
+                arn: format!("arn:aws:iam::{account}:policy{path}{name}").into(),
+                name: name.clone().into(),
             }),
     );
     let mut inline = std::collections::BTreeMap::new();
@@ -147,7 +147,7 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
     let existing = world.iam.roles.get(&role_key).cloned();
     let role = Role {
         name: role_name.clone(),
-        path: role_path(instance),
+        path: role_path(instance).into(),
         id: existing
             .as_ref()
             .map(|r| r.id.clone())
@@ -162,10 +162,10 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
         tags: Vec::new(),
         inline,
         attached,
-        last_used: existing.and_then(|r| r.last_used),
+        last_used: existing.and_then(|r| r.last_used.clone()),
         service_linked: None,
     };
-    world.iam.roles.insert(role_key, role);
+    world.iam.roles.insert(role_key, std::sync::Arc::new(role));
     world.ssoadmin.provisioned.insert(
         key,
         Provisioned {

@@ -88,7 +88,7 @@ fn reserved_roles(world: &World, account: &str) -> Vec<crate::services::iam::mod
         .roles
         .iter()
         .filter(|(key, _)| key.starts_with(&prefix))
-        .map(|(_, role)| role.clone())
+        .map(|(_, role)| (**role).clone())
         .collect()
 }
 

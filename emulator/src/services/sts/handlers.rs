@@ -214,10 +214,10 @@ pub fn assume_role(
             &role.name,
         ))
     {
-        r.last_used = Some(crate::services::iam::model::RoleLastUsed {
+        std::sync::Arc::make_mut(r).last_used = Some(Box::new(crate::services::iam::model::RoleLastUsed {
             at_ms: now,
             region: caller.region.clone(),
-        });
+        }));
     }
     Ok(AssumeRoleOutput {
         assumed_role_user: AssumedRoleUser {
