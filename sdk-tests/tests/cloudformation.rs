@@ -580,3 +580,169 @@ async fn a_self_managed_stack_set_needs_the_execution_role_in_each_target() {
         Some(format!("Account {without} should have 'AWSCloudFormationStackSetExecutionRole' role with trust relationship to Role 'AWSCloudFormationStackSetAdministrationRole'.").as_str())
     );
 }
+
+#[tokio::test]
+async fn the_iac_generator_scans_resources_into_a_template_that_deploys() {
+    use aws_sdk_cloudformation::types::{
+        GeneratedTemplateStatus, ResourceDefinition, ResourceScanStatus, ScannedResourceIdentifier,
+        TemplateFormat,
+    };
+    let emulator = Emulator::start();
+    let cf = cloudformation(&emulator, ACCOUNT);
+    let s3 = crate::common::s3(&emulator, ACCOUNT);
+    let iam = iam(&emulator, ACCOUNT);
+    s3.create_bucket()
+        .bucket("scanned-logs")
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("scanned-role")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let scan_id = cf
+        .start_resource_scan()
+        .send()
+        .await
+        .unwrap()
+        .resource_scan_id()
+        .unwrap()
+        .to_string();
+    let scan = cf
+        .describe_resource_scan()
+        .resource_scan_id(&scan_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.status(), Some(&ResourceScanStatus::Complete));
+    let buckets = cf
+        .list_resource_scan_resources()
+        .resource_scan_id(&scan_id)
+        .resource_type_prefix("AWS::S3::")
+        .send()
+        .await
+        .unwrap();
+    let bucket = &buckets.resources()[0];
+    assert_eq!(bucket.resource_type(), Some("AWS::S3::Bucket"));
+    assert_eq!(
+        bucket.resource_identifier().unwrap()["BucketName"],
+        "scanned-logs"
+    );
+    assert_eq!(bucket.managed_by_stack(), Some(false));
+    let related = cf
+        .list_resource_scan_related_resources()
+        .resource_scan_id(&scan_id)
+        .resources(
+            ScannedResourceIdentifier::builder()
+                .resource_type("AWS::S3::Bucket")
+                .resource_identifier("BucketName", "scanned-logs")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(related.related_resources().is_empty(), "no policy yet");
+    let missing = cf
+        .describe_resource_scan()
+        .resource_scan_id(format!("{scan_id}0"))
+        .send()
+        .await
+        .expect_err("unknown scan");
+    assert!(missing
+        .as_service_error()
+        .unwrap()
+        .is_resource_scan_not_found_exception());
+
+    cf.create_generated_template()
+        .generated_template_name("scanned")
+        .resources(
+            ResourceDefinition::builder()
+                .resource_type("AWS::S3::Bucket")
+                .resource_identifier("BucketName", "scanned-logs")
+                .build(),
+        )
+        .resources(
+            ResourceDefinition::builder()
+                .resource_type("AWS::IAM::Role")
+                .logical_resource_id("Worker")
+                .resource_identifier("RoleName", "scanned-role")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let described = cf
+        .describe_generated_template()
+        .generated_template_name("scanned")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.status(), Some(&GeneratedTemplateStatus::Complete));
+    assert_eq!(described.resources().len(), 2);
+    let body = cf
+        .get_generated_template()
+        .generated_template_name("scanned")
+        .format(TemplateFormat::Yaml)
+        .send()
+        .await
+        .unwrap()
+        .template_body()
+        .unwrap()
+        .to_string();
+    assert!(body.contains("Worker:"), "{body}");
+
+    // The originals go; the template makes them again.
+    s3.delete_bucket()
+        .bucket("scanned-logs")
+        .send()
+        .await
+        .unwrap();
+    iam.delete_role()
+        .role_name("scanned-role")
+        .send()
+        .await
+        .unwrap();
+    cf.create_stack()
+        .stack_name("regenerated")
+        .template_body(&body)
+        .capabilities(Capability::CapabilityNamedIam)
+        .send()
+        .await
+        .unwrap();
+    cf.wait_until_stack_create_complete()
+        .stack_name("regenerated")
+        .wait(std::time::Duration::from_secs(10))
+        .await
+        .unwrap();
+    s3.head_bucket()
+        .bucket("scanned-logs")
+        .send()
+        .await
+        .unwrap();
+    iam.get_role()
+        .role_name("scanned-role")
+        .send()
+        .await
+        .unwrap();
+
+    cf.delete_generated_template()
+        .generated_template_name("scanned")
+        .send()
+        .await
+        .unwrap();
+    let gone = cf
+        .describe_generated_template()
+        .generated_template_name("scanned")
+        .send()
+        .await
+        .expect_err("deleted");
+    assert!(gone
+        .as_service_error()
+        .unwrap()
+        .is_generated_template_not_found_exception());
+}

@@ -24,6 +24,12 @@ pub enum CfnError {
     StackNotFound(String),
     TypeNotFound(String),
     AccessDenied(String),
+    ResourceScanInProgress(String),
+    ResourceScanLimitExceeded(String),
+    ResourceScanNotFound(String),
+    GeneratedTemplateNotFound(String),
+    HookResultNotFound(String),
+    Registry(String),
 }
 
 impl CfnError {
@@ -82,6 +88,12 @@ impl From<CfnError> for ApiError {
             CfnError::StackNotFound(m) => ("StackNotFoundException", 404, m),
             CfnError::TypeNotFound(m) => ("TypeNotFoundException", 404, m),
             CfnError::AccessDenied(m) => ("AccessDenied", 403, m),
+            CfnError::ResourceScanInProgress(m) => ("ResourceScanInProgress", 400, m),
+            CfnError::ResourceScanLimitExceeded(m) => ("ResourceScanLimitExceeded", 400, m),
+            CfnError::ResourceScanNotFound(m) => ("ResourceScanNotFound", 400, m),
+            CfnError::GeneratedTemplateNotFound(m) => ("GeneratedTemplateNotFound", 404, m),
+            CfnError::HookResultNotFound(m) => ("HookResultNotFound", 404, m),
+            CfnError::Registry(m) => ("CFNRegistryException", 400, m),
         };
         ApiError::new(code, status, message).with_message_key("Message")
     }

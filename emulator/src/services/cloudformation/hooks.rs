@@ -75,3 +75,36 @@ pub fn list_hook_results(
         "HookResults": [],
     }))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetHookResultInput {
+    pub hook_result_id: Option<String>,
+}
+
+/// No hook is ever invoked in orgsim, so no hook result exists.
+pub fn get_hook_result(
+    _world: &mut World,
+    _caller: &Caller,
+    input: GetHookResultInput,
+) -> Result<Value, CfnError> {
+    let id = input.hook_result_id.unwrap_or_default();
+    let uuid_like = id.len() == 36
+        && id.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_digit() || ('a'..='f').contains(&c)
+            }
+        });
+    if !uuid_like {
+        return Err(CfnError::constraint(
+            &id,
+            "hookResultId",
+            "Member must satisfy regular expression pattern: ^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
+        ));
+    }
+    Err(CfnError::HookResultNotFound(format!(
+        "Hook result {id} not found"
+    )))
+}

@@ -12,11 +12,16 @@ pub mod changesets;
 pub mod drift;
 pub mod engine;
 pub mod errors;
+pub mod generated;
+#[cfg(test)]
+mod generator_tests;
 pub mod hooks;
 pub mod model;
 pub mod operations;
 pub mod providers;
 pub mod rollback;
+pub mod scans;
+pub mod signal;
 pub mod stacks;
 pub mod stacksets;
 pub mod template;
@@ -92,6 +97,21 @@ service_operations!(ServiceId::CloudFormation, CfnError::from_input, {
     "ListHookResults" => hooks::list_hook_results,
     "ListTypes" => types::list_types,
     "DescribeType" => types::describe_type,
+    "StartResourceScan" => scans::start_resource_scan,
+    "DescribeResourceScan" => scans::describe_resource_scan,
+    "ListResourceScans" => scans::list_resource_scans,
+    "ListResourceScanResources" => scans::list_resource_scan_resources,
+    "ListResourceScanRelatedResources" => scans::list_resource_scan_related_resources,
+    "CreateGeneratedTemplate" => generated::create_generated_template,
+    "DescribeGeneratedTemplate" => generated::describe_generated_template,
+    "GetGeneratedTemplate" => generated::get_generated_template,
+    "ListGeneratedTemplates" => generated::list_generated_templates,
+    "UpdateGeneratedTemplate" => generated::update_generated_template,
+    "DeleteGeneratedTemplate" => generated::delete_generated_template,
+    "SignalResource" => signal::signal_resource,
+    "EstimateTemplateCost" => signal::estimate_template_cost,
+    "GetHookResult" => hooks::get_hook_result,
+    "ListTypeVersions" => types::list_type_versions,
 });
 
 /// How orgsim serves AWS CloudFormation.

@@ -20,6 +20,12 @@ pub struct Regional {
     pub stacks: Vec<Stack>,
     /// Stack sets this account administers from this region, in creation order.
     pub stack_sets: Vec<super::stacksets::model::StackSet>,
+    /// IaC generator resource scans, oldest first.
+    #[serde(default)]
+    pub resource_scans: Vec<super::scans::ResourceScan>,
+    /// IaC generator templates, in creation order.
+    #[serde(default)]
+    pub generated_templates: Vec<super::generated::GeneratedTemplate>,
 }
 
 impl CfnState {

@@ -190,3 +190,74 @@ pub fn describe_type(
         "IsActivated": true,
     }))
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTypeVersionsInput {
+    #[serde(rename = "Type")]
+    pub type_kind: Option<String>,
+    pub type_name: Option<String>,
+    pub arn: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    pub max_results: Option<i64>,
+    pub next_token: Option<String>,
+    pub deprecated_status: Option<String>,
+    pub publisher_id: Option<String>,
+}
+
+/// The version every provided type has: orgsim's providers are not versioned, so each
+/// type has one registered version, its default.
+pub const VERSION_ID: &str = "00000001";
+
+pub fn list_type_versions(
+    _world: &mut World,
+    caller: &Caller,
+    input: ListTypeVersionsInput,
+) -> Result<Value, CfnError> {
+    check_enum(
+        input.type_kind.as_deref(),
+        "type",
+        &["RESOURCE", "MODULE", "HOOK"],
+    )?;
+    check_enum(
+        input.deprecated_status.as_deref(),
+        "deprecatedStatus",
+        &["LIVE", "DEPRECATED"],
+    )?;
+    let name = match (&input.arn, &input.type_name) {
+        (Some(arn), None) => arn
+            .strip_prefix(&format!("arn:aws:cloudformation:{}::type/resource/", caller.region))
+            .unwrap_or_default()
+            .replace('-', "::"),
+        (None, Some(name)) if input.type_kind.is_some() => name.clone(),
+        _ => {
+            return Err(CfnError::Validation(
+                "Specify either TypeName and Type, or Arn".into(),
+            ))
+        }
+    };
+    let provided = providers::provider(&name)
+        .filter(|_| input.type_kind.as_deref().is_none_or(|t| t == "RESOURCE"))
+        .ok_or_else(|| CfnError::Registry(format!("The type '{name}' cannot be found.")))?;
+    let live = input.deprecated_status.as_deref().is_none_or(|d| d == "LIVE");
+    let versions: Vec<Value> = [provided]
+        .iter()
+        .filter(|_| live && input.publisher_id.is_none())
+        .map(|p| {
+            json!({
+                "Type": "RESOURCE",
+                "TypeName": p.type_name,
+                "VersionId": VERSION_ID,
+                "IsDefaultVersion": true,
+                "Arn": format!("{}/{VERSION_ID}", type_arn(&caller.region, p.type_name)),
+            })
+        })
+        .collect();
+    let (page, next) = super::stacksets::page(
+        versions,
+        &format!("ListTypeVersions {name}"),
+        input.next_token.as_deref(),
+        input.max_results,
+    )?;
+    Ok(json!({"TypeVersionSummaries": page, "NextToken": next}))
+}

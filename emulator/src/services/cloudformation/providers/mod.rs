@@ -5,6 +5,7 @@
 //! calls AWS with the caller's credentials (forward access sessions).
 
 pub mod iam;
+pub mod inventory;
 pub mod organizations;
 pub mod s3;
 pub mod security;
