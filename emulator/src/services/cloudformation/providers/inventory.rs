@@ -237,7 +237,7 @@ fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
             "AssumeRolePolicyDocument".into(),
             document(&role.trust_policy.text),
         );
-        insert_some(&mut props, "Description", role.description.clone().map(Value::String));
+        insert_some(&mut props, "Description", role.description.as_deref().map(|d| Value::String(d.to_string())));
         props.insert("MaxSessionDuration".into(), json!(role.max_session_duration));
         insert_some(
             &mut props,
