@@ -41,6 +41,13 @@ const SERVICES: &[LinkedService] = &[
         suffix: false,
     },
     LinkedService {
+        service: "malware-protection.guardduty.amazonaws.com",
+        role_name: "AWSServiceRoleForAmazonGuardDutyMalwareProtection",
+        policy: "AmazonGuardDutyMalwareProtectionServiceRolePolicy",
+        description: "A service-linked role required for Malware Protection in Amazon GuardDuty to access your resources.",
+        suffix: false,
+    },
+    LinkedService {
         service: "securityhub.amazonaws.com",
         role_name: "AWSServiceRoleForSecurityHub",
         policy: "AWSSecurityHubServiceRolePolicy",

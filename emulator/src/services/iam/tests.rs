@@ -575,6 +575,40 @@ fn service_linked_roles_belong_to_their_service() {
 }
 
 #[test]
+fn guardduty_malware_protection_has_a_service_linked_role() {
+    // updatefeatures.py creates it before enabling malware protection, and reads
+    // "has been taken in this account" as already done.
+    let mut w = world();
+    let input = json!({"AWSServiceName": "malware-protection.guardduty.amazonaws.com"});
+    let out = ok(&mut w, "CreateServiceLinkedRole", input.clone());
+    assert_eq!(
+        out["Role"]["RoleName"],
+        "AWSServiceRoleForAmazonGuardDutyMalwareProtection"
+    );
+    assert_eq!(
+        out["Role"]["Path"],
+        "/aws-service-role/malware-protection.guardduty.amazonaws.com/"
+    );
+    let attached = ok(
+        &mut w,
+        "ListAttachedRolePolicies",
+        json!({"RoleName": "AWSServiceRoleForAmazonGuardDutyMalwareProtection"}),
+    );
+    assert_eq!(
+        attached["AttachedPolicies"][0]["PolicyArn"],
+        "arn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyMalwareProtectionServiceRolePolicy"
+    );
+    let again = iam(&mut w, &root_caller(ACCOUNT), "CreateServiceLinkedRole", input)
+        .expect_err("a second role");
+    assert_eq!(again.code, "InvalidInput");
+    assert!(
+        again.message.contains("has been taken in this account"),
+        "{}",
+        again.message
+    );
+}
+
+#[test]
 fn root_access_features_need_an_organization_with_trusted_access() {
     let mut w = world();
     assert_eq!(

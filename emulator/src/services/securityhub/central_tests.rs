@@ -721,7 +721,13 @@ fn every_standard_aws_lists_with_its_control_ids() {
 #[test]
 fn organization_accounts_receive_no_invitation() {
     let mut w = world();
-    let accounts = org_with_accounts(&mut w, 2);
+    let accounts = org_with_accounts(&mut w, 3);
+    run_ok(
+        &mut w,
+        MANAGEMENT,
+        "EnableOrganizationAdminAccount",
+        json!({"AdminAccountId": accounts[2]}),
+    );
     // a member account (not the delegated administrator) invites a fellow member
     run_ok(&mut w, &accounts[0], "EnableSecurityHub", json!({}));
     run_ok(&mut w, &accounts[1], "EnableSecurityHub", json!({}));

@@ -31,9 +31,18 @@ pub fn invite_members(
             .organization_of(account)
             .map(|o| o.id.clone())
     };
-    let caller_org = org_of(&caller.account_id);
+    // AWS: accounts of an organization with a Security Hub administrator receive no
+    // invitation; without one, an account may invite the others (AWS's
+    // enablesecurityhub.py does).
+    let caller_org = org_of(&caller.account_id).filter(|org| {
+        crate::services::org_integration::org_admin::<super::organizations_link::SecurityHub>(
+            world,
+            &caller.region,
+            org,
+        )
+        .is_some()
+    });
     for id in &input.account_ids {
-        // AWS: accounts of the caller's organization receive no invitation.
         let same_org = caller_org.is_some() && org_of(id) == caller_org;
         match hub.members.get(id) {
             Some(_) if same_org => unprocessed.push(UnprocessedAccount::new(
@@ -413,6 +422,50 @@ mod tests {
     use serde_json::json;
 
     const ADMIN: &str = "333333333333";
+
+    #[test]
+    fn organization_accounts_are_invited_only_while_it_has_no_administrator() {
+        let mut w = world();
+        let accounts = org_with_accounts(&mut w, 3);
+        let (master, member) = (&accounts[0], &accounts[1]);
+        run_ok(&mut w, master, "EnableSecurityHub", json!({}));
+        run_ok(
+            &mut w,
+            master,
+            "CreateMembers",
+            json!({"AccountDetails": [{"AccountId": member, "Email": "m@example.com"}]}),
+        );
+        let sent = run_ok(
+            &mut w,
+            master,
+            "InviteMembers",
+            json!({"AccountIds": [member]}),
+        );
+        assert_eq!(sent["UnprocessedAccounts"], json!([]));
+        let members = run_ok(&mut w, master, "GetMembers", json!({"AccountIds": [member]}));
+        assert_eq!(members["Members"][0]["MemberStatus"], "Invited");
+        // Once the organization has an administrator, its accounts get no invitation.
+        run_ok(
+            &mut w,
+            MANAGEMENT,
+            "EnableOrganizationAdminAccount",
+            json!({"AdminAccountId": accounts[2]}),
+        );
+        run_ok(&mut w, master, "DeleteMembers", json!({"AccountIds": [member]}));
+        run_ok(
+            &mut w,
+            master,
+            "CreateMembers",
+            json!({"AccountDetails": [{"AccountId": member, "Email": "m@example.com"}]}),
+        );
+        let refused = run_ok(
+            &mut w,
+            master,
+            "InviteMembers",
+            json!({"AccountIds": [member]}),
+        );
+        assert_eq!(refused["UnprocessedAccounts"][0]["AccountId"], *member);
+    }
 
     #[test]
     fn invite_accept_disassociate() {
