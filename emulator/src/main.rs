@@ -120,7 +120,10 @@ struct BenchArgs {
     seconds: f64,
     /// Workloads to run (repeatable; default: all). One of: describe-organization,
     /// list-accounts, list-parents, create-organizational-unit, get-caller-identity,
-    /// list-detectors, scp-checked (a member call through 5 SCPs).
+    /// list-detectors, scp-checked (a member call through 5 SCPs), s3-put-object-1mib,
+    /// s3-get-object-1mib, iam-principal (a role with 3 managed policies under 5 SCPs),
+    /// event-recording (CloudTrail's record of a call, in process), cost-and-usage
+    /// (GetCostAndUsage over 1,000 accounts × 90 days).
     #[arg(long = "workload")]
     workloads: Vec<String>,
     /// Run each workload a second time while state saves run back to back (a started
