@@ -70,7 +70,12 @@ impl GeneratedTemplate {
             .filter(|r| r.properties.is_some() && r.identifier.len() == 1)
             // A bucket policy is identified by its bucket's name: the name is the bucket's.
             .filter(|r| r.type_name != "AWS::S3::BucketPolicy")
-            .filter_map(|r| Some((r.identifier.values().next()?.as_str(), r.logical_id.as_str())))
+            .filter_map(|r| {
+                Some((
+                    r.identifier.values().next()?.as_str(),
+                    r.logical_id.as_str(),
+                ))
+            })
             .collect();
         let mut resources = Map::new();
         for r in &self.resources {
@@ -231,9 +236,10 @@ fn resolve(
                 "Member must have length greater than or equal to 1",
             ));
         }
-        let duplicate = existing.iter().chain(out.iter()).any(|r| {
-            r.type_name == d.resource_type && r.identifier == d.resource_identifier
-        });
+        let duplicate = existing
+            .iter()
+            .chain(out.iter())
+            .any(|r| r.type_name == d.resource_type && r.identifier == d.resource_identifier);
         if duplicate {
             return Err(CfnError::Validation(format!(
                 "Resource of type {} with identifier {:?} is already in the template",
@@ -257,31 +263,28 @@ fn resolve(
             None => logical_id_for(&d.resource_type, &d.resource_identifier, &taken),
         };
         taken.push(logical_id.clone());
-        let (status, reason, properties) = if !inventory::SCANNABLE.contains(&d.resource_type.as_str()) {
-            (
-                "FAILED",
-                Some(format!(
-                    "orgsim cannot read resources of type {}",
-                    d.resource_type
-                )),
-                None,
-            )
-        } else {
-            match inventory::read(
-                world,
-                &caller.account_id,
-                &caller.region,
-                &d.resource_type,
-                &d.resource_identifier,
-            ) {
-                Some(found) => ("COMPLETE", None, Some(found.properties)),
-                None => (
+        let (status, reason, properties) =
+            if !inventory::SCANNABLE.contains(&d.resource_type.as_str()) {
+                (
                     "FAILED",
-                    Some("Resource not found".to_string()),
+                    Some(format!(
+                        "orgsim cannot read resources of type {}",
+                        d.resource_type
+                    )),
                     None,
-                ),
-            }
-        };
+                )
+            } else {
+                match inventory::read(
+                    world,
+                    &caller.account_id,
+                    &caller.region,
+                    &d.resource_type,
+                    &d.resource_identifier,
+                ) {
+                    Some(found) => ("COMPLETE", None, Some(found.properties)),
+                    None => ("FAILED", Some("Resource not found".to_string()), None),
+                }
+            };
         out.push(TemplateResource {
             type_name: d.resource_type,
             logical_id,

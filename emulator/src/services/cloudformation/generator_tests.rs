@@ -23,8 +23,7 @@ fn call(world: &mut World, caller: &Caller, service: ServiceId, op: &str, input:
 }
 
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-const READ_ONLY: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
+const READ_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
 /// A bucket with a tag and a policy, a role with a customer managed policy, and a
 /// stack with a GuardDuty detector.
@@ -116,7 +115,12 @@ fn a_scan_lists_the_accounts_resources_with_their_identifiers() {
         .to_string();
     assert!(id.starts_with("arn:aws:cloudformation:eu-west-1:111111111111:resourceScan/"));
 
-    let scan = ok(&mut w, &c, "DescribeResourceScan", json!({"ResourceScanId": id}));
+    let scan = ok(
+        &mut w,
+        &c,
+        "DescribeResourceScan",
+        json!({"ResourceScanId": id}),
+    );
     assert_eq!(scan["Status"], "COMPLETE");
     assert_eq!(scan["PercentageCompleted"], 100.0);
     assert_eq!(scan["ResourcesScanned"], 5, "{scan}");
@@ -125,10 +129,18 @@ fn a_scan_lists_the_accounts_resources_with_their_identifiers() {
         .unwrap()
         .contains(&json!("AWS::S3::Bucket")));
 
-    let all = ok(&mut w, &c, "ListResourceScanResources", json!({"ResourceScanId": id}));
+    let all = ok(
+        &mut w,
+        &c,
+        "ListResourceScanResources",
+        json!({"ResourceScanId": id}),
+    );
     let resources = &all["Resources"];
     let buckets = find(resources, "AWS::S3::Bucket");
-    assert_eq!(identifier(buckets[0]), [("BucketName".into(), "audit-logs".into())]);
+    assert_eq!(
+        identifier(buckets[0]),
+        [("BucketName".into(), "audit-logs".into())]
+    );
     assert_eq!(buckets[0]["ManagedByStack"], false);
     assert_eq!(
         identifier(find(resources, "AWS::S3::BucketPolicy")[0]),
@@ -232,7 +244,13 @@ fn a_scan_lists_the_accounts_resources_with_their_identifiers() {
 
     // Another account sees none of it.
     let other = root("222222222222");
-    let e = cfn(&mut w, &other, "DescribeResourceScan", json!({"ResourceScanId": id})).unwrap_err();
+    let e = cfn(
+        &mut w,
+        &other,
+        "DescribeResourceScan",
+        json!({"ResourceScanId": id}),
+    )
+    .unwrap_err();
     assert_eq!((e.code.as_str(), e.status), ("ResourceScanNotFound", 400));
     let e = cfn(
         &mut w,
@@ -264,9 +282,17 @@ fn partial_scans_quotas_tokens_and_listing() {
     )["ResourceScanId"]
         .clone();
     assert_eq!(partial, again, "the same token answers the same scan");
-    let scan = ok(&mut w, &c, "DescribeResourceScan", json!({"ResourceScanId": partial}));
+    let scan = ok(
+        &mut w,
+        &c,
+        "DescribeResourceScan",
+        json!({"ResourceScanId": partial}),
+    );
     assert_eq!(scan["ScanFilters"], json!([{"Types": ["AWS::IAM::*"]}]));
-    assert_eq!(scan["ResourcesScanned"], 2, "role and managed policy: {scan}");
+    assert_eq!(
+        scan["ResourcesScanned"], 2,
+        "role and managed policy: {scan}"
+    );
     assert!(scan["ResourceTypes"]
         .as_array()
         .unwrap()
@@ -290,7 +316,12 @@ fn partial_scans_quotas_tokens_and_listing() {
     let summaries = listed["ResourceScanSummaries"].as_array().unwrap();
     assert_eq!(summaries.len(), 5);
     assert_eq!(summaries[4]["ResourceScanId"], partial, "newest first");
-    let full = ok(&mut w, &c, "ListResourceScans", json!({"ScanTypeFilter": "FULL"}));
+    let full = ok(
+        &mut w,
+        &c,
+        "ListResourceScans",
+        json!({"ScanTypeFilter": "FULL"}),
+    );
     assert_eq!(full["ResourceScanSummaries"].as_array().unwrap().len(), 3);
     assert!(full["ResourceScanSummaries"]
         .as_array()
@@ -302,7 +333,12 @@ fn partial_scans_quotas_tokens_and_listing() {
     w.clock.advance(24 * 3600 * 1000);
     ok(&mut w, &c, "StartResourceScan", json!({}));
     w.clock.advance(31 * 24 * 3600 * 1000);
-    let scan = ok(&mut w, &c, "DescribeResourceScan", json!({"ResourceScanId": partial}));
+    let scan = ok(
+        &mut w,
+        &c,
+        "DescribeResourceScan",
+        json!({"ResourceScanId": partial}),
+    );
     assert_eq!(scan["Status"], "EXPIRED");
 
     let e = cfn(
@@ -375,8 +411,14 @@ fn a_generated_template_declares_the_scanned_resources_and_deploys_as_a_stack() 
     );
     assert_eq!(described["Status"], "COMPLETE");
     assert_eq!(described["Progress"]["ResourcesSucceeded"], 4);
-    assert_eq!(described["TemplateConfiguration"]["DeletionPolicy"], "DELETE");
-    assert_eq!(described["TemplateConfiguration"]["UpdateReplacePolicy"], "RETAIN");
+    assert_eq!(
+        described["TemplateConfiguration"]["DeletionPolicy"],
+        "DELETE"
+    );
+    assert_eq!(
+        described["TemplateConfiguration"]["UpdateReplacePolicy"],
+        "RETAIN"
+    );
     let logical: Vec<&str> = described["Resources"]
         .as_array()
         .unwrap()
@@ -437,8 +479,20 @@ fn a_generated_template_declares_the_scanned_resources_and_deploys_as_a_stack() 
     );
 
     // The originals go; the generated template makes them again as a stack.
-    call(&mut w, &c, ServiceId::S3, "DeleteBucketPolicy", json!({"Bucket": "audit-logs"}));
-    call(&mut w, &c, ServiceId::S3, "DeleteBucket", json!({"Bucket": "audit-logs"}));
+    call(
+        &mut w,
+        &c,
+        ServiceId::S3,
+        "DeleteBucketPolicy",
+        json!({"Bucket": "audit-logs"}),
+    );
+    call(
+        &mut w,
+        &c,
+        ServiceId::S3,
+        "DeleteBucket",
+        json!({"Bucket": "audit-logs"}),
+    );
     call(
         &mut w,
         &c,
@@ -446,8 +500,20 @@ fn a_generated_template_declares_the_scanned_resources_and_deploys_as_a_stack() 
         "DetachRolePolicy",
         json!({"RoleName": "worker", "PolicyArn": policy_arn}),
     );
-    call(&mut w, &c, ServiceId::Iam, "DeleteRole", json!({"RoleName": "worker"}));
-    call(&mut w, &c, ServiceId::Iam, "DeletePolicy", json!({"PolicyArn": policy_arn}));
+    call(
+        &mut w,
+        &c,
+        ServiceId::Iam,
+        "DeleteRole",
+        json!({"RoleName": "worker"}),
+    );
+    call(
+        &mut w,
+        &c,
+        ServiceId::Iam,
+        "DeletePolicy",
+        json!({"PolicyArn": policy_arn}),
+    );
     ok(
         &mut w,
         &c,
@@ -455,13 +521,39 @@ fn a_generated_template_declares_the_scanned_resources_and_deploys_as_a_stack() 
         json!({"StackName": "estate", "TemplateBody": yaml, "Capabilities": ["CAPABILITY_NAMED_IAM"]}),
     );
     let stack = ok(&mut w, &c, "DescribeStacks", json!({"StackName": "estate"}));
-    let events = ok(&mut w, &c, "DescribeStackEvents", json!({"StackName": "estate"}));
-    assert_eq!(stack["Stacks"][0]["StackStatus"], "CREATE_COMPLETE", "{events}");
-    let tags = call(&mut w, &c, ServiceId::S3, "GetBucketTagging", json!({"Bucket": "audit-logs"}));
+    let events = ok(
+        &mut w,
+        &c,
+        "DescribeStackEvents",
+        json!({"StackName": "estate"}),
+    );
+    assert_eq!(
+        stack["Stacks"][0]["StackStatus"], "CREATE_COMPLETE",
+        "{events}"
+    );
+    let tags = call(
+        &mut w,
+        &c,
+        ServiceId::S3,
+        "GetBucketTagging",
+        json!({"Bucket": "audit-logs"}),
+    );
     assert!(tags.to_string().contains("security"), "{tags}");
-    let role = call(&mut w, &c, ServiceId::Iam, "GetRole", json!({"RoleName": "worker"}));
+    let role = call(
+        &mut w,
+        &c,
+        ServiceId::Iam,
+        "GetRole",
+        json!({"RoleName": "worker"}),
+    );
     assert!(role.to_string().contains("runs jobs"));
-    call(&mut w, &c, ServiceId::S3, "GetBucketPolicy", json!({"Bucket": "audit-logs"}));
+    call(
+        &mut w,
+        &c,
+        ServiceId::S3,
+        "GetBucketPolicy",
+        json!({"Bucket": "audit-logs"}),
+    );
 }
 
 #[test]
@@ -479,18 +571,34 @@ fn generated_templates_update_list_and_delete() {
             {"ResourceType": "AWS::EC2::VPC", "ResourceIdentifier": {"VpcId": "vpc-1"}},
         ]}),
     );
-    ok(&mut w, &c, "CreateGeneratedTemplate", json!({"GeneratedTemplateName": "two"}));
-    let d = ok(&mut w, &c, "DescribeGeneratedTemplate", json!({"GeneratedTemplateName": "one"}));
+    ok(
+        &mut w,
+        &c,
+        "CreateGeneratedTemplate",
+        json!({"GeneratedTemplateName": "two"}),
+    );
+    let d = ok(
+        &mut w,
+        &c,
+        "DescribeGeneratedTemplate",
+        json!({"GeneratedTemplateName": "one"}),
+    );
     assert_eq!(d["Progress"]["ResourcesSucceeded"], 1);
     assert_eq!(d["Progress"]["ResourcesFailed"], 2);
     assert_eq!(d["Resources"][1]["ResourceStatus"], "FAILED");
-    assert!(d["StackId"]
-        .as_str()
-        .unwrap()
-        .contains(":stack/guard/"));
-    let body = ok(&mut w, &c, "GetGeneratedTemplate", json!({"GeneratedTemplateName": "one"}));
+    assert!(d["StackId"].as_str().unwrap().contains(":stack/guard/"));
+    let body = ok(
+        &mut w,
+        &c,
+        "GetGeneratedTemplate",
+        json!({"GeneratedTemplateName": "one"}),
+    );
     let doc: Value = serde_json::from_str(body["TemplateBody"].as_str().unwrap()).unwrap();
-    assert_eq!(doc["Resources"].as_object().unwrap().len(), 1, "only what was read");
+    assert_eq!(
+        doc["Resources"].as_object().unwrap().len(),
+        1,
+        "only what was read"
+    );
     assert!(doc["Resources"].get("Logs").is_some());
 
     // Duplicates and clashes.
@@ -530,10 +638,23 @@ fn generated_templates_update_list_and_delete() {
                "AddResources": [{"ResourceType": "AWS::IAM::Role", "ResourceIdentifier": {"RoleName": "worker"}}],
                "TemplateConfiguration": {"UpdateReplacePolicy": "DELETE"}}),
     );
-    let e = cfn(&mut w, &c, "DescribeGeneratedTemplate", json!({"GeneratedTemplateName": "one"}))
-        .unwrap_err();
-    assert_eq!((e.code.as_str(), e.status), ("GeneratedTemplateNotFound", 404));
-    let body = ok(&mut w, &c, "GetGeneratedTemplate", json!({"GeneratedTemplateName": "renamed"}));
+    let e = cfn(
+        &mut w,
+        &c,
+        "DescribeGeneratedTemplate",
+        json!({"GeneratedTemplateName": "one"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.status),
+        ("GeneratedTemplateNotFound", 404)
+    );
+    let body = ok(
+        &mut w,
+        &c,
+        "GetGeneratedTemplate",
+        json!({"GeneratedTemplateName": "renamed"}),
+    );
     let doc: Value = serde_json::from_str(body["TemplateBody"].as_str().unwrap()).unwrap();
     assert_eq!(
         doc["Resources"]["Logs"]["Properties"]["VersioningConfiguration"],
@@ -550,7 +671,12 @@ fn generated_templates_update_list_and_delete() {
     .unwrap_err();
     assert_eq!(e.code, "ValidationError");
 
-    let listed = ok(&mut w, &c, "ListGeneratedTemplates", json!({"MaxResults": 1}));
+    let listed = ok(
+        &mut w,
+        &c,
+        "ListGeneratedTemplates",
+        json!({"MaxResults": 1}),
+    );
     assert_eq!(listed["Summaries"][0]["GeneratedTemplateName"], "renamed");
     assert_eq!(listed["Summaries"][0]["NumberOfResources"], 3);
     let next = ok(
@@ -562,9 +688,19 @@ fn generated_templates_update_list_and_delete() {
     assert_eq!(next["Summaries"][0]["GeneratedTemplateName"], "two");
     assert!(next["NextToken"].is_null());
 
-    ok(&mut w, &c, "DeleteGeneratedTemplate", json!({"GeneratedTemplateName": "renamed"}));
-    let e = cfn(&mut w, &c, "DeleteGeneratedTemplate", json!({"GeneratedTemplateName": "renamed"}))
-        .unwrap_err();
+    ok(
+        &mut w,
+        &c,
+        "DeleteGeneratedTemplate",
+        json!({"GeneratedTemplateName": "renamed"}),
+    );
+    let e = cfn(
+        &mut w,
+        &c,
+        "DeleteGeneratedTemplate",
+        json!({"GeneratedTemplateName": "renamed"}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, "GeneratedTemplateNotFound");
     let listed = ok(&mut w, &c, "ListGeneratedTemplates", json!({}));
     assert_eq!(listed["Summaries"].as_array().unwrap().len(), 1);
@@ -581,11 +717,19 @@ fn a_signal_is_recorded_as_the_resources_event() {
         "SignalResource",
         json!({"StackName": "guard", "LogicalResourceId": "Detector", "UniqueId": "i-0abc", "Status": "FAILURE"}),
     );
-    let events = ok(&mut w, &c, "DescribeStackEvents", json!({"StackName": "guard"}));
+    let events = ok(
+        &mut w,
+        &c,
+        "DescribeStackEvents",
+        json!({"StackName": "guard"}),
+    );
     let newest = &events["StackEvents"][0];
     assert_eq!(newest["LogicalResourceId"], "Detector");
     assert_eq!(newest["ResourceStatus"], "SIGNAL_RECEIVED");
-    assert_eq!(newest["ResourceStatusReason"], "Received FAILURE signal with UniqueId i-0abc");
+    assert_eq!(
+        newest["ResourceStatusReason"],
+        "Received FAILURE signal with UniqueId i-0abc"
+    );
     assert_eq!(newest["ResourceType"], "AWS::GuardDuty::Detector");
     let stack = ok(&mut w, &c, "DescribeStacks", json!({"StackName": "guard"}));
     assert_eq!(stack["Stacks"][0]["StackStatus"], "CREATE_COMPLETE");
@@ -631,7 +775,13 @@ fn estimate_template_cost_validates_the_template() {
         .as_str()
         .unwrap()
         .starts_with("https://calculator.s3.amazonaws.com/calc5.html?key=cloudformation/"));
-    let e = cfn(&mut w, &c, "EstimateTemplateCost", json!({"TemplateBody": template})).unwrap_err();
+    let e = cfn(
+        &mut w,
+        &c,
+        "EstimateTemplateCost",
+        json!({"TemplateBody": template}),
+    )
+    .unwrap_err();
     assert_eq!(e.message, "Parameters: [Name] must have values");
     let e = cfn(
         &mut w,
@@ -642,8 +792,17 @@ fn estimate_template_cost_validates_the_template() {
             {"ParameterKey": "Other", "ParameterValue": "y"}]}),
     )
     .unwrap_err();
-    assert_eq!(e.message, "Parameters: [Other] do not exist in the template");
-    let e = cfn(&mut w, &c, "EstimateTemplateCost", json!({"TemplateBody": "Resources: 5"})).unwrap_err();
+    assert_eq!(
+        e.message,
+        "Parameters: [Other] do not exist in the template"
+    );
+    let e = cfn(
+        &mut w,
+        &c,
+        "EstimateTemplateCost",
+        json!({"TemplateBody": "Resources: 5"}),
+    )
+    .unwrap_err();
     assert_eq!(e.code, "ValidationError");
 }
 
@@ -673,14 +832,20 @@ fn hook_results_do_not_exist_and_provided_types_have_one_version() {
     assert_eq!(versions[0]["IsDefaultVersion"], true);
     let arn = "arn:aws:cloudformation:eu-west-1::type/resource/AWS-IAM-Role";
     let by_arn = ok(&mut w, &c, "ListTypeVersions", json!({"Arn": arn}));
-    assert_eq!(by_arn["TypeVersionSummaries"][0]["TypeName"], "AWS::IAM::Role");
+    assert_eq!(
+        by_arn["TypeVersionSummaries"][0]["TypeName"],
+        "AWS::IAM::Role"
+    );
     let deprecated = ok(
         &mut w,
         &c,
         "ListTypeVersions",
         json!({"Arn": arn, "DeprecatedStatus": "DEPRECATED"}),
     );
-    assert!(deprecated["TypeVersionSummaries"].as_array().unwrap().is_empty());
+    assert!(deprecated["TypeVersionSummaries"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     let e = cfn(
         &mut w,
         &c,

@@ -129,9 +129,7 @@ pub fn find<'w>(world: &'w World, caller: &Caller, id: &str) -> Result<&'w Resou
     scans(world, caller)
         .iter()
         .find(|s| s.id == id)
-        .ok_or_else(|| {
-            CfnError::ResourceScanNotFound(format!("Resource scan {id} does not exist"))
-        })
+        .ok_or_else(|| CfnError::ResourceScanNotFound(format!("Resource scan {id} does not exist")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,31 +208,24 @@ pub fn start_resource_scan(
     }
     let types: Vec<String> = inventory::SCANNABLE
         .iter()
-        .filter(|t| {
-            filters
-                .iter()
-                .flatten()
-                .any(|f| matches_filter(f, t))
-                || !partial
-        })
+        .filter(|t| filters.iter().flatten().any(|f| matches_filter(f, t)) || !partial)
         .map(|t| t.to_string())
         .collect();
-    let resources: Vec<ScannedResource> =
-        inventory::all(world, &caller.account_id, &caller.region)
-            .into_iter()
-            .filter(|f| types.iter().any(|t| t == f.type_name))
-            .map(|f| ScannedResource {
-                managed_by_stack: managed_by_stack(world, caller, f.type_name, &f.identifier),
-                type_name: f.type_name.to_string(),
-                identifier: f.identifier,
-                tags: f.tags,
-                related: f
-                    .related
-                    .into_iter()
-                    .map(|(t, i)| (t.to_string(), i))
-                    .collect(),
-            })
-            .collect();
+    let resources: Vec<ScannedResource> = inventory::all(world, &caller.account_id, &caller.region)
+        .into_iter()
+        .filter(|f| types.iter().any(|t| t == f.type_name))
+        .map(|f| ScannedResource {
+            managed_by_stack: managed_by_stack(world, caller, f.type_name, &f.identifier),
+            type_name: f.type_name.to_string(),
+            identifier: f.identifier,
+            tags: f.tags,
+            related: f
+                .related
+                .into_iter()
+                .map(|(t, i)| (t.to_string(), i))
+                .collect(),
+        })
+        .collect();
     let id = format!(
         "arn:aws:cloudformation:{}:{}:resourceScan/{}",
         caller.region,

@@ -88,7 +88,11 @@ pub fn estimate_template_cost(
 ) -> Result<Value, CfnError> {
     let body = stacks::body_of(world, caller, input.template_body, input.template_url)?;
     let t = template::load(&body)?;
-    template::params::resolve(&t.parameters, &stacks::given(&input.parameters), &BTreeMap::new())?;
+    template::params::resolve(
+        &t.parameters,
+        &stacks::given(&input.parameters),
+        &BTreeMap::new(),
+    )?;
     let key = world.ids.uuid();
     Ok(json!({
         "Url": format!("https://calculator.s3.amazonaws.com/calc5.html?key=cloudformation/{key}")

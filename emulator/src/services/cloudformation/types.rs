@@ -226,7 +226,10 @@ pub fn list_type_versions(
     )?;
     let name = match (&input.arn, &input.type_name) {
         (Some(arn), None) => arn
-            .strip_prefix(&format!("arn:aws:cloudformation:{}::type/resource/", caller.region))
+            .strip_prefix(&format!(
+                "arn:aws:cloudformation:{}::type/resource/",
+                caller.region
+            ))
             .unwrap_or_default()
             .replace('-', "::"),
         (None, Some(name)) if input.type_kind.is_some() => name.clone(),
@@ -239,7 +242,10 @@ pub fn list_type_versions(
     let provided = providers::provider(&name)
         .filter(|_| input.type_kind.as_deref().is_none_or(|t| t == "RESOURCE"))
         .ok_or_else(|| CfnError::Registry(format!("The type '{name}' cannot be found.")))?;
-    let live = input.deprecated_status.as_deref().is_none_or(|d| d == "LIVE");
+    let live = input
+        .deprecated_status
+        .as_deref()
+        .is_none_or(|d| d == "LIVE");
     let versions: Vec<Value> = [provided]
         .iter()
         .filter(|_| live && input.publisher_id.is_none())

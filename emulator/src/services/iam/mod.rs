@@ -443,7 +443,9 @@ pub fn root_user_shape(world: &World, account_id: &str) -> shapes::UserShape {
 impl IamState {
     /// The role `role_name` of `account_id`.
     pub fn role(&self, account_id: &str, role_name: &str) -> Option<&Role> {
-        self.roles.get(&entity_key(account_id, role_name)).map(|role| &**role)
+        self.roles
+            .get(&entity_key(account_id, role_name))
+            .map(|role| &**role)
     }
 
     /// The user `user_name` of `account_id`.

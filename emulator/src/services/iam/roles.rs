@@ -1,8 +1,8 @@
 //! Roles: CreateRole, GetRole, UpdateRole, UpdateRoleDescription,
 //! UpdateAssumeRolePolicy, DeleteRole, ListRoles, tags and permissions boundaries.
 
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::dto::{de, list_account, paginate_vec, Nothing, PageInfo, PageRequest, TagShape};
 use super::errors::IamError;

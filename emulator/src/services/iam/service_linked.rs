@@ -4,8 +4,8 @@
 //! organization, GuardDuty at CreateDetector, Security Hub at EnableSecurityHub, Config
 //! when a recorder uses it).
 
-use std::sync::Arc;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use super::documents::TrustDocument;
 use super::errors::IamError;
@@ -128,9 +128,9 @@ fn new_role(
         id: new_id(world, "AROA"),
         created_ms: world.clock.now_ms(),
         trust_policy: TrustDocument::trusted(&trust_text(linked.service)),
-        description: description
-            .map(Text::from)
-            .or_else(|| (!linked.description.is_empty()).then_some(Text::Borrowed(linked.description))),
+        description: description.map(Text::from).or_else(|| {
+            (!linked.description.is_empty()).then_some(Text::Borrowed(linked.description))
+        }),
         max_session_duration: 3600,
         permissions_boundary: None,
         tags: Vec::new(),

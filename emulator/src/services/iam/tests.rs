@@ -598,8 +598,13 @@ fn guardduty_malware_protection_has_a_service_linked_role() {
         attached["AttachedPolicies"][0]["PolicyArn"],
         "arn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyMalwareProtectionServiceRolePolicy"
     );
-    let again = iam(&mut w, &root_caller(ACCOUNT), "CreateServiceLinkedRole", input)
-        .expect_err("a second role");
+    let again = iam(
+        &mut w,
+        &root_caller(ACCOUNT),
+        "CreateServiceLinkedRole",
+        input,
+    )
+    .expect_err("a second role");
     assert_eq!(again.code, "InvalidInput");
     assert!(
         again.message.contains("has been taken in this account"),

@@ -442,7 +442,12 @@ mod tests {
             json!({"AccountIds": [member]}),
         );
         assert_eq!(sent["UnprocessedAccounts"], json!([]));
-        let members = run_ok(&mut w, master, "GetMembers", json!({"AccountIds": [member]}));
+        let members = run_ok(
+            &mut w,
+            master,
+            "GetMembers",
+            json!({"AccountIds": [member]}),
+        );
         assert_eq!(members["Members"][0]["MemberStatus"], "Invited");
         // Once the organization has an administrator, its accounts get no invitation.
         run_ok(
@@ -451,7 +456,12 @@ mod tests {
             "EnableOrganizationAdminAccount",
             json!({"AdminAccountId": accounts[2]}),
         );
-        run_ok(&mut w, master, "DeleteMembers", json!({"AccountIds": [member]}));
+        run_ok(
+            &mut w,
+            master,
+            "DeleteMembers",
+            json!({"AccountIds": [member]}),
+        );
         run_ok(
             &mut w,
             master,

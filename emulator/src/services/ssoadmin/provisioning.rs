@@ -114,7 +114,12 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
         .iter()
         .map(|arn| AttachedPolicy {
             arn: arn.clone().into(),
-            name: arn.rsplit('/').next().unwrap_or_default().to_string().into(),
+            name: arn
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+                .into(),
         })
         .collect();
     attached.extend(

@@ -214,10 +214,11 @@ pub fn assume_role(
             &role.name,
         ))
     {
-        std::sync::Arc::make_mut(r).last_used = Some(Box::new(crate::services::iam::model::RoleLastUsed {
-            at_ms: now,
-            region: caller.region.clone(),
-        }));
+        std::sync::Arc::make_mut(r).last_used =
+            Some(Box::new(crate::services::iam::model::RoleLastUsed {
+                at_ms: now,
+                region: caller.region.clone(),
+            }));
     }
     Ok(AssumeRoleOutput {
         assumed_role_user: AssumedRoleUser {

@@ -91,9 +91,7 @@ pub fn all(world: &World, account: &str, region: &str) -> Vec<Found> {
             }
         }
     }
-    found.sort_by(|a, b| {
-        (a.type_name, &a.identifier).cmp(&(b.type_name, &b.identifier))
-    });
+    found.sort_by(|a, b| (a.type_name, &a.identifier).cmp(&(b.type_name, &b.identifier)));
     found
 }
 
@@ -122,7 +120,11 @@ fn config_rules(world: &World, account: &str, region: &str, out: &mut Vec<Found>
     for rule in state.rules.values() {
         let mut props = Map::new();
         props.insert("ConfigRuleName".into(), json!(rule.name));
-        insert_some(&mut props, "Description", rule.description.clone().map(Value::String));
+        insert_some(
+            &mut props,
+            "Description",
+            rule.description.clone().map(Value::String),
+        );
         props.insert("Source".into(), rule.source.clone());
         insert_some(&mut props, "Scope", rule.scope.clone());
         insert_some(
@@ -215,7 +217,9 @@ fn inline(policies: &crate::services::iam::model::InlinePolicies, props: &mut Ma
         Value::Array(
             policies
                 .values()
-                .map(|p| json!({"PolicyName": p.name, "PolicyDocument": document(&p.document.text)}))
+                .map(
+                    |p| json!({"PolicyName": p.name, "PolicyDocument": document(&p.document.text)}),
+                )
                 .collect(),
         ),
     );
@@ -224,7 +228,13 @@ fn inline(policies: &crate::services::iam::model::InlinePolicies, props: &mut Ma
 fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
     let prefix = format!("{account}/");
     let mine = |key: &String| key.starts_with(&prefix);
-    for role in world.iam.roles.iter().filter(|(k, _)| mine(k)).map(|(_, r)| r) {
+    for role in world
+        .iam
+        .roles
+        .iter()
+        .filter(|(k, _)| mine(k))
+        .map(|(_, r)| r)
+    {
         // A service-linked role belongs to its service; CloudFormation cannot make one.
         if role.service_linked.is_some() {
             continue;
@@ -237,8 +247,17 @@ fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
             "AssumeRolePolicyDocument".into(),
             document(&role.trust_policy.text),
         );
-        insert_some(&mut props, "Description", role.description.as_deref().map(|d| Value::String(d.to_string())));
-        props.insert("MaxSessionDuration".into(), json!(role.max_session_duration));
+        insert_some(
+            &mut props,
+            "Description",
+            role.description
+                .as_deref()
+                .map(|d| Value::String(d.to_string())),
+        );
+        props.insert(
+            "MaxSessionDuration".into(),
+            json!(role.max_session_duration),
+        );
         insert_some(
             &mut props,
             "PermissionsBoundary",
@@ -258,7 +277,13 @@ fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
             properties: Value::Object(props),
         });
     }
-    for user in world.iam.users.iter().filter(|(k, _)| mine(k)).map(|(_, u)| u) {
+    for user in world
+        .iam
+        .users
+        .iter()
+        .filter(|(k, _)| mine(k))
+        .map(|(_, u)| u)
+    {
         let mut props = Map::new();
         let mut related = Vec::new();
         props.insert("UserName".into(), json!(user.name));
@@ -288,7 +313,13 @@ fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
             properties: Value::Object(props),
         });
     }
-    for group in world.iam.groups.iter().filter(|(k, _)| mine(k)).map(|(_, g)| g) {
+    for group in world
+        .iam
+        .groups
+        .iter()
+        .filter(|(k, _)| mine(k))
+        .map(|(_, g)| g)
+    {
         let mut props = Map::new();
         let mut related = Vec::new();
         props.insert("GroupName".into(), json!(group.name));
@@ -303,11 +334,21 @@ fn iam(world: &World, account: &str, out: &mut Vec<Found>) {
             properties: Value::Object(props),
         });
     }
-    for policy in world.iam.policies.iter().filter(|(k, _)| mine(k)).map(|(_, p)| p) {
+    for policy in world
+        .iam
+        .policies
+        .iter()
+        .filter(|(k, _)| mine(k))
+        .map(|(_, p)| p)
+    {
         let mut props = Map::new();
         props.insert("ManagedPolicyName".into(), json!(policy.name));
         props.insert("Path".into(), json!(policy.path));
-        insert_some(&mut props, "Description", policy.description.clone().map(Value::String));
+        insert_some(
+            &mut props,
+            "Description",
+            policy.description.clone().map(Value::String),
+        );
         if let Some(doc) = policy.default_document() {
             props.insert("PolicyDocument".into(), document(&doc.text));
         }
