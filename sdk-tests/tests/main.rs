@@ -17,6 +17,7 @@ mod detective;
 mod guardduty;
 mod guardduty_depth;
 mod guardduty_operations;
+mod guardduty_scripts;
 mod handshakes;
 mod health;
 mod iam;
