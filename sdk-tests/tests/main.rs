@@ -30,6 +30,7 @@ mod scp;
 mod securityhub;
 mod securityhub_central;
 mod securityhub_cspm;
+mod securityhub_scripts;
 mod sts;
 mod support;
 mod trustedadvisor;
