@@ -28,6 +28,7 @@ mod s3;
 mod s3_access;
 mod scp;
 mod securityhub;
+mod securityhub_catalog;
 mod securityhub_central;
 mod securityhub_cspm;
 mod securityhub_scripts;

@@ -112,6 +112,13 @@ fn complete_severity(severity: &mut Value) {
 fn complete_import(finding: &mut Value, region: &str, now: i64) {
     let obj = finding.as_object_mut().expect("checked object");
     obj.entry("Region").or_insert_with(|| json!(region));
+    let partner = obj["ProductArn"]
+        .as_str()
+        .and_then(|arn| super::products::product(arn, region));
+    if let Some(p) = partner {
+        obj.entry("ProductName").or_insert_with(|| json!(p.name));
+        obj.entry("CompanyName").or_insert_with(|| json!(p.company));
+    }
     if !obj.contains_key("ProductName") {
         let is_default = obj["ProductArn"]
             .as_str()
@@ -312,7 +319,7 @@ fn non_empty<'v>(f: &'v Value, field: &str) -> Result<&'v str, String> {
 }
 
 /// Why a finding can't be imported by `caller`: (error code, message).
-fn import_problem(f: &Value, caller: &Caller) -> Result<(), (&'static str, String)> {
+fn import_problem(world: &World, f: &Value, caller: &Caller) -> Result<(), (&'static str, String)> {
     let invalid = |m: String| ("InvalidInput", m);
     if !f.is_object() {
         return Err(invalid("Finding must be an object".into()));
@@ -404,7 +411,12 @@ fn import_problem(f: &Value, caller: &Caller) -> Result<(), (&'static str, Strin
         "arn:aws:securityhub:{}:{}:product/{}/default",
         caller.region, caller.account_id, caller.account_id
     );
-    if f["ProductArn"] != default_product.as_str() {
+    let product_arn = f["ProductArn"].as_str().unwrap_or_default();
+    // A partner product the account subscribed to imports in the account, like its own.
+    let subscribed_partner = super::products::product(product_arn, &caller.region)
+        .is_some_and(|p| !p.is_aws())
+        && super::products::imports(world, &caller.region, &caller.account_id, product_arn);
+    if product_arn != default_product && !subscribed_partner {
         return Err((
             "AccessDeniedException",
             format!(
@@ -418,7 +430,7 @@ fn import_problem(f: &Value, caller: &Caller) -> Result<(), (&'static str, Strin
         return Err((
             "AccessDeniedException",
             format!(
-                "With the default product, AwsAccountId must be the calling account {}",
+                "With the default or a partner product, AwsAccountId must be the calling account {}",
                 caller.account_id
             ),
         ));
@@ -440,7 +452,7 @@ pub fn batch_import_findings(
     let mut failed = Vec::new();
     let mut accepted = Vec::new();
     for f in input.findings {
-        match import_problem(&f, caller) {
+        match import_problem(world, &f, caller) {
             Ok(()) => accepted.push(f),
             Err((code, message)) => failed.push(ImportFindingsError {
                 id: f

@@ -11,11 +11,14 @@ use crate::auth::Caller;
 use crate::services::pagination::{encode_token, take_page};
 use crate::world::World;
 
-/// One product (AWS service integrations only; partner products are not modelled).
+/// One product: AWS's service integrations, which send findings as soon as the hub is on,
+/// and the partner products that run in the customer's account and import findings there
+/// once the account has subscribed (`EnableImportFindingsForProduct`), as Prowler does.
 pub struct ProductInfo {
-    /// `aws/<name>` after `product/`.
+    /// `<company>/<product>` after `product/` (`aws/guardduty`, `prowler/prowler`).
     pub path: &'static str,
     pub name: &'static str,
+    pub company: &'static str,
     pub description: &'static str,
     pub categories: &'static [&'static str],
     pub integration_types: &'static [&'static str],
@@ -26,6 +29,7 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/access-analyzer",
         name: "IAM Access Analyzer",
         description: "AWS IAM Access Analyzer helps you identify resources shared with an external entity.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
@@ -33,6 +37,7 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/config",
         name: "Config",
         description: "AWS Config evaluates the configuration of your AWS resources against rules.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
@@ -40,6 +45,7 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/guardduty",
         name: "GuardDuty",
         description: "Amazon GuardDuty is a threat detection service that continuously monitors for malicious activity and unauthorized behavior.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
@@ -47,6 +53,7 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/inspector",
         name: "Inspector",
         description: "Amazon Inspector scans workloads for software vulnerabilities and unintended network exposure.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
@@ -54,6 +61,7 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/macie",
         name: "Macie",
         description: "Amazon Macie discovers sensitive data and assesses the security of Amazon S3 buckets.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
@@ -61,8 +69,25 @@ pub const PRODUCTS: &[ProductInfo] = &[
         path: "aws/securityhub",
         name: "Security Hub",
         description: "AWS Security Hub runs automated security checks (controls) against your resources.",
+        company: "Amazon",
         categories: &["AWS Service"],
         integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB", "UPDATE_FINDINGS_IN_SECURITY_HUB"],
+    },
+    ProductInfo {
+        path: "cloud-custodian/cloud-custodian",
+        name: "Cloud Custodian",
+        description: "Cloud Custodian is an open source rules engine for managing cloud resources against policies; it sends the resources a policy matches as findings.",
+        company: "Cloud Custodian",
+        categories: &["Management Tools"],
+        integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
+    },
+    ProductInfo {
+        path: "prowler/prowler",
+        name: "Prowler",
+        description: "Prowler is an open source security tool that runs AWS security best practices assessments and sends its findings to Security Hub.",
+        company: "Prowler",
+        categories: &["Compliance"],
+        integration_types: &["SEND_FINDINGS_TO_SECURITY_HUB"],
     },
 ];
 
@@ -75,14 +100,22 @@ pub fn subscription_arn(region: &str, account: &str, path: &str) -> String {
 }
 
 /// The product an ARN names in `region`.
+impl ProductInfo {
+    pub fn is_aws(&self) -> bool {
+        self.path.starts_with("aws/")
+    }
+}
+
 pub fn product(arn: &str, region: &str) -> Option<&'static ProductInfo> {
     PRODUCTS.iter().find(|p| product_arn(region, p.path) == arn)
 }
 
-/// AWS integrations send findings as soon as Security Hub is on.
+/// AWS integrations send findings as soon as Security Hub is on; partners wait for a
+/// subscription.
 pub fn default_product_subscriptions(region: &str, now: i64) -> OrdMap<String, i64> {
     PRODUCTS
         .iter()
+        .filter(|p| p.is_aws())
         .map(|p| (product_arn(region, p.path), now))
         .collect()
 }
@@ -147,7 +180,7 @@ pub fn describe_products(
             .map(|p| Product {
                 product_arn: product_arn(region, p.path),
                 product_name: p.name.to_string(),
-                company_name: "Amazon".to_string(),
+                company_name: p.company.to_string(),
                 description: p.description.to_string(),
                 categories: p.categories.iter().map(|c| c.to_string()).collect(),
                 integration_types: p.integration_types.iter().map(|c| c.to_string()).collect(),
@@ -329,5 +362,75 @@ mod tests {
             rest["Products"].as_array().unwrap().len(),
             super::PRODUCTS.len() - 2
         );
+    }
+
+    #[test]
+    fn a_partner_product_imports_only_after_the_account_subscribes() {
+        let mut w = world();
+        run_ok(&mut w, ACCT, "EnableSecurityHub", json!({}));
+        let prowler = "arn:aws:securityhub:us-east-1::product/prowler/prowler";
+        let listed = run_ok(
+            &mut w,
+            ACCT,
+            "DescribeProducts",
+            json!({"ProductArn": prowler}),
+        );
+        assert_eq!(listed["Products"][0]["CompanyName"], "Prowler");
+        let sub =
+            format!("arn:aws:securityhub:us-east-1:{ACCT}:product-subscription/prowler/prowler");
+        let enabled = run_ok(&mut w, ACCT, "ListEnabledProductsForImport", json!({}));
+        assert!(!enabled["ProductSubscriptions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(sub)));
+        let finding = json!({
+            "SchemaVersion": "2018-10-08",
+            "Id": "prowler-iam_root_mfa_enabled-111111111111-us-east-1",
+            "ProductArn": prowler,
+            "GeneratorId": "prowler-iam_root_mfa_enabled",
+            "AwsAccountId": ACCT,
+            "Types": ["Software and Configuration Checks"],
+            "CreatedAt": "2026-01-01T00:00:00Z",
+            "UpdatedAt": "2026-01-01T00:00:00Z",
+            "Severity": {"Label": "CRITICAL"},
+            "Title": "Ensure MFA is enabled for the root account",
+            "Description": "Root MFA",
+            "Resources": [{"Type": "AwsAccount", "Id": format!("AWS::::Account:{ACCT}")}]
+        });
+        let refused = run_ok(
+            &mut w,
+            ACCT,
+            "BatchImportFindings",
+            json!({"Findings": [finding]}),
+        );
+        assert_eq!(refused["FailedCount"], 1);
+        assert_eq!(
+            refused["FailedFindings"][0]["ErrorCode"],
+            "AccessDeniedException"
+        );
+        let made = run_ok(
+            &mut w,
+            ACCT,
+            "EnableImportFindingsForProduct",
+            json!({"ProductArn": prowler}),
+        );
+        assert_eq!(made["ProductSubscriptionArn"], sub);
+        let imported = run_ok(
+            &mut w,
+            ACCT,
+            "BatchImportFindings",
+            json!({"Findings": [finding]}),
+        );
+        assert_eq!(imported["SuccessCount"], 1, "{imported}");
+        let found = run_ok(&mut w, ACCT, "GetFindings", json!({}));
+        let f = &found["Findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["ProductArn"] == prowler)
+            .unwrap()
+            .clone();
+        assert_eq!(f["CompanyName"], "Prowler");
+        assert_eq!(f["ProductName"], "Prowler");
     }
 }
