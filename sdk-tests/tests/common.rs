@@ -429,3 +429,25 @@ pub fn budgets(emulator: &Emulator, access_key: &str) -> aws_sdk_budgets::Client
 pub fn cloudformation(emulator: &Emulator, access_key: &str) -> aws_sdk_cloudformation::Client {
     aws_sdk_cloudformation::Client::new(&config(emulator, access_key))
 }
+
+/// Runs a long SDK flow on its own runtime in a thread with a 64 MiB stack: the futures
+/// of a flow with dozens of awaited SDK calls outgrow a test thread's default stack in
+/// debug builds.
+pub fn run_on_a_large_stack<F, Fut>(flow: F)
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(flow())
+        })
+        .expect("thread")
+        .join()
+        .expect("the flow passes");
+}

@@ -51,18 +51,7 @@ async fn associated_members(sh: &Client) -> Vec<String> {
 /// thread has, so the chapter runs on a thread of its own.
 #[test]
 fn organization_wide_security_hub_chapter() {
-    std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
-        .spawn(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .expect("runtime")
-                .block_on(chapter())
-        })
-        .expect("thread")
-        .join()
-        .expect("the chapter passes");
+    crate::common::run_on_a_large_stack(chapter);
 }
 
 async fn chapter() {

@@ -18,18 +18,7 @@ const FSBP: &str =
 
 #[test]
 fn central_configuration_and_automation_rules() {
-    std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
-        .spawn(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .expect("runtime")
-                .block_on(flow())
-        })
-        .expect("thread")
-        .join()
-        .expect("the flow passes");
+    crate::common::run_on_a_large_stack(flow);
 }
 
 async fn flow() {

@@ -75,18 +75,7 @@ async fn control_status(
 
 #[test]
 fn enable_cis14_automation_rules_and_disable_as_the_scripts_do() {
-    std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
-        .spawn(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .expect("runtime")
-                .block_on(flow())
-        })
-        .expect("thread")
-        .join()
-        .expect("the flow passes");
+    crate::common::run_on_a_large_stack(flow);
 }
 
 async fn flow() {
