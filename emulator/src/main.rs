@@ -211,12 +211,6 @@ fn parse_account_id(value: &str) -> Result<String, String> {
     }
 }
 
-/// mimalloc rather than glibc's malloc: the state is millions of small strings and map
-/// nodes, and glibc's per-chunk headers and per-thread arenas cost a quarter of the
-/// resident memory at 100,000 accounts (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
