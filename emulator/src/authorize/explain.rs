@@ -47,7 +47,7 @@ pub fn explain(world: &World, query: &ExplainQuery) -> Result<Value, String> {
             role_id: world
                 .iam
                 .role(&query.account, role_name)
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .unwrap_or_default(),
             session_name: "orgsim-explain".to_string(),
         },
@@ -348,7 +348,7 @@ fn describe_target(
             .organizations
             .accounts
             .get(target)
-            .map(|a| a.name.clone());
+            .map(|a| a.name.to_string());
         ("account", name)
     }
 }

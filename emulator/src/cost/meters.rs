@@ -107,7 +107,7 @@ fn config(world: &World, wanted: &BTreeSet<&str>, out: &mut Vec<Meter>) {
             for rule in rules.values() {
                 for (account, member) in org.members.iter() {
                     if wanted.contains(account.as_str())
-                        && !rule.excluded_accounts.contains(account)
+                        && !rule.excluded_accounts.iter().any(|a| a == account)
                     {
                         let start = rule.created_ms.max(member.joined_ms);
                         out.push(config_rule(account, region, start));

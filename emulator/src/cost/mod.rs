@@ -102,7 +102,9 @@ impl Meter {
 /// sees every member (consolidated billing), any other account only itself.
 pub fn visible_accounts(world: &World, account: &str) -> Vec<String> {
     match world.organizations.organization_of(account) {
-        Some(org) if org.management_account_id == account => org.members.keys().cloned().collect(),
+        Some(org) if org.management_account_id == account => {
+            org.members.keys().map(ToString::to_string).collect()
+        }
         _ => vec![account.to_string()],
     }
 }
@@ -113,7 +115,7 @@ pub fn account_name(world: &World, account: &str) -> String {
         .organizations
         .accounts
         .get(account)
-        .map(|record| record.name.clone())
+        .map(|record| record.name.to_string())
         .unwrap_or_else(|| account.to_string())
 }
 
@@ -137,7 +139,12 @@ mod tests;
 pub fn month_to_date_by_account(world: &World) -> std::collections::BTreeMap<String, f64> {
     let now = world.clock.now_ms();
     let from = crate::services::costexplorer::periods::month_start(now);
-    let accounts: Vec<String> = world.organizations.accounts.keys().cloned().collect();
+    let accounts: Vec<String> = world
+        .organizations
+        .accounts
+        .keys()
+        .map(ToString::to_string)
+        .collect();
     let mut totals = std::collections::BTreeMap::new();
     for meter in meters::meters(world, &accounts) {
         let hours = meter.accrued_hours(from, now + 1, now);

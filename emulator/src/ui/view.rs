@@ -254,7 +254,7 @@ pub fn build(
     let mut standalone: Vec<AccountView> = orgs
         .accounts
         .values()
-        .filter(|record| !in_org.contains(&record.id))
+        .filter(|record| !in_org.contains(record.id.as_str()))
         .map(|record| {
             account_view(
                 world,
@@ -356,11 +356,11 @@ fn node(
         );
         view.parent = Some(id.to_string());
         accounts.push(view);
-        direct.push(account_id.clone());
+        direct.push(account_id.to_string());
     }
     let mut ous = Vec::new();
     for ou_id in children.iter().flat_map(|c| c.ous.iter()) {
-        let Some(ou) = org.ous.get(ou_id) else {
+        let Some(ou) = org.ous.get(ou_id.as_str()) else {
             continue;
         };
         let child_path = format!("{path} / {}", ou.name);
@@ -413,7 +413,7 @@ fn attached(org: &Organization, target: &str) -> Vec<PolicyView> {
                 _ => return None,
             };
             Some(PolicyView {
-                id: policy_id.clone(),
+                id: policy_id.to_string(),
                 name: policy.summary(org).name,
                 kind,
             })
@@ -432,7 +432,7 @@ fn account_view(
     let record = world.organizations.accounts.get(account_id);
     AccountView {
         id: account_id.to_string(),
-        name: record.map(|r| r.name.clone()).unwrap_or_default(),
+        name: (record.map(|r| r.name.clone()).unwrap_or_default()).to_string(),
         email: record.map(|r| r.email.clone()).unwrap_or_default(),
         status,
         parent: None,
@@ -545,7 +545,7 @@ fn config_cell(
     let here = state.accounts.get(account);
     let recorder = here.and_then(|a| a.recorder.as_ref());
     let org_members: BTreeSet<&str> = org
-        .map(|o| o.members.keys().map(String::as_str).collect())
+        .map(|o| o.members.keys().map(|id| id.as_str()).collect())
         .unwrap_or_default();
     // The account whose aggregator gathers this account's data, by organization or by
     // an account source naming it.
@@ -640,7 +640,7 @@ fn accessanalyzer_cell(
         in_region().find(|a| {
             a.kind.starts_with("ORGANIZATION")
                 && a.account != account
-                && o.members.contains_key(&a.account)
+                && o.members.contains_key(a.account.as_str())
         })
     });
     ServiceCell {

@@ -62,7 +62,7 @@ pub fn zone_of(world: &World, analyzer: &Analyzer) -> Option<Zone> {
     }
     let org = world.organizations.organization_of(&analyzer.account)?;
     Some(Zone {
-        accounts: org.members.keys().cloned().collect(),
+        accounts: org.members.keys().map(ToString::to_string).collect(),
         org_id: Some(org.id.clone()),
     })
 }

@@ -48,9 +48,9 @@ pub fn get_account_information(
         "GetAccountInformation",
         input.account_id.as_deref(),
     )?;
-    let record = world.organizations.accounts.get(&account);
+    let record = world.organizations.accounts.get(account.as_str());
     let name = record
-        .map(|r| r.name.clone())
+        .map(|r| r.name.to_string())
         .or_else(|| {
             world
                 .account
@@ -61,7 +61,7 @@ pub fn get_account_information(
     let state = world
         .organizations
         .organization_of(&account)
-        .and_then(|org| org.members.get(&account))
+        .and_then(|org| org.members.get(account.as_str()))
         .map(|member| match member.state {
             OrgAccountState::PendingActivation => "PENDING_ACTIVATION",
             OrgAccountState::Active => "ACTIVE",
@@ -71,7 +71,7 @@ pub fn get_account_information(
         .unwrap_or("ACTIVE");
     Ok(GetAccountInformationOutput {
         account_id: account.clone(),
-        account_name: name,
+        account_name: name.to_string(),
         account_created_date: record.map(|r| iso8601(r.created_ms)),
         account_state: state,
     })
@@ -103,8 +103,8 @@ pub fn put_account_name(
             "does not match the required pattern",
         ));
     }
-    match world.organizations.accounts.get_mut(&account) {
-        Some(record) => record.name = name,
+    match world.organizations.accounts.get_mut(account.as_str()) {
+        Some(record) => record.name = name.into(),
         None => world.account.settings_mut(&account).name = Some(name),
     }
     Ok(Empty {})
@@ -131,7 +131,7 @@ pub fn get_primary_email(
     let email = world
         .organizations
         .accounts
-        .get(&account)
+        .get(account.as_str())
         .map(|r| r.email.clone())
         .unwrap_or_else(|| format!("account-{account}@example.com"));
     Ok(GetPrimaryEmailOutput {
@@ -239,11 +239,13 @@ pub fn accept_primary_email_update(
     }
     let now = world.clock.now_ms();
     let orgs = &mut world.organizations;
-    if let Some(record) = orgs.accounts.get_mut(&account) {
+    if let Some(record) = orgs.accounts.get_mut(account.as_str()) {
         let old = std::mem::replace(&mut record.email, input.primary_email.clone());
         orgs.emails.remove(&old.to_ascii_lowercase());
-        orgs.emails
-            .insert(input.primary_email.to_ascii_lowercase(), account.clone());
+        orgs.emails.insert(
+            input.primary_email.to_ascii_lowercase(),
+            account.clone().into(),
+        );
     }
     if let Some(update) = world
         .account

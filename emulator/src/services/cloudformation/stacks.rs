@@ -275,8 +275,8 @@ pub fn acting_caller(
     Ok(Caller {
         account_id: account.to_string(),
         principal: Principal::AssumedRole {
-            role_name: role.name.clone(),
-            role_id: role.id.clone(),
+            role_name: role.name.to_string(),
+            role_id: role.id.to_string(),
             session_name: "AWSCloudFormation".into(),
         },
         access_key_id: String::new(),

@@ -181,7 +181,7 @@ pub fn register_organization_delegated_admin(
             "You cannot register the management account as a delegated administrator.".to_string(),
         ));
     }
-    if !org.members.contains_key(&account) {
+    if !org.members.contains_key(account.as_str()) {
         return Err(CtError::AccountNotFound(format!(
             "Account {account} is not a member of organization {org_id}."
         )));

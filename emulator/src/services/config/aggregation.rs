@@ -50,7 +50,7 @@ pub fn covered(
         if let Some(org) = organization_still_granted(world, owner) {
             for account in org.members.keys() {
                 for region in regions_of(source.all_regions, &source.regions) {
-                    out.push((account.clone(), region));
+                    out.push((account.to_string(), region));
                 }
             }
         }

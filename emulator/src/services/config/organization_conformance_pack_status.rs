@@ -36,14 +36,14 @@ fn member_statuses(
     let in_progress = deploying(world, pack.member_pack.requested_in);
     org.members
         .keys()
-        .filter(|a| !pack.excluded_accounts.contains(a))
+        .filter(|a| !pack.excluded_accounts.iter().any(|x| x == *a))
         .map(|a| {
             if in_progress {
-                (a.clone(), format!("{action}_IN_PROGRESS"), None)
+                (a.to_string(), format!("{action}_IN_PROGRESS"), None)
             } else if deploys_to(world, &pack.excluded_accounts, a, region) {
-                (a.clone(), format!("{action}_SUCCESSFUL"), None)
+                (a.to_string(), format!("{action}_SUCCESSFUL"), None)
             } else {
-                (a.clone(), format!("{action}_FAILED"), Some(NO_RECORDER))
+                (a.to_string(), format!("{action}_FAILED"), Some(NO_RECORDER))
             }
         })
         .collect()

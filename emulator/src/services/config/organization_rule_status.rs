@@ -37,12 +37,12 @@ fn member_statuses(
     };
     org.members
         .keys()
-        .filter(|a| !rule.excluded_accounts.contains(a))
+        .filter(|a| !rule.excluded_accounts.iter().any(|x| x == *a))
         .map(|a| {
             if lands_in(world, rule, a, region) {
-                (a.clone(), success, None)
+                (a.to_string(), success, None)
             } else {
-                (a.clone(), failed, Some(NO_RECORDER))
+                (a.to_string(), failed, Some(NO_RECORDER))
             }
         })
         .collect()

@@ -147,8 +147,8 @@ fn other_services(world: &World, account: &str, region: &str, started: i64) -> V
     {
         out.push(Resource {
             resource_type: IAM_ROLE.to_string(),
-            resource_id: r.id.clone(),
-            resource_name: Some(r.name.clone()),
+            resource_id: r.id.to_string(),
+            resource_name: Some(r.name.to_string()),
             arn: Some(r.arn(account)),
             created_ms: Some(r.created_ms),
             captured_ms: r.created_ms.max(started),

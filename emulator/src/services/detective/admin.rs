@@ -64,7 +64,9 @@ pub fn enable_organization_admin_account(
     if needs_graph && !already && !guardduty_prerequisite_met(world, &caller.region, &admin) {
         // Refusals about the organization come first, as the designation checks them.
         if let Some(org) = world.organizations.organization_of(&caller.account_id) {
-            if org.management_account_id == caller.account_id && org.members.contains_key(&admin) {
+            if org.management_account_id == caller.account_id
+                && org.members.contains_key(admin.as_str())
+            {
                 return Err(DetectiveError::validation(guardduty_prerequisite_message(
                     &admin,
                 )));

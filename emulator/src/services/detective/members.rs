@@ -213,7 +213,10 @@ pub fn create_members(
             ));
             continue;
         }
-        if org_accounts.as_ref().is_some_and(|m| m.contains_key(id)) {
+        if org_accounts
+            .as_ref()
+            .is_some_and(|m| m.contains_key(id.as_str()))
+        {
             to_enable.push(id.clone());
         } else {
             to_invite.push((id.clone(), account.email_address.clone()));
@@ -317,7 +320,7 @@ pub fn finish_verifications(world: &mut World) {
         let known_email = world
             .organizations
             .accounts
-            .get(&account)
+            .get(account.as_str())
             .map(|a| a.email.to_ascii_lowercase());
         let Some(graph) = world
             .detective

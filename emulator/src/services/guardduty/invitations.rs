@@ -40,7 +40,7 @@ pub fn invite_members(
     for account in &input.account_ids {
         let problem = match detector.members.get(account) {
             None => Some("The request is rejected because the account is not a member of the current account; add it with CreateMembers first."),
-            Some(m) if m.via_organization && org.is_some_and(|o| o.members.contains_key(account)) => {
+            Some(m) if m.via_organization && org.is_some_and(|o| o.members.contains_key(account.as_str())) => {
                 Some("The request is rejected because the account belongs to the organization and is managed without invitations.")
             }
             Some(m) if m.relationship.associated() => {

@@ -279,7 +279,7 @@ fn refuse_if_all(
     let org = world.organizations.organization_of(&detector.account_id);
     let bound = accounts.iter().any(|a| {
         detector.members.get(a).is_some_and(|m| m.via_organization)
-            && org.is_some_and(|o| o.members.contains_key(a))
+            && org.is_some_and(|o| o.members.contains_key(a.as_str()))
     });
     if bound {
         return Err(GdError::bad(format!(

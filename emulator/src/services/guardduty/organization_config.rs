@@ -235,7 +235,7 @@ pub fn update_organization_configuration(
         .organizations
         .organizations
         .get(&org_id)
-        .map(|o| o.members.keys().cloned().collect())
+        .map(|o| o.members.keys().map(ToString::to_string).collect())
         .unwrap_or_default();
     let now = world.clock.now_ms();
     for account in accounts.iter().filter(|a| **a != admin) {
@@ -370,7 +370,7 @@ pub fn get_organization_statistics(
         .map(|d| {
             d.members
                 .values()
-                .filter(|m| org.members.contains_key(&m.account_id))
+                .filter(|m| org.members.contains_key(m.account_id.as_str()))
                 .collect()
         })
         .unwrap_or_default();

@@ -71,7 +71,7 @@ fn parts<'w>(
                     r.name
                 )));
             }
-            (&r.inline, &r.attached, r.name.clone())
+            (&r.inline, &r.attached, r.name.to_string())
         }
     })
 }
@@ -85,7 +85,7 @@ fn parts_readable<'w>(
 ) -> Result<(&'w InlinePolicies, &'w Vec<AttachedPolicy>, String), IamError> {
     if kind == Kind::Role {
         let r = super::role(world, account_id, name)?;
-        return Ok((&r.inline, &r.attached, r.name.clone()));
+        return Ok((&r.inline, &r.attached, r.name.to_string()));
     }
     parts(world, kind, account_id, name)
 }

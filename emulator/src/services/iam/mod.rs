@@ -465,7 +465,12 @@ pub fn put_role_trusting(world: &mut World, account_id: &str, role_name: &str, t
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":[{}]}},"Action":"sts:AssumeRole"}}]}}"#,
         principals.join(",")
     );
-    create_account_access_role(world, account_id, role_name, "000000000000");
+    create_account_access_role(
+        world,
+        account_id,
+        role_name.to_string().into(),
+        "000000000000",
+    );
     if let Some(role) = world.iam.roles.get_mut(&entity_key(account_id, role_name)) {
         std::sync::Arc::make_mut(role).trust_policy = documents::TrustDocument::trusted(&trust);
     }
@@ -492,16 +497,16 @@ pub fn record_key_use(world: &mut World, caller: &Caller, service: &str) {
 pub fn create_account_access_role(
     world: &mut World,
     account_id: &str,
-    role_name: &str,
+    role_name: model::Text,
     management_account_id: &str,
 ) {
     let trust = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{management_account_id}:root"}},"Action":"sts:AssumeRole"}}]}}"#
     );
     let role = Role {
-        name: role_name.to_string(),
+        name: role_name.clone(),
         path: "/".into(),
-        id: new_id(world, "AROA"),
+        id: new_id(world, "AROA").into(),
         created_ms: world.clock.now_ms(),
         trust_policy: documents::TrustDocument::trusted(&trust),
         description: None,
@@ -516,10 +521,10 @@ pub fn create_account_access_role(
         last_used: None,
         service_linked: None,
     };
-    world
-        .iam
-        .roles
-        .insert(entity_key(account_id, role_name), std::sync::Arc::new(role));
+    world.iam.roles.insert(
+        entity_key(account_id, &role_name),
+        std::sync::Arc::new(role),
+    );
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::documents::{IdentityDocument, TrustDocument};
+use compact_str::CompactString;
 
 /// IAM's state.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -162,10 +163,11 @@ impl Group {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Role {
-    pub name: String,
+    /// Borrowed for the roles orgsim makes in every account (their names are constants).
+    pub name: Text,
     pub path: Text,
-    /// `AROA…`, stable for the role's life.
-    pub id: String,
+    /// `AROA…`, stable for the role's life; short enough to be stored inline.
+    pub id: CompactString,
     pub created_ms: i64,
     pub trust_policy: TrustDocument,
     pub description: Option<Text>,

@@ -118,8 +118,8 @@ pub fn list_entities_for_policy(
                 all.push((
                     2,
                     PolicyEntity {
-                        role_name: Some(r.name.clone()),
-                        role_id: Some(r.id.clone()),
+                        role_name: Some(r.name.to_string()),
+                        role_id: Some(r.id.to_string()),
                         user_name: None,
                         group_name: None,
                         user_id: None,

@@ -71,9 +71,9 @@ pub fn create_role(
         )));
     }
     let role = Role {
-        name: input.role_name,
+        name: input.role_name.into(),
         path: path.into(),
-        id: new_id(world, "AROA"),
+        id: new_id(world, "AROA").into(),
         created_ms: world.clock.now_ms(),
         trust_policy,
         description: input.description.map(Into::into),

@@ -123,9 +123,14 @@ fn new_role(
 ) -> Role {
     let policy_arn = managed::arn_of(linked.policy);
     Role {
-        name: name.to_string(),
+        // The service's own role name is a constant; a custom suffix is the caller's.
+        name: if name == linked.role_name {
+            linked.role_name.into()
+        } else {
+            name.to_string().into()
+        },
         path: constant(format!("/aws-service-role/{}/", linked.service)),
-        id: new_id(world, "AROA"),
+        id: new_id(world, "AROA").into(),
         created_ms: world.clock.now_ms(),
         trust_policy: TrustDocument::trusted(&trust_text(linked.service)),
         description: description.map(Text::from).or_else(|| {
@@ -234,7 +239,7 @@ pub fn delete_service_linked_role(
         task_id.clone(),
         DeletionTask {
             account_id: account_id.to_string(),
-            role_name,
+            role_name: role_name.to_string(),
         },
     );
     world

@@ -96,8 +96,8 @@ impl RoleShape {
     pub fn of(role: &Role, account_id: &str, full: bool) -> Self {
         RoleShape {
             path: role.path.to_string(),
-            role_name: role.name.clone(),
-            role_id: role.id.clone(),
+            role_name: role.name.to_string(),
+            role_id: role.id.to_string(),
             arn: role.arn(account_id),
             create_date: date(role.created_ms),
             assume_role_policy_document: role.trust_policy.encoded(),

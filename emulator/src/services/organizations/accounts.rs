@@ -79,8 +79,8 @@ pub fn create_account(
     let org_id = org.id.clone();
     let request = CreateAccountRequest {
         id: format!("car-{}", world.ids.lower_alnum(32)),
-        organization_id: org_id.clone(),
-        account_name: input.account_name,
+        organization_id: org_id.clone().into(),
+        account_name: input.account_name.into(),
         email: input.email,
         role_name,
         tags,
@@ -97,7 +97,9 @@ pub fn create_account(
         .insert(request.id.clone());
     let state = &mut world.organizations;
     state.pending_creations.insert(request.id.clone());
-    state.create_requests.insert(request.id.clone(), request);
+    state
+        .create_requests
+        .insert(request.id.clone(), Box::new(request));
     Ok(CreateAccountStatusOutput {
         create_account_status: status,
     })
@@ -131,7 +133,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
     let Some(request) = state.create_requests.get(request_id).cloned() else {
         return;
     };
-    let org = state.organizations.get(&request.organization_id);
+    let org = state.organizations.get(request.organization_id.as_str());
     // Invitations still waiting for an answer count toward the account quota.
     let invited = super::handshakes::open_invitations(world, &request.organization_id);
     let failure = match org {
@@ -146,6 +148,9 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
     };
     let mut finished = request.clone();
     finished.completed_ms = Some(now);
+    // Only creating the account needs these; an ended request answers without them.
+    finished.email = String::new();
+    finished.tags = Vec::new();
     if let Some(reason) = failure {
         finished.state = CreateAccountState::Failed;
         finished.failure_reason = Some(reason.to_string());
@@ -154,10 +159,10 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
         let org = org_mut(world, &request.organization_id);
         let root_id = org.root.id.clone();
         org.members.insert(
-            account_id.clone(),
+            account_id.clone().into(),
             Member {
-                account_id: account_id.clone(),
-                parent_id: root_id.clone(),
+                account_id: account_id.clone().into(),
+                parent_id: root_id.clone().into(),
                 joined_method: JoinedMethod::Created,
                 joined_ms: now,
                 state: AccountState::Active,
@@ -165,10 +170,10 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
             },
         );
         org.children
-            .entry(root_id)
+            .entry(root_id.into())
             .or_default()
             .accounts
-            .insert(account_id.clone());
+            .insert(account_id.clone().into());
         attach_default_policies(org, &account_id);
         if !request.tags.is_empty() {
             org.tags
@@ -177,7 +182,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
         let management = org.management_account_id.clone();
         let org_id = org.id.clone();
         world.organizations.add_account_record(AccountRecord {
-            id: account_id.clone(),
+            id: account_id.clone().into(),
             name: request.account_name.clone(),
             email: request.email.clone(),
             created_ms: now,
@@ -185,18 +190,18 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
         world
             .organizations
             .membership
-            .insert(account_id.clone(), org_id);
+            .insert(account_id.clone().into(), org_id.into());
         // The access role trusts the management account, with administrator rights.
         crate::services::iam::create_account_access_role(
             world,
             &account_id,
-            &request.role_name,
+            request.role_name.clone(),
             &management,
         );
         finished.state = CreateAccountState::Succeeded;
-        finished.account_id = Some(account_id.clone());
+        finished.account_id = Some(account_id.clone().into());
         let joined = OrgEvent::AccountJoined {
-            organization_id: request.organization_id.clone(),
+            organization_id: request.organization_id.to_string(),
             account_id,
         };
         events::publish(world, &joined);
@@ -212,8 +217,8 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
 fn new_account_id(world: &mut World) -> String {
     loop {
         let id = world.ids.digits(12);
-        let taken = world.organizations.accounts.contains_key(&id)
-            || world.organizations.membership.contains_key(&id)
+        let taken = world.organizations.accounts.contains_key(id.as_str())
+            || world.organizations.membership.contains_key(id.as_str())
             || id == world.settings.default_account;
         if !taken && !id.starts_with('0') {
             return id;
@@ -283,7 +288,10 @@ pub fn list_create_account_status(
         .filter(|r| states.is_empty() || states.contains(&r.state));
     let (page, next) = take_page(matching, max, |r| r.id.clone());
     Ok(ListCreateAccountStatusOutput {
-        create_account_statuses: page.into_iter().map(dto::create_account_status).collect(),
+        create_account_statuses: page
+            .into_iter()
+            .map(|r| dto::create_account_status(r))
+            .collect(),
         next_token: next.map(|key| encode_token(&listing, &key)),
     })
 }
@@ -362,7 +370,7 @@ pub fn list_accounts_for_parent(
     let empty = OrdSet::new();
     let children = org
         .children
-        .get(&input.parent_id)
+        .get(input.parent_id.as_str())
         .map(|c| &c.accounts)
         .unwrap_or(&empty);
     let (page, next) = take_page(children.range(after_bound(&after)), max, |id| (*id).clone());
@@ -395,7 +403,7 @@ pub fn move_account(
     let org = managed_org(world, caller)?;
     let member = org
         .members
-        .get(&input.account_id)
+        .get(input.account_id.as_str())
         .ok_or(OrgError::AccountNotFound)?;
     if !org.is_parent(&input.source_parent_id) {
         return Err(OrgError::SourceParentNotFound);
@@ -410,16 +418,16 @@ pub fn move_account(
         return Err(OrgError::SourceParentNotFound);
     }
     let org = org_mut(world, &org.id.clone());
-    if let Some(children) = org.children.get_mut(&input.source_parent_id) {
-        children.accounts.remove(&input.account_id);
+    if let Some(children) = org.children.get_mut(input.source_parent_id.as_str()) {
+        children.accounts.remove(input.account_id.as_str());
     }
     org.children
-        .entry(input.destination_parent_id.clone())
+        .entry(input.destination_parent_id.clone().into())
         .or_default()
         .accounts
-        .insert(input.account_id.clone());
-    if let Some(member) = org.members.get_mut(&input.account_id) {
-        member.parent_id = input.destination_parent_id;
+        .insert(input.account_id.clone().into());
+    if let Some(member) = org.members.get_mut(input.account_id.as_str()) {
+        member.parent_id = input.destination_parent_id.into();
     }
     let moved = OrgEvent::AccountMoved {
         organization_id: org.id.clone(),

@@ -134,9 +134,9 @@ fn new_accounts_and_ous_get_tags_and_full_aws_access() {
     assert_eq!(org.tags[&ou_id].get("k").map(String::as_str), Some("v"));
     let targets = &org.policy_targets["p-FullAWSAccess"];
     for target in [&root, &"111111111111".to_string(), &account, &ou_id] {
-        assert!(targets.contains(target), "{target}");
+        assert!(targets.contains(target.as_str()), "{target}");
         assert!(
-            org.attachments[target]
+            org.attachments[target.as_str()]
                 .iter()
                 .any(|p| p == "p-FullAWSAccess"),
             "{target}"
@@ -151,7 +151,7 @@ fn new_accounts_and_ous_get_tags_and_full_aws_access() {
     )
     .unwrap();
     let org = w.organizations.organization_of("111111111111").unwrap();
-    assert!(!org.policy_targets["p-FullAWSAccess"].contains(&ou_id));
+    assert!(!org.policy_targets["p-FullAWSAccess"].contains(ou_id.as_str()));
     assert!(!org.tags.contains_key(&ou_id));
 }
 

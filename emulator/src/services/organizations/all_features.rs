@@ -67,7 +67,7 @@ pub fn enable_all_features(
         .filter(|m| {
             m.joined_method == JoinedMethod::Invited && m.account_id != org.management_account_id
         })
-        .map(|m| m.account_id.clone())
+        .map(|m| m.account_id.to_string())
         .collect();
     let parent = Handshake {
         id: new_handshake_id(world),
@@ -234,7 +234,7 @@ pub fn finish(world: &mut World, org_id: &str, now: i64) {
     }
     let targets: Vec<String> = std::iter::once(org.root.id.clone())
         .chain(org.ous.keys().cloned())
-        .chain(org.members.keys().cloned())
+        .chain(org.members.keys().map(ToString::to_string))
         .collect();
     for target in targets {
         org.attach(FULL_AWS_ACCESS, &target);

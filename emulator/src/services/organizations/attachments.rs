@@ -57,8 +57,8 @@ pub fn attach_policy(
     }
     if org
         .attachments
-        .get(&input.target_id)
-        .is_some_and(|ids| ids.contains(&input.policy_id))
+        .get(input.target_id.as_str())
+        .is_some_and(|ids| ids.iter().any(|id| *id == input.policy_id))
     {
         return Err(OrgError::DuplicatePolicyAttachment);
     }
@@ -96,8 +96,8 @@ pub fn detach_policy(
     }
     if !org
         .attachments
-        .get(&input.target_id)
-        .is_some_and(|ids| ids.contains(&input.policy_id))
+        .get(input.target_id.as_str())
+        .is_some_and(|ids| ids.iter().any(|id| *id == input.policy_id))
     {
         return Err(OrgError::PolicyNotAttached);
     }
@@ -152,12 +152,12 @@ pub fn list_policies_for_target(
     let (max, after) = input.page.resolve(&listing)?;
     let attached = org
         .attachments
-        .get(&input.target_id)
+        .get(input.target_id.as_str())
         .map(Vec::as_slice)
         .unwrap_or_default();
     // Attachments are kept sorted: resume after the last id returned.
     let start = match &after {
-        Some(last) => attached.partition_point(|id| id <= last),
+        Some(last) => attached.partition_point(|id| id.as_str() <= last.as_str()),
         None => 0,
     };
     let of_type = attached[start..]
@@ -205,7 +205,7 @@ fn target_summary(state: &OrganizationsState, org: &Organization, id: &str) -> P
         let name = state
             .accounts
             .get(id)
-            .map(|a| a.name.clone())
+            .map(|a| a.name.to_string())
             .unwrap_or_default();
         (org.account_arn(id), name, "ACCOUNT")
     };
@@ -229,7 +229,10 @@ pub fn list_targets_for_policy(
     let listing = format!("ListTargetsForPolicy {} {}", org.id, input.policy_id);
     let (max, after) = input.page.resolve(&listing)?;
     let empty = OrdSet::new();
-    let targets = org.policy_targets.get(&input.policy_id).unwrap_or(&empty);
+    let targets = org
+        .policy_targets
+        .get(input.policy_id.as_str())
+        .unwrap_or(&empty);
     let (page, next) = take_page(targets.range(after_bound(&after)), max, |id| (*id).clone());
     Ok(ListTargetsForPolicyOutput {
         targets: page

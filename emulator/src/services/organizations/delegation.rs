@@ -392,7 +392,7 @@ pub fn deregister_delegated_administrator(
     validate::account_id("AccountId", &input.account_id)?;
     let service = recognized_service(&input.service_principal)?;
     let org = managed_org(world, caller)?;
-    if !org.members.contains_key(&input.account_id) {
+    if !org.members.contains_key(input.account_id.as_str()) {
         return Err(OrgError::AccountNotFound);
     }
     if !is_delegated_admin(org, &input.account_id, service.principal) {
@@ -494,7 +494,7 @@ pub fn list_delegated_services_for_account(
 ) -> Result<ListDelegatedServicesForAccountOutput, OrgError> {
     validate::account_id("AccountId", &input.account_id)?;
     let org = readable_org(world, caller)?;
-    if !org.members.contains_key(&input.account_id) {
+    if !org.members.contains_key(input.account_id.as_str()) {
         return Err(OrgError::AccountNotFound);
     }
     let services = org

@@ -112,7 +112,7 @@ pub struct Tag {
 pub fn organization(state: &OrganizationsState, org: &OrgModel) -> Organization {
     let email = state
         .accounts
-        .get(&org.management_account_id)
+        .get(org.management_account_id.as_str())
         .map(|a| a.email.clone())
         .unwrap_or_default();
     Organization {
@@ -157,7 +157,7 @@ pub fn account(state: &OrganizationsState, org: &OrgModel, account_id: &str) -> 
         id: account_id.to_string(),
         arn: org.account_arn(account_id),
         email: record.email.clone(),
-        name: record.name.clone(),
+        name: record.name.to_string(),
         status: match member.state {
             AccountState::Suspended | AccountState::Closed => "SUSPENDED",
             AccountState::PendingClosure => "PENDING_CLOSURE",
@@ -186,11 +186,11 @@ pub fn organizational_unit(org: &OrgModel, ou_id: &str) -> Option<Organizational
 pub fn create_account_status(request: &CreateAccountRequest) -> CreateAccountStatus {
     CreateAccountStatus {
         id: request.id.clone(),
-        account_name: request.account_name.clone(),
+        account_name: request.account_name.to_string(),
         state: request.state,
         requested_timestamp: epoch_seconds(request.requested_ms),
         completed_timestamp: request.completed_ms.map(epoch_seconds),
-        account_id: request.account_id.clone(),
+        account_id: request.account_id.as_ref().map(ToString::to_string),
         failure_reason: request.failure_reason.clone(),
     }
 }

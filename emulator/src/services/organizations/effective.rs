@@ -109,7 +109,7 @@ pub fn describe_effective_policy(
     } else {
         readable_org(world, caller)?
     };
-    if !org.members.contains_key(&account_id) {
+    if !org.members.contains_key(account_id.as_str()) {
         return Err(OrgError::TargetNotFound);
     }
     if !org.policy_type_enabled(policy_type.as_str()) {
@@ -227,7 +227,7 @@ pub fn list_effective_policy_validation_errors(
     let org = readable_org(world, caller)?;
     let member = org
         .members
-        .get(&input.account_id)
+        .get(input.account_id.as_str())
         .ok_or(OrgError::AccountNotFound)?;
     if !org.policy_type_enabled(policy_type.as_str()) {
         return Err(OrgError::EffectivePolicyNotFound);

@@ -65,7 +65,7 @@ pub fn account_for_email(state: &OrganizationsState, email: &str) -> Option<Stri
         .values()
         .find(|a| a.email.eq_ignore_ascii_case(email))
     {
-        return Some(account.id.clone());
+        return Some(account.id.to_string());
     }
     let lower = email.to_ascii_lowercase();
     let id = lower
@@ -148,7 +148,7 @@ pub(super) fn organization_resource(
     state: &OrganizationsState,
     org: &Organization,
 ) -> HandshakeResource {
-    let management = state.accounts.get(&org.management_account_id);
+    let management = state.accounts.get(org.management_account_id.as_str());
     let leaf = |resource_type: &str, value: String| HandshakeResource {
         resource_type: resource_type.to_string(),
         value,
@@ -168,7 +168,7 @@ pub(super) fn organization_resource(
             ),
             leaf(
                 "MASTER_NAME",
-                management.map(|a| a.name.clone()).unwrap_or_default(),
+                (management.map(|a| a.name.clone()).unwrap_or_default()).to_string(),
             ),
             leaf("ORGANIZATION_FEATURE_SET", feature_set),
         ],

@@ -87,7 +87,7 @@ pub fn invite_account_to_organization(
     // CATALOG §4.4: an account in any organization must leave it before it can be invited.
     if invited_account
         .as_ref()
-        .is_some_and(|a| state.membership.contains_key(a))
+        .is_some_and(|a| state.membership.contains_key(a.as_str()))
     {
         return Err(OrgError::handshake_constraint(
             "ALREADY_IN_AN_ORGANIZATION",
@@ -202,21 +202,21 @@ pub(super) fn join(
     set_state(world, &invite.id, HandshakeState::Accepted, now);
     let state = &mut world.organizations;
     state.add_account_record(AccountRecord {
-        id: account_id.to_string(),
-        name: format!("account-{account_id}"),
+        id: account_id.to_string().into(),
+        name: compact_str::format_compact!("account-{account_id}"),
         email: format!("account-{account_id}@example.com"),
         created_ms: now,
     });
     state
         .membership
-        .insert(account_id.to_string(), org_id.clone());
+        .insert(account_id.to_string().into(), org_id.clone().into());
     let org = org_mut(world, &org_id);
     let root_id = org.root.id.clone();
     org.members.insert(
-        account_id.to_string(),
+        account_id.to_string().into(),
         Member {
-            account_id: account_id.to_string(),
-            parent_id: root_id.clone(),
+            account_id: account_id.to_string().into(),
+            parent_id: root_id.clone().into(),
             joined_method: JoinedMethod::Invited,
             joined_ms: now,
             state: AccountState::Active,
@@ -224,10 +224,10 @@ pub(super) fn join(
         },
     );
     org.children
-        .entry(root_id)
+        .entry(root_id.into())
         .or_default()
         .accounts
-        .insert(account_id.to_string());
+        .insert(account_id.to_string().into());
     attach_default_policies(org, account_id);
     if !invite.tags.is_empty() {
         org.tags.insert(

@@ -100,7 +100,7 @@ pub fn remove_account_from_organization(
 ) -> Result<Empty, OrgError> {
     validate::account_id("AccountId", &input.account_id)?;
     let org = managed_org(world, caller)?;
-    if !org.members.contains_key(&input.account_id) {
+    if !org.members.contains_key(input.account_id.as_str()) {
         return Err(OrgError::AccountNotFound);
     }
     check_can_leave(world, org, &input.account_id)?;
@@ -126,7 +126,7 @@ pub fn close_account(
     }
     let member = org
         .members
-        .get(&input.account_id)
+        .get(input.account_id.as_str())
         .ok_or(OrgError::AccountNotFound)?;
     if input.account_id == org.management_account_id {
         return Err(OrgError::constraint(
@@ -153,7 +153,10 @@ pub fn close_account(
     }
     let org_id = org.id.clone();
     let request = world.request_count;
-    if let Some(member) = org_mut(world, &org_id).members.get_mut(&input.account_id) {
+    if let Some(member) = org_mut(world, &org_id)
+        .members
+        .get_mut(input.account_id.as_str())
+    {
         member.state = AccountState::PendingClosure;
         member.closed_ms = Some(now);
     }
@@ -179,12 +182,12 @@ pub fn complete_due_closures(world: &mut World) {
         .filter(|(_, asked_in)| **asked_in < world.request_count)
         .filter_map(|(account, _)| {
             let org = state.organization_of(account)?;
-            let closed = org.members.get(account)?.closed_ms?;
+            let closed = org.members.get(account.as_str())?.closed_ms?;
             (closed + delay <= now).then(|| (org.id.clone(), account.clone()))
         })
         .collect();
     for (org_id, account) in due {
-        if let Some(member) = org_mut(world, &org_id).members.get_mut(&account) {
+        if let Some(member) = org_mut(world, &org_id).members.get_mut(account.as_str()) {
             member.state = AccountState::Suspended;
         }
         world.organizations.pending_closures.remove(&account);
@@ -254,7 +257,7 @@ mod tests {
         let (mut w, mgmt, guest, _) = org_with_members();
         let org_id = w.organizations.membership[GUEST].clone();
         run(&mut w, &guest, "LeaveOrganization", json!({})).unwrap();
-        let org = &w.organizations.organizations[&org_id];
+        let org = &w.organizations.organizations[org_id.as_str()];
         assert!(!org.members.contains_key(GUEST));
         assert!(!org.attachments.contains_key(GUEST));
         assert!(!org.policy_targets[super::super::model::FULL_AWS_ACCESS].contains(GUEST));
@@ -321,7 +324,7 @@ mod tests {
         let org_id = w.organizations.membership[GUEST].clone();
         w.organizations
             .organizations
-            .get_mut(&org_id)
+            .get_mut(org_id.as_str())
             .unwrap()
             .delegated_admins
             .insert(
@@ -429,8 +432,9 @@ mod tests {
             json!({"AccountId": created.account_id}),
         )
         .unwrap();
-        let state =
-            &w.organizations.organization_of(MGMT).unwrap().members[&created.account_id].state;
+        let state = &w.organizations.organization_of(MGMT).unwrap().members
+            [created.account_id.as_str()]
+        .state;
         assert_eq!(*state, super::AccountState::PendingClosure);
         let account = run(
             &mut w,

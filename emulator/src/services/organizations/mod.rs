@@ -163,11 +163,22 @@ impl Page {
     }
 }
 
-/// The range bound that resumes a listing after `after`.
-pub fn after_bound(after: &Option<String>) -> (Bound<String>, Bound<String>) {
-    match after {
-        Some(key) => (Bound::Excluded(key.clone()), Bound::Unbounded),
-        None => (Bound::Unbounded, Bound::Unbounded),
+/// The range bound that resumes a listing after `after`: a range of `str`, so it
+/// serves maps keyed by `String` and by `CompactString` alike.
+pub fn after_bound(after: &Option<String>) -> After<'_> {
+    After(after.as_deref())
+}
+
+/// Keys after the one given (all keys if none).
+pub struct After<'a>(Option<&'a str>);
+
+impl std::ops::RangeBounds<str> for After<'_> {
+    fn start_bound(&self) -> Bound<&str> {
+        self.0.map_or(Bound::Unbounded, Bound::Excluded)
+    }
+
+    fn end_bound(&self) -> Bound<&str> {
+        Bound::Unbounded
     }
 }
 

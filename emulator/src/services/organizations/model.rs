@@ -5,21 +5,26 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 use crate::policy::{Dialect, PolicyDocument};
 
 /// All organizations of the world and the accounts they hold.
+///
+/// Ids and names held once per account are `CompactString`s: account, OU, root and
+/// policy ids fit inline, so 100,000 accounts do not cost a million small allocations.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct OrganizationsState {
     pub organizations: OrdMap<String, Organization>,
     /// Which organization each member account belongs to.
-    pub membership: OrdMap<String, String>,
+    pub membership: OrdMap<CompactString, CompactString>,
     /// Every account with a name and an email (created, invited or management).
     /// Add records with `add_account_record`, which keeps `emails` in step.
-    pub accounts: OrdMap<String, AccountRecord>,
+    pub accounts: OrdMap<CompactString, AccountRecord>,
     /// Lower-cased email → account id, for the uniqueness check.
-    pub emails: OrdMap<String, String>,
-    /// `CreateAccount` requests by `car-` id.
-    pub create_requests: OrdMap<String, CreateAccountRequest>,
+    pub emails: OrdMap<String, CompactString>,
+    /// `CreateAccount` requests by `car-` id (boxed: a map node holds room for many).
+    pub create_requests: OrdMap<String, Box<CreateAccountRequest>>,
     /// Requests still `IN_PROGRESS`.
     pub pending_creations: OrdSet<String>,
     /// Every handshake by `h-` id: invitations reach accounts outside any organization,
@@ -42,12 +47,12 @@ impl OrganizationsState {
     pub fn organization_of(&self, account_id: &str) -> Option<&Organization> {
         self.membership
             .get(account_id)
-            .and_then(|org_id| self.organizations.get(org_id))
+            .and_then(|org_id| self.organizations.get(org_id.as_str()))
     }
 
     pub fn organization_of_mut(&mut self, account_id: &str) -> Option<&mut Organization> {
         let org_id = self.membership.get(account_id)?.clone();
-        self.organizations.get_mut(&org_id)
+        self.organizations.get_mut(org_id.as_str())
     }
 
     /// Whether any account orgsim knows already uses `email` (AWS: case-insensitive).
@@ -56,7 +61,7 @@ impl OrganizationsState {
     }
 
     /// The account that uses `email`, if orgsim knows one.
-    pub fn account_with_email(&self, email: &str) -> Option<&String> {
+    pub fn account_with_email(&self, email: &str) -> Option<&CompactString> {
         self.emails.get(&email.to_ascii_lowercase())
     }
 
@@ -75,8 +80,8 @@ impl OrganizationsState {
 /// An AWS account as Organizations records it, in or out of an organization.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AccountRecord {
-    pub id: String,
-    pub name: String,
+    pub id: CompactString,
+    pub name: CompactString,
     pub email: String,
     pub created_ms: i64,
 }
@@ -122,18 +127,18 @@ pub struct Organization {
     #[serde(default)]
     pub ou_names: OrdMap<String, String>,
     /// Children of the root and of every OU, by parent id.
-    pub children: OrdMap<String, Children>,
-    pub members: OrdMap<String, Member>,
+    pub children: OrdMap<CompactString, Children>,
+    pub members: OrdMap<CompactString, Member>,
     /// Policies attached to each target (root, OU or account id), sorted; a handful
     /// per target, so a `Vec` (a set per account would cost far more memory).
-    pub attachments: OrdMap<String, Vec<String>>,
+    pub attachments: OrdMap<CompactString, Vec<CompactString>>,
     /// This organization's `CreateAccount` requests.
     pub create_requests: OrdSet<String>,
     pub created_ms: i64,
     /// Customer-managed policies by id (AWS-managed ones are constants in `policies`).
     pub policies: OrdMap<String, Policy>,
     /// Targets each policy is attached to: the reverse of `attachments`.
-    pub policy_targets: OrdMap<String, OrdSet<String>>,
+    pub policy_targets: OrdMap<CompactString, OrdSet<CompactString>>,
     /// Trusted access: service principal → when it was enabled (ms).
     pub enabled_services: OrdMap<String, i64>,
     /// Delegated administrators: account id → service principal → since (ms).
@@ -324,15 +329,15 @@ pub struct OrganizationalUnit {
 /// What sits directly under a root or an OU.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Children {
-    pub ous: OrdSet<String>,
-    pub accounts: OrdSet<String>,
+    pub ous: OrdSet<CompactString>,
+    pub accounts: OrdSet<CompactString>,
 }
 
 /// An account's membership in an organization.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Member {
-    pub account_id: String,
-    pub parent_id: String,
+    pub account_id: CompactString,
+    pub parent_id: CompactString,
     pub joined_method: JoinedMethod,
     pub joined_ms: i64,
     pub state: AccountState,
@@ -352,8 +357,9 @@ pub enum CreateAccountState {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CreateAccountRequest {
     pub id: String,
-    pub organization_id: String,
-    pub account_name: String,
+    pub organization_id: CompactString,
+    pub account_name: CompactString,
+    /// Emptied once the request has ended: only creating the account needs it.
     pub email: String,
     pub role_name: std::borrow::Cow<'static, str>,
     pub tags: Vec<(String, String)>,
@@ -362,7 +368,7 @@ pub struct CreateAccountRequest {
     /// Request number (world.request_count) that made it; it completes in a later one.
     pub requested_in: u64,
     pub completed_ms: Option<i64>,
-    pub account_id: Option<String>,
+    pub account_id: Option<CompactString>,
     pub failure_reason: Option<String>,
 }
 
@@ -427,14 +433,17 @@ impl Organization {
 
     /// Attaches a policy to a target, keeping both directions of the index.
     pub fn attach(&mut self, policy_id: &str, target_id: &str) {
-        let attached = self.attachments.entry(target_id.to_string()).or_default();
+        let attached = self
+            .attachments
+            .entry(target_id.to_string().into())
+            .or_default();
         if let Err(at) = attached.binary_search_by(|p| p.as_str().cmp(policy_id)) {
-            attached.insert(at, policy_id.to_string());
+            attached.insert(at, policy_id.to_string().into());
         }
         self.policy_targets
-            .entry(policy_id.to_string())
+            .entry(policy_id.to_string().into())
             .or_default()
-            .insert(target_id.to_string());
+            .insert(target_id.to_string().into());
     }
 
     pub fn detach(&mut self, policy_id: &str, target_id: &str) {

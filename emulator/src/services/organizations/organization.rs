@@ -34,7 +34,11 @@ pub fn create_organization(
     input: CreateOrganizationInput,
 ) -> Result<OrganizationOutput, OrgError> {
     let management = caller.account_id.clone();
-    if world.organizations.membership.contains_key(&management) {
+    if world
+        .organizations
+        .membership
+        .contains_key(management.as_str())
+    {
         return Err(OrgError::AlreadyInOrganization);
     }
     let feature_set = input.feature_set.unwrap_or(FeatureSet::All);
@@ -44,7 +48,7 @@ pub fn create_organization(
     let scp_enabled = feature_set == FeatureSet::All;
 
     let mut root_children = Children::default();
-    root_children.accounts.insert(management.clone());
+    root_children.accounts.insert(management.clone().into());
     let org = Organization {
         id: org_id.clone(),
         management_account_id: management.clone(),
@@ -60,12 +64,12 @@ pub fn create_organization(
         },
         ous: OrdMap::new(),
         ou_names: OrdMap::new(),
-        children: OrdMap::unit(root_id.clone(), root_children),
+        children: OrdMap::unit(root_id.clone().into(), root_children),
         members: OrdMap::unit(
-            management.clone(),
+            management.clone().into(),
             Member {
-                account_id: management.clone(),
-                parent_id: root_id,
+                account_id: management.clone().into(),
+                parent_id: root_id.into(),
                 // AWS lists the management account as having joined by invitation.
                 joined_method: JoinedMethod::Invited,
                 joined_ms: now,
@@ -93,12 +97,14 @@ pub fn create_organization(
     // orgsim never saw this account sign up, so it invents its name and email
     // (a documented difference from AWS).
     state.add_account_record(AccountRecord {
-        id: management.clone(),
-        name: format!("account-{management}"),
+        id: management.clone().into(),
+        name: compact_str::format_compact!("account-{management}"),
         email: format!("account-{management}@example.com"),
         created_ms: now,
     });
-    state.membership.insert(management.clone(), org_id.clone());
+    state
+        .membership
+        .insert(management.clone().into(), org_id.clone().into());
     state.organizations.insert(org_id, org.clone());
     let output = OrganizationOutput {
         organization: dto::organization(state, &org),
@@ -132,7 +138,7 @@ pub fn delete_organization(
     let (org_id, management) = (org.id.clone(), org.management_account_id.clone());
     super::handshakes::cancel_pending_of_organization(world, &org_id);
     let state = &mut world.organizations;
-    state.membership.remove(&management);
+    state.membership.remove(management.as_str());
     let org = state.organizations.remove(&org_id);
     for request_id in org.iter().flat_map(|o| o.create_requests.iter()) {
         state.create_requests.remove(request_id);

@@ -85,12 +85,13 @@ pub fn create_organizational_unit(
             parent_id: input.parent_id.clone(),
         },
     );
-    org.children.insert(ou_id.clone(), Children::default());
     org.children
-        .entry(input.parent_id)
+        .insert(ou_id.clone().into(), Children::default());
+    org.children
+        .entry(input.parent_id.into())
         .or_default()
         .ous
-        .insert(ou_id.clone());
+        .insert(ou_id.clone().into());
     attach_default_policies(org, &ou_id);
     if !tags.is_empty() {
         org.tags.insert(ou_id.clone(), tags.into_iter().collect());
@@ -188,7 +189,7 @@ pub fn delete_organizational_unit(
         .ok_or(OrgError::OrganizationalUnitNotFound)?;
     let not_empty = org
         .children
-        .get(&ou.id)
+        .get(ou.id.as_str())
         .is_some_and(|c| !c.ous.is_empty() || !c.accounts.is_empty());
     if not_empty {
         return Err(OrgError::OrganizationalUnitNotEmpty);
@@ -200,11 +201,11 @@ pub fn delete_organizational_unit(
         org.ou_names
             .remove(&Organization::ou_name_key(&ou.parent_id, &ou.name));
     }
-    org.children.remove(ou_id);
+    org.children.remove(ou_id.as_str());
     org.detach_all_from(ou_id);
     org.tags.remove(ou_id);
-    if let Some(children) = org.children.get_mut(&parent_id) {
-        children.ous.remove(ou_id);
+    if let Some(children) = org.children.get_mut(parent_id.as_str()) {
+        children.ous.remove(ou_id.as_str());
     }
     Ok(Empty {})
 }
@@ -243,7 +244,7 @@ pub fn list_organizational_units_for_parent(
     let empty = OrdSet::new();
     let ous = org
         .children
-        .get(&input.parent_id)
+        .get(input.parent_id.as_str())
         .map(|c| &c.ous)
         .unwrap_or(&empty);
     let (page, next) = take_page(ous.range(after_bound(&after)), max, |id| (*id).clone());
@@ -289,7 +290,7 @@ pub fn list_children(
     );
     let (max, after) = input.page.resolve(&listing)?;
     let empty = Children::default();
-    let children = org.children.get(&input.parent_id).unwrap_or(&empty);
+    let children = org.children.get(input.parent_id.as_str()).unwrap_or(&empty);
     let set = match input.child_type {
         ChildType::Account => &children.accounts,
         ChildType::OrganizationalUnit => &children.ous,
@@ -299,7 +300,7 @@ pub fn list_children(
         children: page
             .into_iter()
             .map(|id| dto::Child {
-                id: id.clone(),
+                id: id.to_string(),
                 r#type: input.child_type,
             })
             .collect(),
@@ -333,8 +334,8 @@ pub fn list_parents(
     let org = readable_org(world, caller)?;
     let parent_id = org
         .members
-        .get(&input.child_id)
-        .map(|m| m.parent_id.clone())
+        .get(input.child_id.as_str())
+        .map(|m| m.parent_id.to_string())
         .or_else(|| org.ous.get(&input.child_id).map(|ou| ou.parent_id.clone()))
         .ok_or(OrgError::ChildNotFound)?;
     let listing = format!("ListParents {} {}", org.id, input.child_id);
@@ -344,7 +345,7 @@ pub fn list_parents(
     } else {
         vec![dto::Parent {
             r#type: dto::parent_type(&parent_id),
-            id: parent_id,
+            id: parent_id.to_string(),
         }]
     };
     Ok(ListParentsOutput {

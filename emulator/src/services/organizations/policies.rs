@@ -340,14 +340,14 @@ pub fn delete_policy(
     }
     if org
         .policy_targets
-        .get(&input.policy_id)
+        .get(input.policy_id.as_str())
         .is_some_and(|t| !t.is_empty())
     {
         return Err(OrgError::PolicyInUse);
     }
     let org = org_mut(world, &org.id.clone());
     org.policies.remove(&input.policy_id);
-    org.policy_targets.remove(&input.policy_id);
+    org.policy_targets.remove(input.policy_id.as_str());
     org.tags.remove(&input.policy_id);
     Ok(Empty {})
 }

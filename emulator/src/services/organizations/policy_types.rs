@@ -203,7 +203,7 @@ pub fn attach_default_policies(org: &mut Organization, target_id: &str) {
 fn all_targets(org: &Organization) -> Vec<String> {
     std::iter::once(org.root.id.clone())
         .chain(org.ous.keys().cloned())
-        .chain(org.members.keys().cloned())
+        .chain(org.members.keys().map(ToString::to_string))
         .collect()
 }
 
@@ -286,7 +286,10 @@ pub fn disable_policy_type(
     let org = org_mut(world, &org.id.clone());
     org.root.policy_types.retain(|t| t != policy_type.as_str());
     for policy_id in of_type {
-        let targets = org.policy_targets.remove(&policy_id).unwrap_or_default();
+        let targets = org
+            .policy_targets
+            .remove(policy_id.as_str())
+            .unwrap_or_default();
         for target in targets.iter() {
             org.detach(&policy_id, target);
         }

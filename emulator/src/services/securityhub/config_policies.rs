@@ -455,7 +455,7 @@ fn resolve_target(
         &target.root_id,
     ) {
         (Some(a), None, None) => {
-            if !org.members.contains_key(a) {
+            if !org.members.contains_key(a.as_str()) {
                 return Err(ShError::not_found(format!(
                     "Account {a} is not a member of organization {org_id}"
                 )));
@@ -490,7 +490,7 @@ fn ancestors(world: &World, org_id: &str, target_id: &str) -> Vec<String> {
         return Vec::new();
     };
     let parent = if let Some(member) = org.members.get(target_id) {
-        member.parent_id.clone()
+        member.parent_id.to_string()
     } else if let Some(ou) = org.ous.get(target_id) {
         ou.parent_id.clone()
     } else {
@@ -802,7 +802,7 @@ fn all_targets(world: &World, org_id: &str) -> Vec<(String, &'static str)> {
     };
     let mut targets = vec![(org.root.id.clone(), "ROOT")];
     targets.extend(org.ous.keys().map(|id| (id.clone(), "ORGANIZATIONAL_UNIT")));
-    targets.extend(org.members.keys().map(|id| (id.clone(), "ACCOUNT")));
+    targets.extend(org.members.keys().map(|id| (id.to_string(), "ACCOUNT")));
     targets
 }
 
@@ -871,7 +871,7 @@ pub fn apply_central_configuration(world: &mut World, home: &str, admin: &str, o
         .organizations
         .organizations
         .get(org_id)
-        .map(|o| o.members.keys().cloned().collect())
+        .map(|o| o.members.keys().map(ToString::to_string).collect())
         .unwrap_or_default();
     let mut regions = vec![home.to_string()];
     regions.extend(linked_regions(world, home, admin));

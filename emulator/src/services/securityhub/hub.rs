@@ -160,7 +160,7 @@ pub fn disable_security_hub(
             caller.account_id
         )));
     }
-    let members: Vec<String> = hub.members.keys().cloned().collect();
+    let members: Vec<String> = hub.members.keys().map(ToString::to_string).collect();
     for member in members {
         let state = world.securityhub.account_mut(&region, &member);
         if state.administrator.as_deref() == Some(caller.account_id.as_str()) {

@@ -107,7 +107,7 @@ pub fn create_members(
                 &id,
                 "Account is already associated with another administrator account",
             ));
-        } else if let Some(org) = org.filter(|o| o.members.contains_key(&id)) {
+        } else if let Some(org) = org.filter(|o| o.members.contains_key(id.as_str())) {
             if id == org.management_account_id && world.securityhub.hub(region, &id).is_none() {
                 unprocessed.push(UnprocessedAccount::new(
                     &id,

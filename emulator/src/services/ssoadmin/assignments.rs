@@ -88,8 +88,8 @@ fn check_assignment(
     if world
         .organizations
         .membership
-        .get(&input.target_id)
-        .map(String::as_str)
+        .get(input.target_id.as_str())
+        .map(|id| id.as_str())
         != org_id
     {
         return Err(SsoError::Validation(format!(

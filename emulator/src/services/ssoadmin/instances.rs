@@ -28,7 +28,7 @@ pub fn ensure_org_instance(world: &mut World, caller: &Caller) {
         return;
     }
     let (org_id, management) = (org.id.clone(), org.management_account_id.clone());
-    let members: Vec<String> = org.members.keys().cloned().collect();
+    let members: Vec<String> = org.members.keys().map(ToString::to_string).collect();
     let arn = new_instance(
         world,
         &management,

@@ -151,12 +151,12 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
     let role_key = entity_key(account, &role_name);
     let existing = world.iam.roles.get(&role_key).cloned();
     let role = Role {
-        name: role_name.clone(),
+        name: role_name.clone().into(),
         path: role_path(instance).into(),
         id: existing
             .as_ref()
             .map(|r| r.id.clone())
-            .unwrap_or_else(|| crate::services::iam::new_id(world, "AROA")),
+            .unwrap_or_else(|| crate::services::iam::new_id(world, "AROA").into()),
         created_ms: existing
             .as_ref()
             .map_or_else(|| world.clock.now_ms(), |r| r.created_ms),
@@ -302,8 +302,8 @@ pub fn provision_permission_set(
             if world
                 .organizations
                 .membership
-                .get(account)
-                .map(String::as_str)
+                .get(account.as_str())
+                .map(|id| id.as_str())
                 != org_id
             {
                 return Err(SsoError::Validation(format!(

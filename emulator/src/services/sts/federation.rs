@@ -92,7 +92,7 @@ fn session(
                 .into(),
         ));
     }
-    let (name, id) = (role.name.clone(), role.id.clone());
+    let (name, id) = (role.name.to_string(), role.id.to_string());
     let principal = Principal::AssumedRole {
         role_name: name.clone(),
         role_id: id.clone(),

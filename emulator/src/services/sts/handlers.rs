@@ -179,7 +179,7 @@ pub fn assume_role(
     }
 
     let principal = Principal::AssumedRole {
-        role_name: role.name.clone(),
+        role_name: role.name.to_string(),
         role_id: role.role_id.clone(),
         session_name: input.role_session_name.clone(),
     };
@@ -249,8 +249,8 @@ fn trusted_role(
     if let Some(role) = world.iam.role(account_id, name) {
         return Some(TargetRole {
             account_id: account_id.to_string(),
-            name: role.name.clone(),
-            role_id: role.id.clone(),
+            name: role.name.to_string(),
+            role_id: role.id.to_string(),
             max_session_duration: i64::from(role.max_session_duration),
         });
     }

@@ -190,7 +190,7 @@ pub fn assume_root(
             "centralized root access (RootSessions) is not enabled",
         ));
     }
-    if !org.members.contains_key(&target) || org.management_account_id == target {
+    if !org.members.contains_key(target.as_str()) || org.management_account_id == target {
         return Err(denied(
             "the target is not a member account of the organization",
         ));

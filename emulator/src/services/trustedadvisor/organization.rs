@@ -36,7 +36,10 @@ fn reading(world: &World, caller: &Caller) -> Result<(String, Vec<String>), Advi
             "Trusted access for {SERVICE_PRINCIPAL} is not enabled for the organization."
         )));
     }
-    Ok((org.id.clone(), org.members.keys().cloned().collect()))
+    Ok((
+        org.id.clone(),
+        org.members.keys().map(ToString::to_string).collect(),
+    ))
 }
 
 fn org_recommendation_id(org_id: &str, check: &Check) -> String {

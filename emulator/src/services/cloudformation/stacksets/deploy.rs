@@ -450,8 +450,8 @@ fn role_caller(world: &World, account: &str, role: &str, region: &str) -> Option
     Some(Caller {
         account_id: account.to_string(),
         principal: Principal::AssumedRole {
-            role_name: r.name.clone(),
-            role_id: r.id.clone(),
+            role_name: r.name.to_string(),
+            role_id: r.id.to_string(),
             session_name: "AWSCloudFormationStackSet".into(),
         },
         access_key_id: String::new(),
@@ -472,7 +472,12 @@ pub fn executor(
         // The service-linked role of each member makes the execution role there.
         let name = service_managed_role(&admin.account);
         if world.iam.role(account, &name).is_none() {
-            crate::services::iam::create_account_access_role(world, account, &name, &admin.account);
+            crate::services::iam::create_account_access_role(
+                world,
+                account,
+                name.clone().into(),
+                &admin.account,
+            );
         }
         return role_caller(world, account, &name, region)
             .ok_or_else(|| "Internal failure".to_string());

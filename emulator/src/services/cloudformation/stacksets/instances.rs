@@ -210,7 +210,7 @@ pub fn accounts_under(world: &World, management: &str, ou: &str) -> Vec<String> 
         .values()
         .filter(|m| m.account_id != org.management_account_id)
         .filter(|m| org.lineage(&m.parent_id).iter().any(|p| p == ou))
-        .map(|m| m.account_id.clone())
+        .map(|m| m.account_id.to_string())
         .collect()
 }
 

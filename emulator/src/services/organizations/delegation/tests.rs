@@ -296,7 +296,8 @@ fn register_rules() {
     );
     // A suspended account cannot be registered.
     let org = w.organizations.organization_of_mut("111111111111").unwrap();
-    org.members.get_mut(&m[4]).unwrap().state = super::super::model::AccountState::Suspended;
+    org.members.get_mut(m[4].as_str()).unwrap().state =
+        super::super::model::AccountState::Suspended;
     enable(&mut w, &mgmt, "detective.amazonaws.com");
     assert_eq!(
         code(register(&mut w, &mgmt, &m[4], "detective.amazonaws.com")),
