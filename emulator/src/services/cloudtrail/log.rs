@@ -39,11 +39,11 @@ pub struct Call<'a> {
     pub user_agent: &'a str,
 }
 
-/// One recorded call, compact. Strings that repeat live once in the log's tables.
+/// One recorded call, compact. Strings that repeat live once in the log's tables; the
+/// event id is drawn from the sequence number and time ([`event_id`]), not stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StoredEvent {
     pub time_ms: i64,
-    pub event_id: u128,
     pub request_id: u128,
     /// The recipient account, as a number (account ids are 12 digits).
     pub account: u64,
@@ -58,9 +58,83 @@ pub struct StoredEvent {
     /// Index into `ServiceId::ALL` and into that API's operation table.
     pub service: u8,
     pub operation: u16,
-    pub request_parameters: Option<Box<str>>,
-    pub response_elements: Option<Box<str>>,
-    pub error_message: Option<Box<str>>,
+    /// The request parameters, response elements and error message, one after the
+    /// other in one allocation (most events have one or two of them).
+    texts: EventTexts,
+}
+
+/// Up to three texts in one allocation: which are there, and where the first two end.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+struct EventTexts {
+    joined: Option<Box<str>>,
+    /// Bit 0: request parameters, bit 1: response elements, bit 2: error message.
+    present: u8,
+    ends: [u32; 2],
+}
+
+impl EventTexts {
+    fn new(parts: [Option<&str>; 3]) -> EventTexts {
+        let mut texts = EventTexts::default();
+        let mut joined = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
+        for (i, part) in parts.iter().enumerate() {
+            if let Some(part) = part {
+                texts.present |= 1 << i;
+                joined.push_str(part);
+            }
+            if i < 2 {
+                texts.ends[i] = joined.len() as u32;
+            }
+        }
+        texts.joined = (texts.present != 0).then(|| joined.into_boxed_str());
+        texts
+    }
+
+    fn part(&self, i: usize) -> Option<&str> {
+        if self.present & (1 << i) == 0 {
+            return None;
+        }
+        let joined = self.joined.as_deref()?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let end = if i < 2 {
+            self.ends[i] as usize
+        } else {
+            joined.len()
+        };
+        joined.get(start..end)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.joined
+            .as_ref()
+            .map_or(0, |s| s.len().next_multiple_of(8))
+    }
+}
+
+impl StoredEvent {
+    /// The request parameters as recorded (compact JSON).
+    pub fn request_parameters(&self) -> Option<&str> {
+        self.texts.part(0)
+    }
+
+    /// A write's response elements as recorded (compact JSON).
+    pub fn response_elements(&self) -> Option<&str> {
+        self.texts.part(1)
+    }
+
+    pub fn error_message(&self) -> Option<&str> {
+        self.texts.part(2)
+    }
+}
+
+/// The event id of the event numbered `seq`, recorded at `time_ms`: a version-4 UUID
+/// drawn from both, so it is the same whenever the event is read, and recording
+/// leaves the world's ID generator (everything else's IDs) as it would be without it.
+pub fn event_id(seq: u64, time_ms: i64) -> u128 {
+    let bits =
+        ((mix(seq ^ 0x0c10_d7a1) as u128) << 64) | mix(seq.wrapping_add(time_ms as u64)) as u128;
+    uuid::Builder::from_random_bytes(bits.to_be_bytes())
+        .into_uuid()
+        .as_u128()
 }
 
 /// A caller as the record's `userIdentity` shows it, interned by access key.
@@ -166,16 +240,10 @@ impl EventLog {
         if self.events.is_empty() {
             return 0.0;
         }
-        let heap = |s: &Option<Box<str>>| s.as_ref().map_or(0, |s| s.len().next_multiple_of(8));
         let events: usize = self
             .events
             .iter()
-            .map(|e| {
-                std::mem::size_of::<StoredEvent>()
-                    + heap(&e.request_parameters)
-                    + heap(&e.response_elements)
-                    + heap(&e.error_message)
-            })
+            .map(|e| std::mem::size_of::<StoredEvent>() + e.texts.heap_bytes())
             .sum();
         let tables: usize = self
             .strings
@@ -314,14 +382,6 @@ pub fn record(world: &mut World, call: &Call<'_>) {
         return;
     };
     let now = world.clock.now_ms();
-    // Drawn from the event's sequence number, not the world's generator, so recording
-    // leaves the IDs of everything else as they would be without it.
-    let seq = world.cloudtrail.log.next_seq();
-    let event_id =
-        ((mix(seq ^ 0x0c10_d7a1) as u128) << 64) | mix(seq.wrapping_add(now as u64)) as u128;
-    let event_id = uuid::Builder::from_random_bytes(event_id.to_be_bytes())
-        .into_uuid()
-        .as_u128();
     let request_id = uuid::Uuid::parse_str(call.request_id)
         .map(|u| u.as_u128())
         .unwrap_or(0);
@@ -342,7 +402,7 @@ pub fn record(world: &mut World, call: &Call<'_>) {
         Err(error) => (
             None,
             Some(error.code.as_str()),
-            Some(error.message.clone().into_boxed_str()),
+            Some(error.message.as_str()),
         ),
     };
     let region = event_region(call.service, &call.caller.region).to_string();
@@ -356,7 +416,6 @@ pub fn record(world: &mut World, call: &Call<'_>) {
     let log = &mut world.cloudtrail.log;
     let event = StoredEvent {
         time_ms: now,
-        event_id,
         request_id,
         account,
         identity,
@@ -366,9 +425,11 @@ pub fn record(world: &mut World, call: &Call<'_>) {
         error_code: error_code.map_or(0, |c| log.intern(c) + 1),
         service: service_index as u8,
         operation: operation as u16,
-        request_parameters: call.request_parameters.clone(),
-        response_elements,
-        error_message,
+        texts: EventTexts::new([
+            call.request_parameters.as_deref(),
+            response_elements.as_deref(),
+            error_message,
+        ]),
     };
     log.push(event);
 }
@@ -426,12 +487,12 @@ impl<'a> EventView<'a> {
     }
 
     pub fn event_id(&self) -> String {
-        uuid::Uuid::from_u128(self.event.event_id).to_string()
+        uuid::Uuid::from_u128(event_id(self.seq, self.event.time_ms)).to_string()
     }
 
     /// The request parameters as AWS writes them: camelCase members, secrets hidden.
     pub fn request_parameters(&self) -> Value {
-        let Some(text) = &self.event.request_parameters else {
+        let Some(text) = self.event.request_parameters() else {
             return Value::Null;
         };
         let value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
@@ -447,7 +508,7 @@ impl<'a> EventView<'a> {
     }
 
     pub fn response_elements(&self) -> Value {
-        match &self.event.response_elements {
+        match self.event.response_elements() {
             Some(text) => aws_case(serde_json::from_str(text).unwrap_or(Value::Null)),
             None => Value::Null,
         }
@@ -506,7 +567,7 @@ impl<'a> EventView<'a> {
             record.insert("errorCode".into(), json!(code));
             record.insert(
                 "errorMessage".into(),
-                json!(self.event.error_message.as_deref().unwrap_or("")),
+                json!(self.event.error_message().unwrap_or("")),
             );
         }
         record.insert("requestParameters".into(), self.request_parameters());

@@ -45,13 +45,13 @@ fn granting_policies(
     let name = rest.rsplit('/').next().unwrap_or_default();
     let (inline, attached, kind) = if rest.starts_with("user/") {
         let u = super::user(world, account_id, name)?;
-        (&u.inline, &u.attached, "INLINE")
+        (&u.inline, u.attached.as_slice(), "INLINE")
     } else if rest.starts_with("role/") {
         let r = super::role(world, account_id, name)?;
-        (&r.inline, &r.attached, "INLINE")
+        (&r.inline, r.attached.as_slice(), "INLINE")
     } else if rest.starts_with("group/") {
         let g = super::group(world, account_id, name)?;
-        (&g.inline, &g.attached, "INLINE")
+        (&g.inline, g.attached.as_slice(), "INLINE")
     } else if let Some(doc) = crate::authorize::identity::managed_document(world, account_id, arn) {
         return Ok(vec![(arn.to_string(), "MANAGED".into(), namespaces(doc))]);
     } else {

@@ -112,7 +112,7 @@ fn change(
         Kind::Role => {
             if let Some(r) = world.iam.roles.get_mut(&key) {
                 let r = std::sync::Arc::make_mut(r);
-                f(&mut r.inline, &mut r.attached)
+                f(&mut r.inline, std::sync::Arc::make_mut(&mut r.attached))
             }
         }
     }

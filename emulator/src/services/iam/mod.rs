@@ -514,10 +514,10 @@ pub fn create_account_access_role(
         permissions_boundary: None,
         tags: Vec::new(),
         inline: Default::default(),
-        attached: vec![model::AttachedPolicy {
-            arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
-            name: "AdministratorAccess".into(),
-        }],
+        attached: model::shared_attachments(
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "AdministratorAccess",
+        ),
         last_used: None,
         service_linked: None,
     };

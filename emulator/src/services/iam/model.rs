@@ -71,15 +71,44 @@ pub type Text = Cow<'static, str>;
 /// derived from orgsim's own constants (a service's role path, an AWS managed policy's
 /// ARN), so what is kept stays bounded whatever clients send.
 pub fn constant(text: String) -> Text {
+    Cow::Borrowed(constant_str(text))
+}
+
+/// [`constant`] as a plain `&'static str`.
+pub fn constant_str(text: String) -> &'static str {
     static MADE: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
         std::sync::Mutex::new(std::collections::BTreeSet::new());
     let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(&kept) = made.get(text.as_str()) {
-        return Cow::Borrowed(kept);
+        return kept;
     }
     let kept: &'static str = Box::leak(text.into_boxed_str());
     made.insert(kept);
-    Cow::Borrowed(kept)
+    kept
+}
+
+/// The attachment list `[policy]` shared by every role that starts with it (a
+/// default role's one AWS managed policy): one allocation, not one per account. Only
+/// for orgsim's constants, so what is kept stays bounded.
+pub fn shared_attachments(arn: &'static str, name: &'static str) -> Arc<Vec<AttachedPolicy>> {
+    type Shared = std::collections::BTreeMap<&'static str, Arc<Vec<AttachedPolicy>>>;
+    static MADE: std::sync::Mutex<Shared> = std::sync::Mutex::new(Shared::new());
+    let mut made = MADE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    made.entry(arn)
+        .or_insert_with(|| {
+            Arc::new(vec![AttachedPolicy {
+                arn: Cow::Borrowed(arn),
+                name: Cow::Borrowed(name),
+            }])
+        })
+        .clone()
+}
+
+/// The empty attachment list, shared.
+pub fn no_attachments() -> Arc<Vec<AttachedPolicy>> {
+    static EMPTY: std::sync::LazyLock<Arc<Vec<AttachedPolicy>>> =
+        std::sync::LazyLock::new(|| Arc::new(Vec::new()));
+    EMPTY.clone()
 }
 
 /// A managed policy attached to an identity: its ARN, and its name for listings.
@@ -175,7 +204,9 @@ pub struct Role {
     pub permissions_boundary: Option<String>,
     pub tags: Vec<Tag>,
     pub inline: InlinePolicies,
-    pub attached: Vec<AttachedPolicy>,
+    /// Shared, and copied only when changed: every account's access role and
+    /// service-linked roles point at one list.
+    pub attached: Arc<Vec<AttachedPolicy>>,
     /// Boxed: most roles are never used, and each of them carries the field.
     pub last_used: Option<Box<RoleLastUsed>>,
     /// For a service-linked role, the service that owns it (`guardduty.amazonaws.com`).

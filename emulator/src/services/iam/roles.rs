@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::dto::{de, list_account, paginate_vec, Nothing, PageInfo, PageRequest, TagShape};
 use super::errors::IamError;
-use super::model::{account_range, entity_key, Role};
+use super::model::{self, account_range, entity_key, Role};
 use super::shapes::{RoleShape, TagsPage};
 use super::users::ListByPathInput;
 use super::{account, boundary_policy, new_id, quotas, validate};
@@ -81,7 +81,7 @@ pub fn create_role(
         permissions_boundary: input.permissions_boundary,
         tags,
         inline: Default::default(),
-        attached: Vec::new(),
+        attached: model::no_attachments(),
         last_used: None,
         service_linked: None,
     };

@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use super::documents::TrustDocument;
 use super::errors::IamError;
-use super::model::{constant, entity_key, AttachedPolicy, DeletionTask, Role, Text};
+use super::model::{
+    constant, constant_str, entity_key, shared_attachments, DeletionTask, Role, Text,
+};
 use super::shapes::RoleShape;
 use super::{account, managed, new_id, validate};
 use crate::auth::Caller;
@@ -140,10 +142,7 @@ fn new_role(
         permissions_boundary: None,
         tags: Vec::new(),
         inline: Default::default(),
-        attached: vec![AttachedPolicy {
-            arn: constant(policy_arn),
-            name: Text::Borrowed(linked.policy),
-        }],
+        attached: shared_attachments(constant_str(policy_arn), linked.policy),
         last_used: None,
         service_linked: Some(Text::Borrowed(linked.service)),
     }

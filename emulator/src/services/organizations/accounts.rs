@@ -8,6 +8,7 @@ use super::dto::{self, Tag};
 use super::errors::OrgError;
 use super::model::{
     AccountRecord, AccountState, CreateAccountRequest, CreateAccountState, JoinedMethod, Member,
+    PendingCreation,
 };
 use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
@@ -64,11 +65,16 @@ pub fn create_account(
         .collect();
     validate::tags(&tags)?;
     let org = managed_org(world, caller)?;
+    let requests = &world.organizations.create_requests;
     let in_progress = world
         .organizations
         .pending_creations
         .iter()
-        .filter(|id| org.create_requests.contains(*id))
+        .filter(|id| {
+            requests
+                .get(*id)
+                .is_some_and(|r| r.organization_id == org.id)
+        })
         .count();
     if in_progress >= world.settings.quotas.concurrent_account_creations {
         return Err(OrgError::constraint(
@@ -77,13 +83,15 @@ pub fn create_account(
         ));
     }
     let org_id = org.id.clone();
+    let request_id = format!("car-{}", world.ids.lower_alnum(32));
     let request = CreateAccountRequest {
-        id: format!("car-{}", world.ids.lower_alnum(32)),
-        organization_id: org_id.clone().into(),
+        organization_id: org_id.into(),
         account_name: input.account_name.into(),
-        email: input.email,
-        role_name,
-        tags,
+        pending: Some(Box::new(PendingCreation {
+            email: input.email,
+            role_name,
+            tags,
+        })),
         state: CreateAccountState::InProgress,
         requested_ms: world.clock.now_ms(),
         requested_in: world.request_count,
@@ -91,15 +99,10 @@ pub fn create_account(
         account_id: None,
         failure_reason: None,
     };
-    let status = dto::create_account_status(&request);
-    org_mut(world, &org_id)
-        .create_requests
-        .insert(request.id.clone());
+    let status = dto::create_account_status(&request_id, &request);
     let state = &mut world.organizations;
-    state.pending_creations.insert(request.id.clone());
-    state
-        .create_requests
-        .insert(request.id.clone(), Box::new(request));
+    state.pending_creations.insert(request_id.clone());
+    state.create_requests.insert(request_id, Box::new(request));
     Ok(CreateAccountStatusOutput {
         create_account_status: status,
     })
@@ -118,9 +121,9 @@ pub fn complete_due_account_creations(world: &mut World) {
         .organizations
         .pending_creations
         .iter()
-        .filter_map(|id| world.organizations.create_requests.get(id))
-        .filter(|r| r.requested_in < world.request_count && r.requested_ms + delay <= now)
-        .map(|r| (r.requested_in, r.id.clone()))
+        .filter_map(|id| Some((id, world.organizations.create_requests.get(id)?)))
+        .filter(|(_, r)| r.requested_in < world.request_count && r.requested_ms + delay <= now)
+        .map(|(id, r)| (r.requested_in, id.clone()))
         .collect();
     due.sort();
     for (_, request_id) in due {
@@ -130,81 +133,84 @@ pub fn complete_due_account_creations(world: &mut World) {
 
 fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
     let state = &world.organizations;
-    let Some(request) = state.create_requests.get(request_id).cloned() else {
+    let Some(mut finished) = state.create_requests.get(request_id).cloned() else {
         return;
     };
+    // Only creating the account needs these; the ended request is kept without them.
+    let pending = finished.pending.take();
+    let request = &*finished;
     let org = state.organizations.get(request.organization_id.as_str());
     // Invitations still waiting for an answer count toward the account quota.
     let invited = super::handshakes::open_invitations(world, &request.organization_id);
-    let failure = match org {
-        None => Some("INTERNAL_FAILURE"),
-        Some(_) if state.email_in_use(&request.email) => Some("EMAIL_ALREADY_EXISTS"),
-        Some(org)
+    let failure = match (org, &pending) {
+        (None, _) | (_, None) => Some("INTERNAL_FAILURE"),
+        (_, Some(p)) if state.email_in_use(&p.email) => Some("EMAIL_ALREADY_EXISTS"),
+        (Some(org), _)
             if org.members.len() + invited >= world.settings.quotas.accounts_per_organization =>
         {
             Some("ACCOUNT_LIMIT_EXCEEDED")
         }
-        Some(_) => None,
+        _ => None,
     };
-    let mut finished = request.clone();
+    let organization_id = request.organization_id.clone();
+    let account_name = request.account_name.clone();
     finished.completed_ms = Some(now);
-    // Only creating the account needs these; an ended request answers without them.
-    finished.email = String::new();
-    finished.tags = Vec::new();
-    if let Some(reason) = failure {
-        finished.state = CreateAccountState::Failed;
-        finished.failure_reason = Some(reason.to_string());
-    } else {
-        let account_id = new_account_id(world);
-        let org = org_mut(world, &request.organization_id);
-        let root_id = org.root.id.clone();
-        org.members.insert(
-            account_id.clone().into(),
-            Member {
-                account_id: account_id.clone().into(),
-                parent_id: root_id.clone().into(),
-                joined_method: JoinedMethod::Created,
-                joined_ms: now,
-                state: AccountState::Active,
-                closed_ms: None,
-            },
-        );
-        org.children
-            .entry(root_id.into())
-            .or_default()
-            .accounts
-            .insert(account_id.clone().into());
-        attach_default_policies(org, &account_id);
-        if !request.tags.is_empty() {
-            org.tags
-                .insert(account_id.clone(), request.tags.iter().cloned().collect());
+    match (failure, pending) {
+        (None, Some(pending)) => {
+            let account_id = new_account_id(world);
+            let org = org_mut(world, &organization_id);
+            let root_id = org.root.id.clone();
+            org.members.insert(
+                account_id.as_str().into(),
+                Member {
+                    account_id: account_id.as_str().into(),
+                    parent_id: root_id.as_str().into(),
+                    joined_method: JoinedMethod::Created,
+                    joined_ms: now,
+                    state: AccountState::Active,
+                    closed_ms: None,
+                },
+            );
+            org.children
+                .entry(root_id.into())
+                .or_default()
+                .accounts
+                .insert(account_id.as_str().into());
+            attach_default_policies(org, &account_id);
+            if !pending.tags.is_empty() {
+                org.tags
+                    .insert(account_id.clone(), pending.tags.into_iter().collect());
+            }
+            let management = org.management_account_id.clone();
+            world.organizations.add_account_record(AccountRecord {
+                id: account_id.as_str().into(),
+                name: account_name,
+                email: pending.email,
+                created_ms: now,
+            });
+            world
+                .organizations
+                .membership
+                .insert(account_id.as_str().into(), organization_id.clone());
+            // The access role trusts the management account, with administrator rights.
+            crate::services::iam::create_account_access_role(
+                world,
+                &account_id,
+                pending.role_name,
+                &management,
+            );
+            finished.state = CreateAccountState::Succeeded;
+            finished.account_id = Some(account_id.as_str().into());
+            let joined = OrgEvent::AccountJoined {
+                organization_id: organization_id.to_string(),
+                account_id,
+            };
+            events::publish(world, &joined);
         }
-        let management = org.management_account_id.clone();
-        let org_id = org.id.clone();
-        world.organizations.add_account_record(AccountRecord {
-            id: account_id.clone().into(),
-            name: request.account_name.clone(),
-            email: request.email.clone(),
-            created_ms: now,
-        });
-        world
-            .organizations
-            .membership
-            .insert(account_id.clone().into(), org_id.into());
-        // The access role trusts the management account, with administrator rights.
-        crate::services::iam::create_account_access_role(
-            world,
-            &account_id,
-            request.role_name.clone(),
-            &management,
-        );
-        finished.state = CreateAccountState::Succeeded;
-        finished.account_id = Some(account_id.clone().into());
-        let joined = OrgEvent::AccountJoined {
-            organization_id: request.organization_id.to_string(),
-            account_id,
-        };
-        events::publish(world, &joined);
+        (reason, _) => {
+            finished.state = CreateAccountState::Failed;
+            finished.failure_reason = Some(reason.unwrap_or("INTERNAL_FAILURE").to_string());
+        }
     }
     let state = &mut world.organizations;
     state.pending_creations.remove(request_id);
@@ -239,19 +245,17 @@ pub fn describe_create_account_status(
 ) -> Result<CreateAccountStatusOutput, OrgError> {
     validate::create_account_request_id(&input.create_account_request_id)?;
     let org = readable_org(world, caller)?;
-    if !org
-        .create_requests
-        .contains(&input.create_account_request_id)
-    {
-        return Err(OrgError::CreateAccountStatusNotFound);
-    }
     let request = world
         .organizations
         .create_requests
         .get(&input.create_account_request_id)
+        .filter(|r| r.organization_id == org.id)
         .ok_or(OrgError::CreateAccountStatusNotFound)?;
     Ok(CreateAccountStatusOutput {
-        create_account_status: dto::create_account_status(request),
+        create_account_status: dto::create_account_status(
+            &input.create_account_request_id,
+            request,
+        ),
     })
 }
 
@@ -280,17 +284,18 @@ pub fn list_create_account_status(
     let states = input.states.unwrap_or_default();
     let listing = format!("ListCreateAccountStatus {} {states:?}", org.id);
     let (max, after) = input.page.resolve(&listing)?;
-    let requests = &world.organizations.create_requests;
-    let matching = org
+    // One organization's requests among the world's (they are few organizations).
+    let matching = world
+        .organizations
         .create_requests
         .range(after_bound(&after))
-        .filter_map(|id| requests.get(id))
-        .filter(|r| states.is_empty() || states.contains(&r.state));
-    let (page, next) = take_page(matching, max, |r| r.id.clone());
+        .filter(|(_, r)| r.organization_id == org.id)
+        .filter(|(_, r)| states.is_empty() || states.contains(&r.state));
+    let (page, next) = take_page(matching, max, |(id, _)| (*id).clone());
     Ok(ListCreateAccountStatusOutput {
         create_account_statuses: page
             .into_iter()
-            .map(|r| dto::create_account_status(r))
+            .map(|(id, r)| dto::create_account_status(id, r))
             .collect(),
         next_token: next.map(|key| encode_token(&listing, &key)),
     })

@@ -183,9 +183,9 @@ pub fn organizational_unit(org: &OrgModel, ou_id: &str) -> Option<Organizational
     })
 }
 
-pub fn create_account_status(request: &CreateAccountRequest) -> CreateAccountStatus {
+pub fn create_account_status(id: &str, request: &CreateAccountRequest) -> CreateAccountStatus {
     CreateAccountStatus {
-        id: request.id.clone(),
+        id: id.to_string(),
         account_name: request.account_name.to_string(),
         state: request.state,
         requested_timestamp: epoch_seconds(request.requested_ms),

@@ -132,8 +132,6 @@ pub struct Organization {
     /// Policies attached to each target (root, OU or account id), sorted; a handful
     /// per target, so a `Vec` (a set per account would cost far more memory).
     pub attachments: OrdMap<CompactString, Vec<CompactString>>,
-    /// This organization's `CreateAccount` requests.
-    pub create_requests: OrdSet<String>,
     pub created_ms: i64,
     /// Customer-managed policies by id (AWS-managed ones are constants in `policies`).
     pub policies: OrdMap<String, Policy>,
@@ -353,16 +351,14 @@ pub enum CreateAccountState {
     Failed,
 }
 
-/// A `CreateAccount` request and how it ended.
+/// A `CreateAccount` request and how it ended (its `car-` id is its key).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CreateAccountRequest {
-    pub id: String,
     pub organization_id: CompactString,
     pub account_name: CompactString,
-    /// Emptied once the request has ended: only creating the account needs it.
-    pub email: String,
-    pub role_name: std::borrow::Cow<'static, str>,
-    pub tags: Vec<(String, String)>,
+    /// What only creating the account needs; dropped once the request has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Box<PendingCreation>>,
     pub state: CreateAccountState,
     pub requested_ms: i64,
     /// Request number (world.request_count) that made it; it completes in a later one.
@@ -370,6 +366,14 @@ pub struct CreateAccountRequest {
     pub completed_ms: Option<i64>,
     pub account_id: Option<CompactString>,
     pub failure_reason: Option<String>,
+}
+
+/// The parts of a `CreateAccount` request the account is made from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PendingCreation {
+    pub email: String,
+    pub role_name: std::borrow::Cow<'static, str>,
+    pub tags: Vec<(String, String)>,
 }
 
 pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";

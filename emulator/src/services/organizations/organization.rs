@@ -1,6 +1,6 @@
 //! CreateOrganization, DescribeOrganization, DeleteOrganization, ListRoots.
 
-use imbl::{OrdMap, OrdSet};
+use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
 
 use super::dto;
@@ -78,7 +78,6 @@ pub fn create_organization(
             },
         ),
         attachments: OrdMap::new(),
-        create_requests: OrdSet::new(),
         created_ms: now,
         policies: OrdMap::new(),
         policy_targets: OrdMap::new(),
@@ -139,10 +138,16 @@ pub fn delete_organization(
     super::handshakes::cancel_pending_of_organization(world, &org_id);
     let state = &mut world.organizations;
     state.membership.remove(management.as_str());
-    let org = state.organizations.remove(&org_id);
-    for request_id in org.iter().flat_map(|o| o.create_requests.iter()) {
-        state.create_requests.remove(request_id);
-        state.pending_creations.remove(request_id);
+    state.organizations.remove(&org_id);
+    let requests: Vec<String> = state
+        .create_requests
+        .iter()
+        .filter(|(_, r)| r.organization_id == org_id)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for request_id in requests {
+        state.create_requests.remove(&request_id);
+        state.pending_creations.remove(&request_id);
     }
     Ok(Empty {})
 }

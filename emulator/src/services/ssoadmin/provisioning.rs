@@ -166,7 +166,7 @@ pub fn apply(world: &mut World, instance: &Instance, ps: &PermissionSet, account
         permissions_boundary: boundary,
         tags: Vec::new(),
         inline,
-        attached,
+        attached: std::sync::Arc::new(attached),
         last_used: existing.and_then(|r| r.last_used.clone()),
         service_linked: None,
     };
