@@ -448,7 +448,11 @@ async fn leave_remove_and_close_accounts() {
     // A delegated administrator cannot leave.
     let org_id = emulator.with_world(|w| {
         let org_id = w.organizations.membership[GUEST].clone();
-        let org = w.organizations.organizations.get_mut(&org_id).unwrap();
+        let org = w
+            .organizations
+            .organizations
+            .get_mut(org_id.as_str())
+            .unwrap();
         let services = std::iter::once(("config.amazonaws.com".to_string(), 0)).collect();
         org.delegated_admins.insert(GUEST.to_string(), services);
         org_id
@@ -467,7 +471,11 @@ async fn leave_remove_and_close_accounts() {
         other => panic!("{other:?}"),
     }
     emulator.with_world(|w| {
-        let org = w.organizations.organizations.get_mut(&org_id).unwrap();
+        let org = w
+            .organizations
+            .organizations
+            .get_mut(org_id.as_str())
+            .unwrap();
         org.delegated_admins.remove(GUEST);
     });
     guest

@@ -60,47 +60,38 @@ pub struct StoredEvent {
     pub operation: u16,
     /// The request parameters, response elements and error message, one after the
     /// other in one allocation (most events have one or two of them).
+    #[serde(default)]
     texts: EventTexts,
 }
 
-/// Up to three texts in one allocation: which are there, and where the first two end.
+/// Up to three texts in one allocation, and where the first two end. Recorded
+/// parameters and response elements are never empty JSON when present, so an empty
+/// range means absent; the error message is there when the event has an error code.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct EventTexts {
     joined: Option<Box<str>>,
-    /// Bit 0: request parameters, bit 1: response elements, bit 2: error message.
-    present: u8,
     ends: [u32; 2],
 }
 
 impl EventTexts {
     fn new(parts: [Option<&str>; 3]) -> EventTexts {
-        let mut texts = EventTexts::default();
         let mut joined = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
+        let mut ends = [0; 2];
         for (i, part) in parts.iter().enumerate() {
-            if let Some(part) = part {
-                texts.present |= 1 << i;
-                joined.push_str(part);
-            }
+            joined.push_str(part.unwrap_or_default());
             if i < 2 {
-                texts.ends[i] = joined.len() as u32;
+                ends[i] = joined.len() as u32;
             }
         }
-        texts.joined = (texts.present != 0).then(|| joined.into_boxed_str());
-        texts
+        EventTexts {
+            joined: (!joined.is_empty()).then(|| joined.into_boxed_str()),
+            ends,
+        }
     }
 
-    fn part(&self, i: usize) -> Option<&str> {
-        if self.present & (1 << i) == 0 {
-            return None;
-        }
-        let joined = self.joined.as_deref()?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        let end = if i < 2 {
-            self.ends[i] as usize
-        } else {
-            joined.len()
-        };
-        joined.get(start..end)
+    fn range(&self, start: usize, end: Option<usize>) -> Option<&str> {
+        let joined = self.joined.as_deref().unwrap_or_default();
+        joined.get(start..end.unwrap_or(joined.len()))
     }
 
     fn heap_bytes(&self) -> usize {
@@ -113,16 +104,23 @@ impl EventTexts {
 impl StoredEvent {
     /// The request parameters as recorded (compact JSON).
     pub fn request_parameters(&self) -> Option<&str> {
-        self.texts.part(0)
+        let end = self.texts.ends[0] as usize;
+        (end > 0).then(|| self.texts.range(0, Some(end))).flatten()
     }
 
     /// A write's response elements as recorded (compact JSON).
     pub fn response_elements(&self) -> Option<&str> {
-        self.texts.part(1)
+        let [start, end] = self.texts.ends.map(|e| e as usize);
+        (end > start)
+            .then(|| self.texts.range(start, Some(end)))
+            .flatten()
     }
 
     pub fn error_message(&self) -> Option<&str> {
-        self.texts.part(2)
+        let start = self.texts.ends[1] as usize;
+        (self.error_code > 0)
+            .then(|| self.texts.range(start, None))
+            .flatten()
     }
 }
 
@@ -711,5 +709,60 @@ fn lower_first(s: &str) -> String {
             format!("{}{rest}", c.to_ascii_lowercase())
         }
         _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod texts_tests {
+    use super::*;
+
+    fn event(parts: [Option<&str>; 3]) -> StoredEvent {
+        StoredEvent {
+            time_ms: 0,
+            request_id: 0,
+            account: 1,
+            identity: 0,
+            region: 0,
+            source_ip: 0,
+            user_agent: 0,
+            error_code: u32::from(parts[2].is_some()),
+            service: 0,
+            operation: 0,
+            texts: EventTexts::new(parts),
+        }
+    }
+
+    #[test]
+    fn an_event_gives_back_each_text_it_was_given() {
+        let params = Some(r#"{"Email":"a@example.com"}"#);
+        let response = Some(r#"{"CreateAccountStatus":{}}"#);
+        for parts in [
+            [None, None, None],
+            [params, None, None],
+            [None, response, None],
+            [params, response, None],
+            [params, None, Some("denied")],
+            [None, None, Some("")],
+        ] {
+            let e = event(parts);
+            assert_eq!(e.request_parameters(), parts[0], "{parts:?}");
+            assert_eq!(e.response_elements(), parts[1], "{parts:?}");
+            assert_eq!(e.error_message(), parts[2], "{parts:?}");
+        }
+        assert!(
+            event([None, None, None]).texts.joined.is_none(),
+            "no allocation"
+        );
+        assert!(std::mem::size_of::<StoredEvent>() <= 80);
+    }
+
+    #[test]
+    fn an_event_id_is_the_same_whenever_it_is_read() {
+        assert_eq!(event_id(7, 1_000), event_id(7, 1_000));
+        assert_ne!(event_id(7, 1_000), event_id(8, 1_000));
+        assert_eq!(
+            uuid::Uuid::from_u128(event_id(7, 1_000)).get_version_num(),
+            4
+        );
     }
 }
