@@ -7,10 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::dto::{self, Tag};
 use super::errors::OrgError;
 use super::model::{
-    AccountRecord, AccountState, CreateAccountRequest, CreateAccountState, JoinedMethod, Member,
-    PendingCreation,
+    AccountRecord, CreateAccountRequest, CreateAccountState, JoinedMethod, PendingCreation,
 };
-use super::policy_types::attach_default_policies;
 use super::{after_bound, managed_org, org_mut, readable_org, validate, Empty, Page};
 use crate::auth::Caller;
 use crate::events::{self, OrgEvent};
@@ -159,24 +157,7 @@ fn complete_account_creation(world: &mut World, request_id: &str, now: i64) {
         (None, Some(pending)) => {
             let account_id = new_account_id(world);
             let org = org_mut(world, &organization_id);
-            let root_id = org.root.id.clone();
-            org.members.insert(
-                account_id.as_str().into(),
-                Member {
-                    account_id: account_id.as_str().into(),
-                    parent_id: root_id.as_str().into(),
-                    joined_method: JoinedMethod::Created,
-                    joined_ms: now,
-                    state: AccountState::Active,
-                    closed_ms: None,
-                },
-            );
-            org.children
-                .entry(root_id.into())
-                .or_default()
-                .accounts
-                .insert(account_id.as_str().into());
-            attach_default_policies(org, &account_id);
+            org.admit(&account_id, JoinedMethod::Created, now);
             if !pending.tags.is_empty() {
                 org.tags
                     .insert(account_id.clone(), pending.tags.into_iter().collect());

@@ -11,10 +11,9 @@ use super::handshakes::{
     HandshakeOutput, DAY_MS, INVITATION_LIFETIME_MS,
 };
 use super::model::{
-    AccountRecord, AccountState, Handshake, HandshakeAction, HandshakeParty, HandshakePartyType,
-    HandshakeState, JoinedMethod, Member,
+    AccountRecord, Handshake, HandshakeAction, HandshakeParty, HandshakePartyType, HandshakeState,
+    JoinedMethod,
 };
-use super::policy_types::attach_default_policies;
 use super::{all_features, managed_org, org_mut, validate};
 use crate::auth::Caller;
 use crate::events::{self, OrgEvent};
@@ -211,24 +210,7 @@ pub(super) fn join(
         .membership
         .insert(account_id.to_string().into(), org_id.clone().into());
     let org = org_mut(world, &org_id);
-    let root_id = org.root.id.clone();
-    org.members.insert(
-        account_id.to_string().into(),
-        Member {
-            account_id: account_id.to_string().into(),
-            parent_id: root_id.clone().into(),
-            joined_method: JoinedMethod::Invited,
-            joined_ms: now,
-            state: AccountState::Active,
-            closed_ms: None,
-        },
-    );
-    org.children
-        .entry(root_id.into())
-        .or_default()
-        .accounts
-        .insert(account_id.to_string().into());
-    attach_default_policies(org, account_id);
+    org.admit(account_id, JoinedMethod::Invited, now);
     if !invite.tags.is_empty() {
         org.tags.insert(
             account_id.to_string(),

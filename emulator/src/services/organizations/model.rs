@@ -381,6 +381,30 @@ pub const SERVICE_CONTROL_POLICY: &str = "SERVICE_CONTROL_POLICY";
 pub const RESOURCE_CONTROL_POLICY: &str = "RESOURCE_CONTROL_POLICY";
 
 impl Organization {
+    /// Takes `account_id` in as an active member under the root, with the default
+    /// policy of every enabled type attached, as AWS does for created and invited
+    /// accounts alike.
+    pub fn admit(&mut self, account_id: &str, joined_method: JoinedMethod, now: i64) {
+        let root_id = CompactString::from(self.root.id.as_str());
+        self.members.insert(
+            account_id.into(),
+            Member {
+                account_id: account_id.into(),
+                parent_id: root_id.clone(),
+                joined_method,
+                joined_ms: now,
+                state: AccountState::Active,
+                closed_ms: None,
+            },
+        );
+        self.children
+            .entry(root_id)
+            .or_default()
+            .accounts
+            .insert(account_id.into());
+        super::policy_types::attach_default_policies(self, account_id);
+    }
+
     pub fn arn(&self) -> String {
         format!(
             "arn:aws:organizations::{}:organization/{}",
