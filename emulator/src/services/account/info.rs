@@ -244,7 +244,7 @@ pub fn accept_primary_email_update(
         orgs.emails.remove(&old.to_ascii_lowercase());
         orgs.emails.insert(
             input.primary_email.to_ascii_lowercase(),
-            account.clone().into(),
+            account.as_str().into(),
         );
     }
     if let Some(update) = world

@@ -105,22 +105,20 @@ impl StoredEvent {
     /// The request parameters as recorded (compact JSON).
     pub fn request_parameters(&self) -> Option<&str> {
         let end = self.texts.ends[0] as usize;
-        (end > 0).then(|| self.texts.range(0, Some(end))).flatten()
+        self.texts.range(0, Some(end)).filter(|s| !s.is_empty())
     }
 
     /// A write's response elements as recorded (compact JSON).
     pub fn response_elements(&self) -> Option<&str> {
         let [start, end] = self.texts.ends.map(|e| e as usize);
-        (end > start)
-            .then(|| self.texts.range(start, Some(end)))
-            .flatten()
+        self.texts.range(start, Some(end)).filter(|s| !s.is_empty())
     }
 
     pub fn error_message(&self) -> Option<&str> {
         let start = self.texts.ends[1] as usize;
-        (self.error_code > 0)
-            .then(|| self.texts.range(start, None))
-            .flatten()
+        self.texts
+            .range(start, None)
+            .filter(|_| self.error_code > 0)
     }
 }
 

@@ -408,10 +408,10 @@ pub fn move_account(
         children.accounts.remove(input.account_id.as_str());
     }
     org.children
-        .entry(input.destination_parent_id.clone().into())
+        .entry(input.destination_parent_id.as_str().into())
         .or_default()
         .accounts
-        .insert(input.account_id.clone().into());
+        .insert(input.account_id.as_str().into());
     if let Some(member) = org.members.get_mut(input.account_id.as_str()) {
         member.parent_id = input.destination_parent_id.into();
     }

@@ -201,14 +201,14 @@ pub(super) fn join(
     set_state(world, &invite.id, HandshakeState::Accepted, now);
     let state = &mut world.organizations;
     state.add_account_record(AccountRecord {
-        id: account_id.to_string().into(),
+        id: account_id.into(),
         name: compact_str::format_compact!("account-{account_id}"),
         email: format!("account-{account_id}@example.com"),
         created_ms: now,
     });
     state
         .membership
-        .insert(account_id.to_string().into(), org_id.clone().into());
+        .insert(account_id.into(), org_id.as_str().into());
     let org = org_mut(world, &org_id);
     org.admit(account_id, JoinedMethod::Invited, now);
     if !invite.tags.is_empty() {

@@ -461,17 +461,14 @@ impl Organization {
 
     /// Attaches a policy to a target, keeping both directions of the index.
     pub fn attach(&mut self, policy_id: &str, target_id: &str) {
-        let attached = self
-            .attachments
-            .entry(target_id.to_string().into())
-            .or_default();
+        let attached = self.attachments.entry(target_id.into()).or_default();
         if let Err(at) = attached.binary_search_by(|p| p.as_str().cmp(policy_id)) {
-            attached.insert(at, policy_id.to_string().into());
+            attached.insert(at, policy_id.into());
         }
         self.policy_targets
-            .entry(policy_id.to_string().into())
+            .entry(policy_id.into())
             .or_default()
-            .insert(target_id.to_string().into());
+            .insert(target_id.into());
     }
 
     pub fn detach(&mut self, policy_id: &str, target_id: &str) {

@@ -48,7 +48,7 @@ pub fn create_organization(
     let scp_enabled = feature_set == FeatureSet::All;
 
     let mut root_children = Children::default();
-    root_children.accounts.insert(management.clone().into());
+    root_children.accounts.insert(management.as_str().into());
     let org = Organization {
         id: org_id.clone(),
         management_account_id: management.clone(),
@@ -64,11 +64,11 @@ pub fn create_organization(
         },
         ous: OrdMap::new(),
         ou_names: OrdMap::new(),
-        children: OrdMap::unit(root_id.clone().into(), root_children),
+        children: OrdMap::unit(root_id.as_str().into(), root_children),
         members: OrdMap::unit(
-            management.clone().into(),
+            management.as_str().into(),
             Member {
-                account_id: management.clone().into(),
+                account_id: management.as_str().into(),
                 parent_id: root_id.into(),
                 // AWS lists the management account as having joined by invitation.
                 joined_method: JoinedMethod::Invited,
@@ -96,14 +96,14 @@ pub fn create_organization(
     // orgsim never saw this account sign up, so it invents its name and email
     // (a documented difference from AWS).
     state.add_account_record(AccountRecord {
-        id: management.clone().into(),
+        id: management.as_str().into(),
         name: compact_str::format_compact!("account-{management}"),
         email: format!("account-{management}@example.com"),
         created_ms: now,
     });
     state
         .membership
-        .insert(management.clone().into(), org_id.clone().into());
+        .insert(management.as_str().into(), org_id.as_str().into());
     state.organizations.insert(org_id, org.clone());
     let output = OrganizationOutput {
         organization: dto::organization(state, &org),

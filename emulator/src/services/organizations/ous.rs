@@ -86,12 +86,12 @@ pub fn create_organizational_unit(
         },
     );
     org.children
-        .insert(ou_id.clone().into(), Children::default());
+        .insert(ou_id.as_str().into(), Children::default());
     org.children
         .entry(input.parent_id.into())
         .or_default()
         .ous
-        .insert(ou_id.clone().into());
+        .insert(ou_id.as_str().into());
     attach_default_policies(org, &ou_id);
     if !tags.is_empty() {
         org.tags.insert(ou_id.clone(), tags.into_iter().collect());
